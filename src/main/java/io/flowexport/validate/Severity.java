@@ -1,0 +1,7 @@
+package io.flowexport.validate;
+
+/** How bad a validation problem is: errors keep a flow from running, warnings do not. */
+public enum Severity {
+    ERROR,
+    WARNING
+}
