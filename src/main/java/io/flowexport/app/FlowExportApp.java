@@ -1,0 +1,209 @@
+package io.flowexport.app;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.flowexport.config.Settings;
+import io.flowexport.dataset.DatasetCatalog;
+import io.flowexport.dataset.JdbcDatasetCatalog;
+import io.flowexport.demo.DemoDatabase;
+import io.flowexport.destination.FileDestination;
+import io.flowexport.flow.Flow;
+import io.flowexport.format.ExportFormats;
+import io.flowexport.query.QueryBuilder;
+import io.flowexport.route.FlowRoutes;
+import io.flowexport.run.ExportRunner;
+import io.flowexport.run.RunResult;
+import io.flowexport.state.JdbcStateStore;
+import io.flowexport.state.StateStore;
+import io.flowexport.validate.FlowLoader;
+import io.flowexport.validate.FlowSet;
+import io.flowexport.validate.ValidationContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's parts, wired from {@link Settings}: the source and state databases (connection pools), the
+ * dataset catalog, the state store, the export runner and, on demand, a Camel context with the flows' routes.
+ *
+ * <p>The source database is connected lazily: validation of flow files without database checks, and the
+ * reporting of a source that is down, work without it.
+ */
+public final class FlowExportApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowExportApp.class);
+
+    private final Settings settings;
+    private final HikariDataSource source;
+    private final StateStore state;
+    private final DatasetCatalog catalog;
+    private final ExportRunner runner;
+    private volatile QueryBuilder queries;
+
+    private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
+        this.settings = settings;
+        this.source = source;
+        this.state = state;
+        this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
+        this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(),
+                new FileDestination(settings.exportDir()));
+    }
+
+    /**
+     * Opens the databases. With the default settings, creates and fills the embedded demo database first.
+     *
+     * @throws IllegalStateException when a database cannot be reached; the message names it (never the password)
+     */
+    public static FlowExportApp open(Settings settings) {
+        HikariDataSource source = null;
+        try {
+            source = pool("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
+                    settings.sourcePassword(), false);
+            if (settings.demo()) {
+                DemoDatabase.ensure(source);
+            }
+            HikariDataSource statePool = pool("flowexport-state", settings.stateUrl(), settings.stateUsername(),
+                    settings.statePassword(), true);
+            StateStore state = new JdbcStateStore(statePool, Settings.safeUrl(settings.stateUrl()), statePool);
+            return new FlowExportApp(settings, source, state);
+        } catch (RuntimeException e) {
+            if (source != null) {
+                source.close();
+            }
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String name, String url, String user, String password, boolean autoCommit) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setJdbcUrl(url);
+        if (!user.isEmpty()) {
+            c.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            c.setPassword(password);
+        }
+        // Source connections stay in a transaction so that drivers stream with a cursor (pgjdbc honours the
+        // fetch size only then); they only read.
+        c.setAutoCommit(autoCommit);
+        c.setReadOnly(!autoCommit);
+        c.setMaximumPoolSize(autoCommit ? 2 : 4);
+        c.setMinimumIdle(0);
+        c.setInitializationFailTimeout(-1);
+        c.setConnectionTimeout(10_000);
+        return new HikariDataSource(c);
+    }
+
+    /** The query generator, made on first use with the source database's identifier quote. */
+    private QueryBuilder queries() {
+        QueryBuilder q = queries;
+        if (q == null) {
+            q = new QueryBuilder(identifierQuote(source));
+            queries = q;
+        }
+        return q;
+    }
+
+    private static String identifierQuote(HikariDataSource source) {
+        try (Connection c = source.getConnection()) {
+            return c.getMetaData().getIdentifierQuoteString();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the source database "
+                    + Settings.safeUrl(source.getJdbcUrl()) + ": " + e.getMessage()
+                    + "; check flowexport.source.url / FLOWEXPORT_SOURCE_URL and that the database is up", e);
+        }
+    }
+
+    /** The settings in force. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The source database's datasets. */
+    public DatasetCatalog catalog() {
+        return catalog;
+    }
+
+    /** The state store. */
+    public StateStore state() {
+        return state;
+    }
+
+    /** The export runner. */
+    public ExportRunner runner() {
+        return runner;
+    }
+
+    /** Loads and validates every flow file of {@code flowsDir} against the source database. */
+    public FlowSet loadFlows(Path flowsDir) {
+        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(catalog, settings.exportDir()));
+    }
+
+    /**
+     * Deletes the temporary files that crashed runs of these flows left behind.
+     *
+     * @return how many files were deleted
+     */
+    public int removeLeftovers(List<Flow> flows) {
+        int removed = 0;
+        for (Flow flow : flows) {
+            if (!flow.isExport()) {
+                continue;
+            }
+            try {
+                for (Path p : runner.destination().removeLeftovers(flow.export().filePath(), flow.id())) {
+                    LOG.info("flow '{}': removed {} left by an interrupted run", flow.id(), p);
+                    removed++;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warn("flow '{}': cannot remove temporary files of interrupted runs: {}", flow.id(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Creates the route builder for {@code flows}.
+     *
+     * @param withTriggers false to create only the {@code direct:flow-<id>} endpoints (run-once)
+     * @param onResult     told of every finished run
+     */
+    public FlowRoutes routes(List<Flow> flows, boolean withTriggers, Consumer<RunResult> onResult) {
+        return new FlowRoutes(flows, runner, settings.fetchSize(), withTriggers, onResult);
+    }
+
+    /** The source DataSource, bound in Camel's registry as {@link FlowRoutes#SOURCE_BEAN}. */
+    public HikariDataSource source() {
+        return source;
+    }
+
+    /**
+     * Starts a Camel context with the routes of {@code flows} and no triggers.
+     *
+     * @throws Exception when Camel cannot start
+     */
+    public CamelContext startCamel(List<Flow> flows, Consumer<RunResult> onResult) throws Exception {
+        CamelContext ctx = new DefaultCamelContext();
+        ctx.getRegistry().bind(FlowRoutes.SOURCE_BEAN, source);
+        ctx.addRoutes(routes(flows, false, onResult));
+        ctx.start();
+        return ctx;
+    }
+
+    @Override
+    public void close() {
+        try {
+            state.close();
+        } finally {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.flowexport.cli;
+
+import io.flowexport.config.Settings;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where the flows are and the settings file. */
+final class CommonOptions {
+
+    @Option(names = "--flows", paramLabel = "DIR", defaultValue = "flows",
+            description = "Directory of flow files (*.toml). Default: ${DEFAULT-VALUE}.")
+    Path flowsDir;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "An application.properties with flowexport.* settings (source, state, export dir). "
+                    + "Environment variables FLOWEXPORT_* and -D system properties override it.")
+    Path configFile;
+
+    Settings settings() {
+        return Settings.load(configFile, System.getenv());
+    }
+}

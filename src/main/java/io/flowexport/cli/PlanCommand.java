@@ -1,0 +1,103 @@
+package io.flowexport.cli;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import io.flowexport.app.FlowExportApp;
+import io.flowexport.flow.Flow;
+import io.flowexport.flow.TriggerSpec;
+import io.flowexport.route.TriggerUris;
+import io.flowexport.run.FlowRun;
+import io.flowexport.run.RunTrigger;
+import io.flowexport.validate.FlowSet;
+import java.io.PrintWriter;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code plan FLOW_ID}: prints what a run would do, without running it. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, the "
+                + "resolved target path and the triggers' next fire times, without running anything."})
+final class PlanCommand implements Callable<Integer> {
+
+    private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "FLOW_ID", description = "The flow to plan.")
+    String flowId;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
+            FlowSet set = app.loadFlows(common.flowsDir);
+            Optional<Flow> found = set.flows().stream().filter(f -> f.id().equals(flowId)).findFirst();
+            if (found.isEmpty() || !found.get().isExport()) {
+                set.problems().forEach(err::println);
+                err.println(found.isEmpty() ? "flow '" + flowId + "': no valid flow with this id in "
+                        + common.flowsDir + "; run 'validate' to see every flow's problems"
+                        : "flow '" + flowId + "' is not an export flow (flow_type = \""
+                        + found.get().type().toml() + "\"): nothing to plan");
+                err.flush();
+                return 1;
+            }
+            Flow flow = found.get();
+            FlowRun run = app.runner().plan(flow, RunTrigger.manual());
+            var export = flow.export();
+            var q = run.query();
+            out.println("flow:        " + flow.id() + " (" + flow.name() + ")");
+            out.println("file:        " + flow.file() + " (version " + flow.version() + ")");
+            out.println("dataset:     " + export.sourceDatasetId() + " -> " + (run.dataset().schema() == null ? ""
+                    : run.dataset().schema() + ".") + run.dataset().table() + " (" + q.datasetKind().toml()
+                    + (export.sourceDatasetType() == null ? ", detected" : ", stated") + ")");
+            out.println("export mode: " + export.exportMode().toml());
+            out.println("format:      " + export.format().toml() + " " + export.options());
+            out.println("columns:     " + q.outputColumns().stream().map(c -> c.name() + " " + c.sqlType()).toList());
+            out.println("filter:      " + q.filter());
+            out.println("sql:         " + q.jdbcSql());
+            out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
+            out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"
+                    : run.watermark().isPresent() ? "batch " + run.watermark().getAsLong() : "none (first run)"));
+            out.println("path:        " + export.filePath() + " -> " + run.pathBeforeBatch()
+                    + (run.pathBeforeBatch().contains("{batch_id}") ? "  ({batch_id}: "
+                    + (export.exportMode().toml().equals("batch") ? export.batchId()
+                    : "the highest batch in the export") + ")" : ""));
+            out.println("export dir:  " + app.settings().exportDir());
+            if (flow.triggers().isEmpty()) {
+                out.println("triggers:    none; the flow runs only when asked");
+            }
+            for (TriggerSpec t : flow.triggers()) {
+                out.println("trigger:     " + t.id() + " " + t.type().toml() + " " + describe(t)
+                        + (t.enabled() ? "" : " (disabled)"));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static String describe(TriggerSpec t) {
+        return switch (t.type()) {
+            case SCHEDULE -> {
+                ZonedDateTime now = ZonedDateTime.now(t.timezone());
+                String next = ExecutionTime.forCron(UNIX.parse(t.schedule())).nextExecution(now)
+                        .map(ZonedDateTime::toString).orElse("never");
+                yield "'" + t.schedule() + "' " + t.timezone().getId() + " (Quartz '"
+                        + TriggerUris.quartzCron(t.schedule()) + "'), next " + next;
+            }
+            case INTERVAL -> "every " + t.every() + ", first one interval after start";
+        };
+    }
+}

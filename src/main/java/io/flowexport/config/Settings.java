@@ -1,0 +1,102 @@
+package io.flowexport.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The runner's settings: the source database, the state store and the export directory.
+ *
+ * <p>Each setting {@code flowexport.a.b} is read, first match wins, from: a JVM system property of that name;
+ * the environment variable {@code FLOWEXPORT_A_B}; the {@code --config} properties file; the default. Defaults
+ * need nothing installed: an embedded H2 demo database and an H2 state store under {@code data/}, exports in the
+ * working directory.
+ *
+ * @param sourceUrl      JDBC URL of the source database ({@code flowexport.source.url})
+ * @param sourceUsername source user, may be empty ({@code flowexport.source.username})
+ * @param sourcePassword source password, may be empty; never printed ({@code flowexport.source.password})
+ * @param stateUrl       JDBC URL of the state store ({@code flowexport.state.url})
+ * @param stateUsername  state store user ({@code flowexport.state.username})
+ * @param statePassword  state store password; never printed ({@code flowexport.state.password})
+ * @param exportDir      the directory every {@code file_path} is relative to ({@code flowexport.export.dir})
+ * @param fetchSize      rows fetched per round trip from the source ({@code flowexport.source.fetch-size});
+ *                       default 10000
+ * @param demo           create the demo datasets in the source (an H2 database) when they are missing
+ *                       ({@code flowexport.demo}); default true only for the default source URL
+ */
+public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
+                       String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo) {
+
+    /** The embedded demo database, created and filled on first start. */
+    public static final String DEMO_SOURCE_URL = "jdbc:h2:file:./data/demo;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
+    /** The embedded state store. */
+    public static final String DEFAULT_STATE_URL = "jdbc:h2:file:./data/state;AUTO_SERVER=TRUE";
+
+    /**
+     * Loads the settings.
+     *
+     * @param configFile an application.properties file, or null
+     * @param env        the environment (normally {@code System.getenv()})
+     * @throws IllegalArgumentException when the config file cannot be read or a number is malformed
+     */
+    public static Settings load(Path configFile, Map<String, String> env) {
+        Properties file = new Properties();
+        if (configFile != null) {
+            try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                file.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read config file " + configFile + ": " + e.getMessage()
+                        + "; pass an existing application.properties with --config", e);
+            }
+        }
+        Lookup l = new Lookup(file, env);
+        String fetch = l.get("flowexport.source.fetch-size", "10000");
+        int fetchSize;
+        try {
+            fetchSize = Integer.parseInt(fetch.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("flowexport.source.fetch-size: '" + fetch + "' is not a whole number");
+        }
+        String sourceUrl = l.get("flowexport.source.url", DEMO_SOURCE_URL);
+        return new Settings(
+                sourceUrl,
+                l.get("flowexport.source.username", ""),
+                l.get("flowexport.source.password", ""),
+                l.get("flowexport.state.url", DEFAULT_STATE_URL),
+                l.get("flowexport.state.username", ""),
+                l.get("flowexport.state.password", ""),
+                Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize(),
+                fetchSize,
+                Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))));
+    }
+
+    /** A JDBC URL with any {@code password=...} parameter masked, safe for logs and errors. */
+    public static String safeUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1****");
+    }
+
+    /** Never prints the passwords. */
+    @Override
+    public String toString() {
+        return "Settings[source=" + safeUrl(sourceUrl) + ", state=" + safeUrl(stateUrl) + ", exportDir=" + exportDir
+                + ", fetchSize=" + fetchSize + "]";
+    }
+
+    private record Lookup(Properties file, Map<String, String> env) {
+        String get(String key, String fallback) {
+            String v = System.getProperty(key);
+            if (v == null) {
+                v = env.get(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+            }
+            if (v == null) {
+                v = file.getProperty(key);
+            }
+            return v == null ? fallback : v;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.flowexport.query;
+
+import io.flowexport.dataset.Column;
+import io.flowexport.dataset.Dataset;
+import io.flowexport.flow.DatasetKind;
+import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.ExportSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Generates the SELECT of an export run from the flow's export mode, the dataset's kind and the watermark,
+ * following the export-flow reference's query-generation rules:
+ *
+ * <table>
+ * <caption>Filters by dataset kind and export mode (W = watermark, the highest batch already exported)</caption>
+ * <tr><th></th><th>change feed</th><th>delta transaction</th><th>other</th></tr>
+ * <tr><td>full</td><td>none</td><td>none</td><td>none</td></tr>
+ * <tr><td>batch</td><td>xt_batch_id = B</td><td>xt_batch_id = B</td><td>xt_batch_id = B</td></tr>
+ * <tr><td>incremental</td><td>xt_record_type in (new, changed) and xt_batch_id &gt; W</td>
+ *     <td>xt_batch_id &gt; W</td><td>xt_batch_id = max(xt_batch_id) and xt_batch_id &gt; W</td></tr>
+ * <tr><td>changes_only</td><td>xt_record_type in (new, changed, deleted) and xt_batch_id &gt; W</td>
+ *     <td>xt_batch_id &gt; W</td><td>xt_batch_id &gt; W</td></tr>
+ * </table>
+ *
+ * <p>Without a watermark (a flow's first run) the {@code > W} part is left out. Values are bound parameters;
+ * identifiers come from the database's metadata and are quoted, so no configured name reaches the SQL as
+ * written. Rows are ordered by {@code xt_batch_id}, then the primary key, when the dataset has them.
+ */
+public final class QueryBuilder {
+
+    /** Record types incremental mode exports from a change feed. */
+    public static final List<String> INCREMENTAL_TYPES = List.of("new", "changed");
+    /** Record types changes_only mode exports from a change feed. */
+    public static final List<String> CHANGE_TYPES = List.of("new", "changed", "deleted");
+
+    private final String quote;
+
+    /** @param identifierQuote the database's identifier quote, from {@code DatabaseMetaData.getIdentifierQuoteString} */
+    public QueryBuilder(String identifierQuote) {
+        this.quote = identifierQuote == null || identifierQuote.isBlank() ? "\"" : identifierQuote.trim();
+    }
+
+    /**
+     * Builds the query of one run.
+     *
+     * @param spec      the flow's export settings (already validated against {@code dataset})
+     * @param dataset   the source dataset
+     * @param watermark the highest batch already exported by this flow, if any
+     * @return the query
+     * @throws IllegalArgumentException when the mode needs a column the dataset lacks (validation reports this
+     *                                  earlier; this guards a dataset changed since)
+     */
+    public ExportQuery build(ExportSpec spec, Dataset dataset, OptionalLong watermark) {
+        DatasetKind kind = spec.sourceDatasetType() != null ? spec.sourceDatasetType() : dataset.detectedKind();
+        List<Column> output = outputColumns(spec, dataset);
+        Column batch = dataset.column(Dataset.BATCH_ID).orElse(null);
+        List<String> select = new ArrayList<>();
+        int batchIndex = -1;
+        for (int i = 0; i < output.size(); i++) {
+            select.add(quote(output.get(i).name()));
+            if (batch != null && output.get(i).name().equals(batch.name())) {
+                batchIndex = i;
+            }
+        }
+        if (batch != null && batchIndex < 0) {
+            select.add(quote(batch.name()));
+            batchIndex = output.size();
+        }
+
+        List<String> where = new ArrayList<>();
+        List<ExportQuery.Parameter> params = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        ExportMode mode = spec.exportMode();
+        String table = table(dataset);
+        switch (mode) {
+            case FULL -> {
+            }
+            case BATCH -> {
+                where.add(quote(need(batch, mode).name()) + " = :?batch_id");
+                params.add(new ExportQuery.Parameter("batch_id", spec.batchId()));
+                described.add("xt_batch_id = " + spec.batchId());
+            }
+            case INCREMENTAL, CHANGES_ONLY -> {
+                Column b = need(batch, mode);
+                if (kind == DatasetKind.CHANGE_FEED) {
+                    Column type = dataset.column(Dataset.RECORD_TYPE).orElseThrow(() ->
+                            new IllegalArgumentException("dataset '" + dataset.id() + "' has no xt_record_type"));
+                    List<String> types = mode == ExportMode.INCREMENTAL ? INCREMENTAL_TYPES : CHANGE_TYPES;
+                    List<String> marks = new ArrayList<>();
+                    for (int i = 0; i < types.size(); i++) {
+                        marks.add(":?record_type_" + (i + 1));
+                        params.add(new ExportQuery.Parameter("record_type_" + (i + 1), types.get(i)));
+                    }
+                    where.add(quote(type.name()) + " IN (" + String.join(", ", marks) + ")");
+                    described.add("xt_record_type in (" + String.join(", ", types) + ")");
+                } else if (kind == DatasetKind.OTHER && mode == ExportMode.INCREMENTAL) {
+                    where.add(quote(b.name()) + " = (SELECT MAX(" + quote(b.name()) + ") FROM " + table + ")");
+                    described.add("latest batch");
+                }
+                if (watermark.isPresent()) {
+                    where.add(quote(b.name()) + " > :?watermark");
+                    params.add(new ExportQuery.Parameter("watermark", watermark.getAsLong()));
+                    described.add("xt_batch_id > " + watermark.getAsLong() + " (watermark)");
+                }
+            }
+            default -> throw new IllegalStateException("unhandled export mode " + mode);
+        }
+
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
+                .append(" FROM ").append(table);
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        List<String> order = new ArrayList<>();
+        if (batch != null) {
+            order.add(quote(batch.name()));
+        }
+        for (String key : dataset.primaryKey()) {
+            if (batch == null || !key.equals(batch.name())) {
+                order.add(quote(key));
+            }
+        }
+        if (!order.isEmpty()) {
+            sql.append(" ORDER BY ").append(String.join(", ", order));
+        }
+        return new ExportQuery(sql.toString(), params, output, batchIndex, kind,
+                described.isEmpty() ? "none" : String.join(" and ", described));
+    }
+
+    /** The columns to write: {@code exporter_config.columns} mapped to the dataset's spelling, or all columns. */
+    static List<Column> outputColumns(ExportSpec spec, Dataset dataset) {
+        List<String> wanted = spec.options().columns();
+        if (wanted.isEmpty()) {
+            return dataset.columns();
+        }
+        List<Column> out = new ArrayList<>();
+        for (String name : wanted) {
+            out.add(dataset.column(name).orElseThrow(() -> new IllegalArgumentException(
+                    "dataset '" + dataset.id() + "' has no column '" + name + "'")));
+        }
+        return out;
+    }
+
+    private static Column need(Column batch, ExportMode mode) {
+        if (batch == null) {
+            throw new IllegalArgumentException("export_mode '" + mode.toml() + "' needs an xt_batch_id column");
+        }
+        return batch;
+    }
+
+    private String table(Dataset dataset) {
+        return (dataset.schema() != null ? quote(dataset.schema()) + "." : "") + quote(dataset.table());
+    }
+
+    /** Quotes an identifier, doubling any quote character inside it. */
+    public String quote(String identifier) {
+        return quote + identifier.replace(quote, quote + quote) + quote;
+    }
+}

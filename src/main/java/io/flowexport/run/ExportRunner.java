@@ -1,0 +1,287 @@
+package io.flowexport.run;
+
+import io.flowexport.dataset.DatasetCatalog;
+import io.flowexport.dataset.ValueReader;
+import io.flowexport.destination.FileDestination;
+import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.ExportSpec;
+import io.flowexport.flow.Flow;
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.format.ExportFormat;
+import io.flowexport.format.ExportFormats;
+import io.flowexport.format.RowWriter;
+import io.flowexport.format.UnrepresentableValueException;
+import io.flowexport.query.QueryBuilder;
+import io.flowexport.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs exports, step by step, without knowing about Camel: {@link #begin} (one run per flow at a time),
+ * {@link #prepare} (dataset, watermark, query, placeholders), {@link #export} (stream rows into a staged file,
+ * publish it atomically, then move the watermark), {@link #fail} (delete the staged file, keep the watermark) and
+ * {@link #end}. The Camel route calls these around the camel-jdbc query.
+ */
+public final class ExportRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
+    private static final DateTimeFormatter TS_NODASH = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DatasetCatalog catalog;
+    private final Supplier<QueryBuilder> queries;
+    private final StateStore state;
+    private final ExportFormats formats;
+    private final FileDestination destination;
+    private final Map<String, FlowRun> running = new ConcurrentHashMap<>();
+
+    /**
+     * @param catalog     the source database's datasets
+     * @param queries     the query generator for the source database's dialect (asked once per run)
+     * @param state       where watermarks are kept
+     * @param formats     the format plugins
+     * @param destination where files are published
+     */
+    public ExportRunner(DatasetCatalog catalog, Supplier<QueryBuilder> queries, StateStore state, ExportFormats formats,
+                        FileDestination destination) {
+        this.catalog = catalog;
+        this.queries = queries;
+        this.state = state;
+        this.formats = formats;
+        this.destination = destination;
+    }
+
+    /** The destination files are published to. */
+    public FileDestination destination() {
+        return destination;
+    }
+
+    /**
+     * Starts a run of {@code flow} unless one is already in progress.
+     *
+     * @return the run, or empty when the flow is running (the caller reports {@link RunStatus#SKIPPED})
+     */
+    public Optional<FlowRun> begin(Flow flow, RunTrigger trigger) {
+        FlowRun run = new FlowRun(flow, newRunId(trigger), trigger);
+        return running.putIfAbsent(flow.id(), run) == null ? Optional.of(run) : Optional.empty();
+    }
+
+    /** True while a run of the flow is in progress. */
+    public boolean isRunning(String flowId) {
+        return running.containsKey(flowId);
+    }
+
+    /**
+     * Works out what a run of {@code flow} would do (dataset, watermark, query, path), without running it or
+     * taking the flow's run slot: for {@code plan}.
+     *
+     * @throws RunException as {@link #prepare}
+     */
+    public FlowRun plan(Flow flow, RunTrigger trigger) {
+        return prepare(new FlowRun(flow, newRunId(trigger), trigger));
+    }
+
+    /**
+     * Looks up the dataset and the watermark, builds the query and renders the path placeholders known before
+     * the export ({@code {batch_id}} comes after it).
+     *
+     * @throws RunException when the dataset is gone, changed so the query cannot be built, or the state store
+     *                      cannot be read
+     */
+    public FlowRun prepare(FlowRun run) {
+        ExportSpec spec = run.flow.export();
+        String datasetId = spec.sourceDatasetId();
+        try {
+            run.dataset = catalog.find(datasetId).orElseThrow(() -> new RunException("flow '" + run.flow.id()
+                    + "': dataset '" + datasetId + "' does not exist in the source database; check "
+                    + "properties.export.source_dataset_id in " + run.flow.file(), null));
+            if (spec.exportMode().usesWatermark()) {
+                run.watermark = state.watermark(run.flow.id(), datasetId);
+            }
+            run.query = queries.get().build(spec, run.dataset, run.watermark);
+        } catch (RunException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new RunException("flow '" + run.flow.id() + "': cannot prepare the export: " + e.getMessage(), e);
+        }
+        run.placeholders = placeholders(run);
+        run.pathBeforeBatch = new PathTemplate(spec.filePath()).render(run.placeholders);
+        return run;
+    }
+
+    /**
+     * Streams the rows into a staged file, publishes it and moves the watermark.
+     *
+     * @param rows the query's rows, each a map in SELECT order (camel-jdbc's StreamList rows)
+     * @return the result; {@link RunStatus#NOTHING_NEW} when there were no rows to publish
+     * @throws RunException when writing, publishing or committing fails; the caller then calls {@link #fail}
+     */
+    public RunResult export(FlowRun run, Iterator<Map<String, Object>> rows) {
+        ExportSpec spec = run.flow.export();
+        ExportFormat format = formats.get(spec.format());
+        try {
+            run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
+            try (RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
+                copy(run, rows, writer);
+            }
+        } catch (UnrepresentableValueException e) {
+            throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RunException("flow '" + run.flow.id() + "': cannot write " + run.staged + ": " + e, e);
+        }
+
+        boolean needsBatch = new PathTemplate(spec.filePath()).uses("batch_id");
+        Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
+        if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
+            deleteStaged(run);
+            String why = spec.exportMode().usesWatermark()
+                    ? "nothing new" + run.watermark.stream().mapToObj(w -> " above batch " + w).findFirst().orElse("")
+                    + "; no file published"
+                    : "no rows, so {batch_id} has no value; no file published";
+            return result(run, RunStatus.NOTHING_NEW, 0, null, why);
+        }
+        Map<String, String> values = new HashMap<>(run.placeholders);
+        if (batchForPath != null) {
+            values.put("batch_id", String.valueOf(batchForPath));
+        }
+        String relative = new PathTemplate(spec.filePath()).render(values);
+        Path published;
+        long bytes;
+        try {
+            bytes = Files.size(run.staged);
+            published = destination.publish(run.staged, relative);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RunException("flow '" + run.flow.id() + "': cannot publish " + relative + " in "
+                    + destination.exportDir() + ": " + e.getMessage(), e);
+        }
+        run.staged = null;
+        if (spec.exportMode().usesWatermark() && run.lastBatch != null) {
+            try {
+                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), run.lastBatch, run.runId);
+            } catch (RuntimeException e) {
+                throw new RunException("flow '" + run.flow.id() + "': published " + published + " but could not "
+                        + "move the watermark; the next run exports the same batches again: " + e.getMessage(), e);
+            }
+        }
+        return result(run, RunStatus.SUCCEEDED, bytes, published, null);
+    }
+
+    private static void copy(FlowRun run, Iterator<Map<String, Object>> rows, RowWriter writer) throws IOException {
+        ValueReader reader = new ValueReader(run.query.outputColumns());
+        int outputs = run.query.outputColumns().size();
+        int batchIndex = run.query.batchIndex();
+        Object[] raw = new Object[run.query.selectedColumnCount()];
+        Object[] out = new Object[outputs];
+        while (rows.hasNext()) {
+            Map<String, Object> row = rows.next();
+            int i = 0;
+            for (Object v : row.values()) {
+                raw[i++] = v;
+            }
+            for (int c = 0; c < outputs; c++) {
+                out[c] = reader.convert(c, raw[c]);
+            }
+            if (batchIndex >= 0 && raw[batchIndex] != null) {
+                long b = ((Number) raw[batchIndex]).longValue();
+                if (run.firstBatch == null || b < run.firstBatch) {
+                    run.firstBatch = b;
+                }
+                if (run.lastBatch == null || b > run.lastBatch) {
+                    run.lastBatch = b;
+                }
+            }
+            writer.write(out);
+            run.rows++;
+        }
+    }
+
+    /**
+     * Records a failed run: deletes the staged file; the watermark stays where it was.
+     *
+     * @return the failed result, whose message says what went wrong
+     */
+    public RunResult fail(FlowRun run, Throwable error) {
+        deleteStaged(run);
+        String message = error instanceof RunException ? error.getMessage()
+                : "flow '" + run.flow.id() + "': " + describe(error);
+        return result(run, RunStatus.FAILED, 0, null, message);
+    }
+
+    /** Ends the run: the flow may run again. */
+    public void end(FlowRun run) {
+        running.remove(run.flow.id(), run);
+    }
+
+    /** A result for a run that was not started because the flow was busy. */
+    public static RunResult skipped(Flow flow, RunTrigger trigger) {
+        return new RunResult(flow.id(), newRunId(trigger), RunStatus.SKIPPED, 0, 0, null, null, null, 0,
+                "a run of this flow is still in progress");
+    }
+
+    private void deleteStaged(FlowRun run) {
+        if (run.staged != null) {
+            try {
+                Files.deleteIfExists(run.staged);
+            } catch (IOException e) {
+                LOG.warn("flow '{}': cannot delete staged file {}: {}; it is removed at the next start",
+                        run.flow.id(), run.staged, e.getMessage());
+            }
+            run.staged = null;
+        }
+    }
+
+    private static RunResult result(FlowRun run, RunStatus status, long bytes, Path file, String message) {
+        double seconds = (System.nanoTime() - run.startNanos) / 1e9;
+        long rows = status == RunStatus.SUCCEEDED ? run.rows : 0;
+        return new RunResult(run.flow.id(), run.runId, status, rows, bytes, file, run.firstBatch, run.lastBatch,
+                seconds, message);
+    }
+
+    private static Map<String, String> placeholders(FlowRun run) {
+        ZonedDateTime t = run.trigger.logicalTime().atZone(run.trigger.zone());
+        Map<String, String> values = new HashMap<>();
+        values.put("ds", t.toLocalDate().toString());
+        values.put("ds_nodash", t.toLocalDate().toString().replace("-", ""));
+        values.put("ts", TS.format(t));
+        values.put("ts_nodash", TS_NODASH.format(t));
+        values.put("flow_id", run.flow.id());
+        values.put("namespace", run.flow.namespace());
+        values.put("run_id", run.runId);
+        return values;
+    }
+
+    private static String newRunId(RunTrigger trigger) {
+        return RUN_ID_TIME.format(java.time.Instant.now().atZone(java.time.ZoneOffset.UTC))
+                + "-" + String.format(Locale.ROOT, "%06x", RANDOM.nextInt(1 << 24));
+    }
+
+    /** A failure's message with the causes that say more, for one-line reports. */
+    static String describe(Throwable error) {
+        StringBuilder sb = new StringBuilder(String.valueOf(error.getMessage() != null ? error.getMessage()
+                : error.getClass().getSimpleName()));
+        Throwable cause = error.getCause();
+        while (cause != null && cause != error) {
+            if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
+                sb.append(": ").append(cause.getMessage());
+            }
+            error = cause;
+            cause = cause.getCause();
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,43 @@
+package io.flowexport.run;
+
+import java.nio.file.Path;
+
+/**
+ * The outcome of one run of one flow.
+ *
+ * @param flowId     the flow
+ * @param runId      unique per run, e.g. {@code 20261120T233000Z-1a2b3c}
+ * @param status     how it ended
+ * @param rows       rows written to the published file (0 when none was published)
+ * @param bytes      size of the published file in bytes (0 when none was published)
+ * @param file       the published file, or null
+ * @param firstBatch lowest {@code xt_batch_id} in the export, or null (no rows or no batch column)
+ * @param lastBatch  highest {@code xt_batch_id} in the export, or null
+ * @param seconds    wall-clock duration of the run in seconds
+ * @param message    why it failed, was skipped or published nothing; null when it succeeded
+ */
+public record RunResult(String flowId, String runId, RunStatus status, long rows, long bytes, Path file,
+                        Long firstBatch, Long lastBatch, double seconds, String message) {
+
+    /** True for a run that did not fail. */
+    public boolean ok() {
+        return status != RunStatus.FAILED;
+    }
+
+    /** The batch range as {@code 41..43}, a single batch, or {@code -}. */
+    public String batchRange() {
+        if (firstBatch == null) {
+            return "-";
+        }
+        return firstBatch.equals(lastBatch) ? String.valueOf(firstBatch) : firstBatch + ".." + lastBatch;
+    }
+
+    /** One line for run-once and the log: flow, status, rows, bytes, file, batch range, seconds, message. */
+    public String summary(Path relativeTo) {
+        String shown = file == null ? "-" : (relativeTo != null && file.startsWith(relativeTo)
+                ? relativeTo.relativize(file).toString() : file.toString());
+        return String.format(java.util.Locale.ROOT, "%-32s %-11s rows=%d bytes=%d file=%s batches=%s %.2fs%s",
+                flowId, status.label(), rows, bytes, shown, batchRange(), seconds,
+                message == null ? "" : "  " + message);
+    }
+}

@@ -1,0 +1,21 @@
+package io.flowexport.run;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/**
+ * What started a run, and the logical time its placeholders ({@code {ds}}, {@code {ts}}, ...) are rendered from.
+ *
+ * @param kind        {@code schedule}, {@code interval} or {@code manual}
+ * @param triggerId   the trigger's id, or null for a manual run
+ * @param logicalTime the scheduled fire time (or now, for manual and interval runs)
+ * @param zone        the trigger's time zone; UTC for manual runs
+ */
+public record RunTrigger(String kind, String triggerId, Instant logicalTime, ZoneId zone) {
+
+    /** A run started by hand now, rendered in UTC. */
+    public static RunTrigger manual() {
+        return new RunTrigger("manual", null, Instant.now(), ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,162 @@
+package io.flowexport.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.flowexport.cli.FlowExportCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * Drives the real command line against a real source database (H2 file or PostgreSQL) with flows, a state
+ * store and an export directory in a temporary directory.
+ */
+final class Harness {
+
+    static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final String PG_USER = "postgres";
+
+    final Path dir;
+    final Path flows;
+    final Path exportDir;
+    final String sourceUrl;
+    final String sourceUser;
+    final String stateUrl;
+    final Path config;
+
+    private Harness(Path dir, String sourceUrl, String sourceUser, boolean demo) throws IOException {
+        this.dir = dir;
+        this.flows = Files.createDirectories(dir.resolve("flows"));
+        this.exportDir = Files.createDirectories(dir.resolve("out"));
+        this.sourceUrl = sourceUrl;
+        this.sourceUser = sourceUser;
+        this.stateUrl = "jdbc:h2:file:" + dir.resolve("state").toAbsolutePath();
+        this.config = dir.resolve("application.properties");
+        Files.writeString(config, String.join("\n",
+                "flowexport.source.url=" + sourceUrl,
+                "flowexport.source.username=" + sourceUser,
+                "flowexport.state.url=" + stateUrl,
+                "flowexport.export.dir=" + exportDir.toAbsolutePath(),
+                "flowexport.demo=" + demo, ""));
+    }
+
+    /** An H2 file database as source. */
+    static Harness h2(Path dir) throws IOException {
+        return new Harness(dir, "jdbc:h2:file:" + dir.resolve("source").toAbsolutePath()
+                + ";DATABASE_TO_LOWER=TRUE", "", false);
+    }
+
+    /** The H2 demo database, created by the runner on first start. */
+    static Harness demo(Path dir) throws IOException {
+        return new Harness(dir, "jdbc:h2:file:" + dir.resolve("demo").toAbsolutePath()
+                + ";DATABASE_TO_LOWER=TRUE", "", true);
+    }
+
+    /** PostgreSQL on 127.0.0.1:5432, database test, in {@code schema} (dropped and created anew). */
+    static Harness postgres(Path dir, String schema) throws IOException, SQLException {
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        return new Harness(dir, PG_URL + "?currentSchema=" + schema, PG_USER, false);
+    }
+
+    /** Writes {@code flows/<name>.toml}. */
+    Path flow(String name, String toml) throws IOException {
+        return Files.writeString(flows.resolve(name + ".toml"), toml);
+    }
+
+    /** A connection to the source database (auto-commit). */
+    Connection source() throws SQLException {
+        return DriverManager.getConnection(sourceUrl, sourceUser, "");
+    }
+
+    /** Runs SQL statements on the source. */
+    void sql(String... statements) throws SQLException {
+        try (Connection c = source(); Statement s = c.createStatement()) {
+            for (String st : statements) {
+                s.execute(st);
+            }
+        }
+    }
+
+    /** Runs the command line with {@code --flows} and {@code --config} added after the command. */
+    Outcome cli(String command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(command, "--flows", flows.toString(), "--config", config.toString()));
+        all.addAll(List.of(args));
+        int code = FlowExportCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                all.toArray(String[]::new));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    /** The flow's watermark in the state store. */
+    OptionalLong watermark(String flowId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(stateUrl);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT batch_id FROM flowexport_watermark WHERE flow_id = ?")) {
+            ps.setString(1, flowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            if (e.getMessage().contains("not found")) {
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Every regular file under the export directory, relative, sorted (hidden temporary files included). */
+    List<String> files() throws IOException {
+        try (Stream<Path> s = Files.walk(exportDir)) {
+            return s.filter(Files::isRegularFile).map(p -> exportDir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    /** Reads a CSV export with Jackson's CSV reader (not the writer's library): one map per row. */
+    List<Map<String, String>> csv(String relative) throws IOException {
+        return csv(relative, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a CSV export in {@code charset}. */
+    List<Map<String, String>> csv(String relative, java.nio.charset.Charset charset) throws IOException {
+        CsvMapper mapper = new CsvMapper();
+        try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(Files.readString(exportDir.resolve(relative), charset))) {
+            return it.readAll();
+        }
+    }
+
+    /** The values of one column of a CSV export, in file order. */
+    List<String> csvColumn(String relative, String column) throws IOException {
+        return csv(relative).stream().map(r -> r.get(column)).toList();
+    }
+
+    record Outcome(int code, String out, String err) {
+        Outcome ok() {
+            assertThat(code).as("exit code; out:%n%s%nerr:%n%s", out, err).isZero();
+            return this;
+        }
+    }
+}
