@@ -1,0 +1,100 @@
+package io.flowexport.flow.parse;
+
+import io.flowexport.flow.DatasetKind;
+import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.ExportSpec;
+import io.flowexport.flow.FileFormat;
+import io.flowexport.flow.FormatOptions;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads {@code [properties.export]}: the shape checks that need nothing but the file. */
+final class ExportSpecParser {
+
+    static final Set<String> KEYS = Set.of("source_dataset_id", "source_dataset_type", "file_path", "destination",
+            "export_mode", "batch_id", "format", "exporter_config");
+
+    /** The draft (always) and the spec (null when a needed value is missing or invalid). */
+    record Result(ExportDraft draft, ExportSpec spec) {
+    }
+
+    private ExportSpecParser() {
+    }
+
+    static Result parse(TomlView v) {
+        v.checkKeys(KEYS);
+        String sourceId = v.string("source_dataset_id");
+        if (sourceId == null && !v.has("source_dataset_id")) {
+            v.missing("source_dataset_id", "set source_dataset_id = \"<table or view>\", the dataset to export");
+        } else if (sourceId != null && sourceId.isBlank()) {
+            v.problems().error(v.pos("source_dataset_id"), v.key("source_dataset_id"),
+                    "source_dataset_id is empty; name the table or view to export");
+            sourceId = null;
+        }
+        DatasetKind kind = v.enumValue("source_dataset_type", DatasetKind.class, "source_dataset_type");
+        String filePath = filePath(v);
+        ExportMode mode = v.has("export_mode")
+                ? v.enumValue("export_mode", ExportMode.class, "export_mode") : ExportMode.FULL;
+        Long batchId = batchId(v, mode);
+        FileFormat format = format(v, filePath);
+        String lower = filePath == null ? "" : filePath.toLowerCase(Locale.ROOT);
+        boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
+        TomlView cfg = v.table("exporter_config");
+        FormatOptions options = ExporterConfigParser.parse(cfg, format, jsonlDefault);
+        ExportDraft draft = new ExportDraft(sourceId, kind, filePath, mode, batchId,
+                options != null ? options.columns() : ExporterConfigParser.columns(null));
+        boolean complete = sourceId != null && filePath != null && mode != null && options != null
+                && (mode != ExportMode.BATCH || batchId != null);
+        ExportSpec spec = complete ? new ExportSpec(sourceId, kind, filePath, mode,
+                mode == ExportMode.BATCH ? batchId : null, options) : null;
+        return new Result(draft, spec);
+    }
+
+    private static String filePath(TomlView v) {
+        if (v.has("destination")) {
+            v.problems().error(v.pos("destination"), v.key("destination"), "destinations other than file_path "
+                    + "are not supported by this version yet; write to a file with file_path = \"exports/...\"");
+        }
+        String filePath = v.string("file_path");
+        if (!v.has("file_path") && !v.has("destination")) {
+            v.missing("file_path", "set file_path = \"exports/<name>.csv\", relative to the export directory");
+        }
+        return filePath;
+    }
+
+    private static Long batchId(TomlView v, ExportMode mode) {
+        Long batchId = v.integer("batch_id");
+        if (batchId != null && batchId < 0) {
+            v.problems().error(v.pos("batch_id"), v.key("batch_id"),
+                    "batch_id must be 0 or more, found " + batchId);
+            batchId = null;
+        }
+        if (mode == ExportMode.BATCH && !v.has("batch_id")) {
+            v.missing("batch_id", "export_mode = \"batch\" needs batch_id = <n>, the batch to export");
+        } else if (mode != null && mode != ExportMode.BATCH && v.has("batch_id")) {
+            v.problems().warning(v.pos("batch_id"), v.key("batch_id"), "batch_id is ignored because export_mode = \""
+                    + mode.toml() + "\"; remove it, or set export_mode = \"batch\"");
+        }
+        return batchId;
+    }
+
+    private static FileFormat format(TomlView v, String filePath) {
+        Optional<FileFormat> fromExtension = filePath == null ? Optional.empty() : FileFormat.fromExtension(filePath);
+        if (!v.has("format")) {
+            if (fromExtension.isEmpty() && filePath != null) {
+                v.problems().error(v.pos("file_path"), v.key("format"), "cannot tell the format from file_path '"
+                        + filePath + "'; add format = \"csv\", \"json\" or \"parquet\", or end the path in .csv, "
+                        + ".json, .jsonl or .parquet");
+            }
+            return fromExtension.orElse(null);
+        }
+        FileFormat format = v.enumValue("format", FileFormat.class, "format");
+        if (format != null && fromExtension.isPresent() && fromExtension.get() != format) {
+            v.problems().warning(v.pos("format"), v.key("format"), "format = \"" + format.toml()
+                    + "\" but file_path ends in an extension for " + fromExtension.get().toml()
+                    + "; the file will hold " + format.toml() + "; change the extension or the format");
+        }
+        return format;
+    }
+}

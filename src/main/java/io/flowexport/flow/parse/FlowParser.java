@@ -1,0 +1,144 @@
+package io.flowexport.flow.parse;
+
+import io.flowexport.flow.ExportSpec;
+import io.flowexport.flow.Flow;
+import io.flowexport.flow.FlowType;
+import io.flowexport.flow.TriggerSpec;
+import io.flowexport.validate.Problems;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the text of one flow file into a {@link Flow}, checking its shape: TOML syntax (lenient about the
+ * reference's comma-less multi-line inline tables, see {@link LenientToml}), known keys, value types, enum
+ * spellings, required keys, cron expressions and time zones. Checks that need the database or the export
+ * directory are done later on the returned {@link ExportDraft}. Every problem is collected; none stops parsing,
+ * except a TOML syntax error, after which only the syntax errors are reported (the tree would be partial).
+ *
+ * <p>Flows of another {@code flow_type} ({@code change_feed}, {@code delta_publishing}) come back with
+ * {@code export == null}; apart from {@code id}, {@code name}, {@code namespace} and {@code description}, their
+ * keys are not checked.
+ */
+public final class FlowParser {
+
+    /** The pattern of flow ids and namespaces. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    static final Set<String> TOP_KEYS =
+            Set.of("id", "name", "flow_type", "namespace", "description", "input", "properties", "triggers");
+
+    private FlowParser() {
+    }
+
+    /** Parses {@code text}; the version is the hash of its UTF-8 bytes. Never throws for bad input. */
+    public static ParsedFlow parse(Path file, String text) {
+        return parse(file, text, version(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Parses {@code text} read from {@code file}.
+     *
+     * @param version the flow version to record, see {@link #version(byte[])}
+     */
+    public static ParsedFlow parse(Path file, String text, String version) {
+        Problems problems = new Problems(file);
+        FlowPositions positions = new FlowPositions();
+        LenientToml.Parsed parsed = LenientToml.parse(text);
+        if (parsed.hasErrors()) {
+            parsed.errors().forEach(e -> problems.error(e.position(), "", "invalid TOML: " + e.message()));
+            return new ParsedFlow(file, null, null, FlowType.EXPORT_FLOW, null, null, positions, problems.sorted());
+        }
+        TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
+                new TomlView.Context(parsed, problems, text.split("\n", -1), positions));
+
+        FlowType type = root.has("flow_type")
+                ? root.enumValue("flow_type", FlowType.class, "flow_type") : FlowType.EXPORT_FLOW;
+        if (type == null) {
+            type = FlowType.EXPORT_FLOW; // reported; go on checking as an export flow
+        }
+        String id = id(root, file);
+        String name = root.string("name");
+        String namespace = root.string("namespace");
+        if (namespace != null && !ID.matcher(namespace).matches()) {
+            problems.error(root.pos("namespace"), "namespace", "invalid namespace '" + namespace
+                    + "'; use letters, digits, '_', '.' and '-', starting with a letter or digit");
+        }
+        String description = root.string("description");
+
+        ExportSpecParser.Result export = null;
+        List<TriggerSpec> triggers = List.of();
+        if (type == FlowType.EXPORT_FLOW) {
+            root.checkKeys(TOP_KEYS);
+            export = exportTable(root);
+            triggers = TriggerParser.parse(root);
+        }
+        Flow flow = null;
+        ExportSpec spec = export == null ? null : export.spec();
+        if (!problems.hasErrors() && (type != FlowType.EXPORT_FLOW || spec != null)) {
+            flow = new Flow(id, name != null ? name : id, type, namespace != null ? namespace : "public",
+                    description, file, version, spec, triggers);
+        }
+        return new ParsedFlow(file, id, root.has("id") ? root.pos("id") : null, type, flow,
+                export == null ? null : export.draft(), positions, problems.sorted());
+    }
+
+    private static String id(TomlView root, Path file) {
+        if (root.has("id")) {
+            String id = root.string("id");
+            if (id != null && !ID.matcher(id).matches()) {
+                root.problems().error(root.pos("id"), "id", "invalid flow id '" + id
+                        + "'; use letters, digits, '_', '.' and '-', starting with a letter or digit");
+            }
+            return id != null ? id : baseName(file);
+        }
+        String id = baseName(file);
+        if (!ID.matcher(id).matches()) {
+            root.problems().error(SourcePosition.START, "id", "the file name '" + id + "' is not a valid flow id;"
+                    + " add id = \"<letters, digits, _ . ->\" or rename the file");
+        }
+        return id;
+    }
+
+    private static ExportSpecParser.Result exportTable(TomlView root) {
+        TomlView properties = root.table("properties");
+        if (properties == null) {
+            if (!root.has("properties")) {
+                root.problems().error(SourcePosition.START, "properties.export", "missing table "
+                        + "[properties.export]; an export flow needs source_dataset_id and file_path there");
+            }
+            return null;
+        }
+        properties.checkKeys(Set.of("export"));
+        TomlView export = properties.table("export");
+        if (export == null) {
+            if (!properties.has("export")) {
+                root.problems().error(properties.header(), "properties.export", "missing table "
+                        + "[properties.export]; an export flow needs source_dataset_id and file_path there");
+            }
+            return null;
+        }
+        return ExportSpecParser.parse(export);
+    }
+
+    /** The file name without its last extension. */
+    public static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    /** The first 12 hex digits of the SHA-256 of {@code bytes}: a flow's version. */
+    public static String version(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

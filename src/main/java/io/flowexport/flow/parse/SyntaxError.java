@@ -1,0 +1,10 @@
+package io.flowexport.flow.parse;
+
+/**
+ * A TOML syntax error, positioned in the original (not the rewritten) text.
+ *
+ * @param position where the parser stopped understanding the text
+ * @param message  the parser's description, without the position
+ */
+public record SyntaxError(SourcePosition position, String message) {
+}

@@ -1,0 +1,24 @@
+package io.flowexport.validate;
+
+import io.flowexport.flow.Flow;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The result of loading one flow file.
+ *
+ * @param file     the flow file
+ * @param flow     the flow; null when the file has errors
+ * @param problems every problem of the file, by position
+ */
+public record FileOutcome(Path file, Flow flow, List<Problem> problems) {
+
+    public FileOutcome {
+        problems = List.copyOf(problems);
+    }
+
+    /** True when any problem is an error (then {@link #flow()} is null). */
+    public boolean hasErrors() {
+        return problems.stream().anyMatch(p -> p.severity() == Severity.ERROR);
+    }
+}

@@ -1,0 +1,39 @@
+package io.flowexport.validate;
+
+import io.flowexport.flow.Flow;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of loading a flow directory.
+ *
+ * @param files one outcome per flow file, sorted by file name
+ */
+public record FlowSet(List<FileOutcome> files) {
+
+    public FlowSet {
+        files = List.copyOf(files);
+    }
+
+    /** The flows of files without errors (export and other flow types), sorted by id. */
+    public List<Flow> flows() {
+        return files.stream().map(FileOutcome::flow).filter(Objects::nonNull)
+                .sorted(Comparator.comparing(Flow::id)).toList();
+    }
+
+    /** The flows this runner runs: {@link #flows()} that are export flows. */
+    public List<Flow> exportFlows() {
+        return flows().stream().filter(Flow::isExport).toList();
+    }
+
+    /** Every problem of every file, in file order, then by position. */
+    public List<Problem> problems() {
+        return files.stream().flatMap(f -> f.problems().stream()).toList();
+    }
+
+    /** True when any file has an error. */
+    public boolean hasErrors() {
+        return files.stream().anyMatch(FileOutcome::hasErrors);
+    }
+}

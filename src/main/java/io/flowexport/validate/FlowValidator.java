@@ -1,0 +1,136 @@
+package io.flowexport.validate;
+
+import io.flowexport.dataset.Dataset;
+import io.flowexport.dataset.DatasetCatalog;
+import io.flowexport.dataset.DatasetCatalogException;
+import io.flowexport.flow.DatasetKind;
+import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.flow.parse.ExportDraft;
+import io.flowexport.flow.parse.FlowPositions;
+import io.flowexport.flow.parse.ParsedFlow;
+import io.flowexport.flow.parse.Suggestions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks of an export flow that need context: the file path against the export directory, and, when a
+ * {@link DatasetCatalog} is given, the source dataset, its columns and its kind against the export mode.
+ * Runs on the {@link ExportDraft}, so it also reports problems of files whose other keys have errors.
+ */
+public final class FlowValidator {
+
+    private static final String EXPORT = "properties.export.";
+    private static final int MAX_LISTED = 20;
+
+    private FlowValidator() {
+    }
+
+    /**
+     * Checks {@code parsed}; does nothing for non-export flows.
+     *
+     * @return the problems found (none of {@code parsed.problems()}), unsorted
+     */
+    public static List<Problem> validate(ParsedFlow parsed, ValidationContext ctx) {
+        Problems problems = new Problems(parsed.file());
+        ExportDraft draft = parsed.export();
+        if (draft == null) {
+            return List.of();
+        }
+        FlowPositions positions = parsed.positions();
+        if (draft.filePath() != null) {
+            // placeholders are rendered with harmless sample values; ids and namespaces cannot hold '/'
+            PathChecks.check(draft.filePath(), parsed.id() != null ? parsed.id() : "flow", "public",
+                    ctx.exportDir(), positions, problems);
+        }
+        if (ctx.catalog() != null && draft.sourceDatasetId() != null) {
+            database(draft, ctx.catalog(), positions, problems);
+        }
+        return problems.sorted();
+    }
+
+    private static void database(ExportDraft draft, DatasetCatalog catalog, FlowPositions positions,
+                                 Problems problems) {
+        String key = EXPORT + "source_dataset_id";
+        Optional<Dataset> found;
+        try {
+            found = catalog.find(draft.sourceDatasetId());
+            if (found.isEmpty()) {
+                List<String> ids = catalog.datasetIds();
+                problems.error(positions.key(key), key, "unknown dataset '" + draft.sourceDatasetId() + "'"
+                        + hint(draft.sourceDatasetId(), ids, "datasets in the current schema")
+                        + "; write the name of a table or view, optionally as schema.name");
+                return;
+            }
+        } catch (DatasetCatalogException e) {
+            problems.error(positions.key(key), key, "cannot check the source dataset: the source database could not"
+                    + " be read: " + e.getMessage() + "; check the connection settings");
+            return;
+        }
+        Dataset ds = found.get();
+        columns(draft, ds, positions, problems);
+        kind(draft, ds, positions, problems);
+        ExportMode mode = draft.exportMode();
+        if (mode != null && mode != ExportMode.FULL && !ds.hasBatchId()) {
+            String k = EXPORT + "export_mode";
+            problems.error(positions.key(k, positions.key(key)), k, "export_mode = \"" + mode.toml()
+                    + "\" needs an " + Dataset.BATCH_ID + " column, which dataset '" + ds.id() + "' does not have;"
+                    + " use export_mode = \"full\" or a dataset with " + Dataset.BATCH_ID);
+        }
+        String path = draft.filePath();
+        if (path != null && mode != ExportMode.BATCH && !ds.hasBatchId()) {
+            PathTemplate template = new PathTemplate(path);
+            List<String> names = template.placeholders();
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).equals("batch_id")) {
+                    problems.error(positions.inString(PathChecks.KEY, template.placeholderOffsets().get(i)),
+                            PathChecks.KEY, "{batch_id} needs an " + Dataset.BATCH_ID + " column, which dataset '"
+                                    + ds.id() + "' does not have (or export_mode = \"batch\"); remove {batch_id}"
+                                    + " or use {ds} or {run_id}");
+                }
+            }
+        }
+    }
+
+    private static void columns(ExportDraft draft, Dataset ds, FlowPositions positions, Problems problems) {
+        String key = EXPORT + "exporter_config.columns";
+        List<String> names = ds.columns().stream().map(c -> c.name()).toList();
+        for (String column : draft.columns()) {
+            if (ds.column(column).isEmpty()) {
+                problems.error(positions.key(key), key, "unknown column '" + column + "' in dataset '" + ds.id()
+                        + "'" + hint(column, names, "its columns"));
+            }
+        }
+    }
+
+    private static void kind(ExportDraft draft, Dataset ds, FlowPositions positions, Problems problems) {
+        if (draft.sourceDatasetType() != DatasetKind.CHANGE_FEED || (ds.hasRecordType() && ds.hasBatchId())) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        if (!ds.hasRecordType()) {
+            missing.add(Dataset.RECORD_TYPE);
+        }
+        if (!ds.hasBatchId()) {
+            missing.add(Dataset.BATCH_ID);
+        }
+        String key = EXPORT + "source_dataset_type";
+        problems.error(positions.key(key), key, "source_dataset_type = \"change_feed\" but dataset '" + ds.id()
+                + "' has no " + String.join(" or ", missing) + " column; a change feed has both " + Dataset.RECORD_TYPE
+                + " and " + Dataset.BATCH_ID + "; remove source_dataset_type or choose a change feed dataset");
+    }
+
+    /** "; did you mean 'x'?" or "; label: a, b, c" (at most {@value #MAX_LISTED} names listed). */
+    private static String hint(String wrong, List<String> names, String label) {
+        Optional<String> near = Suggestions.nearest(wrong, names);
+        if (near.isPresent()) {
+            return "; did you mean '" + near.get() + "'?";
+        }
+        if (names.isEmpty()) {
+            return "; " + label + ": none";
+        }
+        List<String> listed = names.size() <= MAX_LISTED ? names : names.subList(0, MAX_LISTED);
+        return "; " + label + ": " + String.join(", ", listed) + (listed.size() < names.size() ? ", ..." : "");
+    }
+}

@@ -1,0 +1,90 @@
+package io.flowexport.validate;
+
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.flow.parse.FlowPositions;
+import io.flowexport.flow.parse.Suggestions;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Checks {@code properties.export.file_path}: known placeholders, relative, stays inside the export directory
+ * once rendered, no control characters, a file name.
+ */
+final class PathChecks {
+
+    static final String KEY = "properties.export.file_path";
+
+    private PathChecks() {
+    }
+
+    static void check(String template, String flowId, String namespace, Path exportDir, FlowPositions positions,
+                      Problems problems) {
+        if (template.isBlank()) {
+            problems.error(positions.key(KEY), KEY, "file_path is empty; write a path relative to the export "
+                    + "directory, e.g. \"exports/orders.csv\"");
+            return;
+        }
+        boolean control = false;
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                control = true;
+                problems.error(positions.inString(KEY, i), KEY, String.format("file_path holds the control "
+                        + "character U+%04X at position %d; remove it", (int) c, i + 1));
+            }
+        }
+        PathTemplate path = new PathTemplate(template);
+        List<String> names = path.placeholders();
+        List<Integer> offsets = path.placeholderOffsets();
+        boolean unknown = false;
+        for (int k = 0; k < names.size(); k++) {
+            if (!PathTemplate.PLACEHOLDERS.contains(names.get(k))) {
+                unknown = true;
+                problems.error(positions.inString(KEY, offsets.get(k)), KEY, "unknown placeholder '{" + names.get(k)
+                        + "}'" + Suggestions.hint(names.get(k), new TreeSet<>(PathTemplate.PLACEHOLDERS), "known")
+                                .replace("did you mean '", "did you mean '{").replace("'?", "}'?"));
+            }
+        }
+        if (template.startsWith("/") || template.startsWith("\\") || template.matches("^[A-Za-z]:.*")
+                || template.startsWith("~")) {
+            problems.error(positions.inString(KEY, 0), KEY, "file_path '" + template + "' is absolute; write it "
+                    + "relative to the export directory, e.g. 'exports/orders.csv'");
+            return;
+        }
+        if (template.endsWith("/") || template.endsWith("\\")) {
+            problems.error(positions.key(KEY), KEY, "file_path '" + template + "' has no file name; end it with "
+                    + "one, e.g. '" + template + "orders.csv'");
+            return;
+        }
+        if (control || unknown) {
+            return;
+        }
+        escapes(path, flowId, namespace, exportDir, positions, problems);
+    }
+
+    private static void escapes(PathTemplate path, String flowId, String namespace, Path exportDir,
+                                FlowPositions positions, Problems problems) {
+        String rendered = path.render(Map.of("batch_id", "42", "ds", "2026-01-31", "ds_nodash", "20260131",
+                "ts", "2026-01-31T01-00-00Z", "ts_nodash", "20260131T010000", "flow_id", flowId,
+                "namespace", namespace, "run_id", "run-1"));
+        Path base = (exportDir != null ? exportDir : Path.of("export-dir")).toAbsolutePath().normalize();
+        Path resolved;
+        try {
+            resolved = base.resolve(rendered).normalize();
+        } catch (InvalidPathException e) {
+            problems.error(positions.key(KEY), KEY, "file_path is not a valid path: " + e.getMessage());
+            return;
+        }
+        String template = path.template();
+        if (!resolved.startsWith(base) || resolved.equals(base)) {
+            int dots = template.indexOf("..");
+            problems.error(positions.inString(KEY, Math.max(0, dots)), KEY, "file_path '" + template
+                    + "' leaves the export directory; remove the '..' segments");
+        } else if (resolved.getFileName().toString().isBlank()) {
+            problems.error(positions.key(KEY), KEY, "file_path '" + template + "' has no file name");
+        }
+    }
+}

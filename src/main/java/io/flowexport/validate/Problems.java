@@ -1,0 +1,59 @@
+package io.flowexport.validate;
+
+import io.flowexport.flow.parse.SourcePosition;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Collects the problems of one flow file; checks add to it and never stop at the first problem. */
+public final class Problems {
+    private final Path file;
+    private final List<Problem> list = new ArrayList<>();
+
+    /** @param file the flow file every problem is reported against */
+    public Problems(Path file) {
+        this.file = file;
+    }
+
+    /** The flow file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Adds an error at {@code at} (1:1 when null). */
+    public void error(SourcePosition at, String key, String message) {
+        add(Severity.ERROR, at, key, message);
+    }
+
+    /** Adds a warning at {@code at} (1:1 when null). */
+    public void warning(SourcePosition at, String key, String message) {
+        add(Severity.WARNING, at, key, message);
+    }
+
+    /** Adds every problem of {@code other}. */
+    public void addAll(List<Problem> other) {
+        list.addAll(other);
+    }
+
+    private void add(Severity severity, SourcePosition at, String key, String message) {
+        SourcePosition p = at != null ? at : SourcePosition.START;
+        list.add(new Problem(severity, file, p.line(), p.column(), key, message));
+    }
+
+    /** True when any error (not warning) was added. */
+    public boolean hasErrors() {
+        return errorCount() > 0;
+    }
+
+    /** How many errors (not warnings) were added so far. */
+    public long errorCount() {
+        return list.stream().filter(p -> p.severity() == Severity.ERROR).count();
+    }
+
+    /** The problems sorted by line, then column; problems at one place keep the order they were found in. */
+    public List<Problem> sorted() {
+        return list.stream().sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
+                .toList();
+    }
+}
