@@ -37,13 +37,9 @@ public final class JdbcDatasetCatalog implements DatasetCatalog {
     public Optional<Dataset> find(String datasetId) {
         try (Connection c = dataSource.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
-            String schema = null;
-            String name = datasetId;
             int dot = datasetId.indexOf('.');
-            if (dot > 0) {
-                schema = datasetId.substring(0, dot);
-                name = datasetId.substring(dot + 1);
-            }
+            String schema = dot > 0 ? datasetId.substring(0, dot) : null;
+            String name = dot > 0 ? datasetId.substring(dot + 1) : datasetId;
             Optional<TableRef> ref = schema != null
                     ? findTable(md, schema, name)
                     : findTable(md, c.getSchema(), name).or(() -> findTable(md, null, name));
