@@ -43,9 +43,13 @@ final class PathChecks {
         for (int k = 0; k < names.size(); k++) {
             if (!PathTemplate.PLACEHOLDERS.contains(names.get(k))) {
                 unknown = true;
-                problems.error(positions.inString(KEY, offsets.get(k)), KEY, "unknown placeholder '{" + names.get(k)
-                        + "}'" + Suggestions.hint(names.get(k), new TreeSet<>(PathTemplate.PLACEHOLDERS), "known")
-                                .replace("did you mean '", "did you mean '{").replace("'?", "}'?"));
+                String name = names.get(k);
+                String hint = Suggestions.nearest(name, PathTemplate.PLACEHOLDERS)
+                        .map(n -> "; did you mean '{" + n + "}'?").orElse("") + "; known: "
+                        + new TreeSet<>(PathTemplate.PLACEHOLDERS).stream().map(n -> "{" + n + "}")
+                                .reduce((a, b) -> a + ", " + b).orElse("");
+                problems.error(positions.inString(KEY, offsets.get(k)), KEY, "unknown placeholder '{" + name + "}'"
+                        + hint);
             }
         }
         if (template.startsWith("/") || template.startsWith("\\") || template.matches("^[A-Za-z]:.*")

@@ -142,9 +142,8 @@ final class TomlView {
         E e = TomlEnum.parse(type, s).orElse(null);
         if (e == null) {
             List<String> known = TomlEnum.spellings(type);
-            String hint = Suggestions.nearest(s, known).map(n -> "; did you mean '" + n + "'?").orElse("");
-            ctx.problems().error(pos(k), key(k), "unknown " + what + " '" + s + "'" + hint
-                    + "; known: " + String.join(", ", known));
+            ctx.problems().error(pos(k), key(k), "unknown " + what + " '" + s + "'; known: "
+                    + String.join(", ", known));
         }
         return e;
     }

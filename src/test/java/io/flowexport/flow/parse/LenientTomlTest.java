@@ -117,4 +117,13 @@ class LenientTomlTest {
             assertThat(e.message()).contains("not closed");
         });
     }
+
+    @Test
+    void acceptsWindowsLineEndingsAndAClosingBraceWithAComment() {
+        String text = "[properties.export]\r\nexporter_config = {\r\ndelimiter = \";\"\r\n} # end\r\nformat = \"csv\"\r\n";
+        LenientToml.Parsed p = LenientToml.parse(text);
+        assertThat(config(p).getString("delimiter")).isEqualTo(";");
+        assertThat(p.original(p.toml().inputPositionOf("properties.export.format")))
+                .isEqualTo(new SourcePosition(5, 1));
+    }
 }
