@@ -49,7 +49,10 @@ class ExportModesIT {
     void changeFeedFullExportsEveryRecordTypeInBatchThenKeyOrder(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("cf_full", "cf_orders", "full.csv", "full", ""));
+        java.nio.file.Files.writeString(h.exportDir.resolve(".flowexport-cf_full-20260101T000000Z-abcdef.tmp"),
+                "left by a crashed run");
         h.cli("run-once", "--all").ok();
+        assertThat(h.files()).as("the crashed run's temporary file is removed").containsExactly("full.csv");
         List<java.util.Map<String, String>> rows = h.csv("full.csv");
         assertThat(rows).extracting(r -> r.get("xt_batch_id") + ":" + r.get("order_id") + ":" + r.get("xt_record_type"))
                 .containsExactly("1:1:new", "1:2:new", "1:3:new", "1:4:new",
