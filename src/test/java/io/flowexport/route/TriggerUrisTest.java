@@ -21,10 +21,10 @@ class TriggerUrisTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "0 1 * * *      | 0 0 1 ? * * *",
+            "0 1 * * *      | 0 0 1 * * ? *",
             "30 2 * * 1-5   | 0 30 2 ? * 2-6 *",
             "0 0 1 * *      | 0 0 0 1 * ? *",
-            "*/15 * * * *   | 0 */15 * ? * * *",
+            "*/15 * * * *   | 0 */15 * * * ? *",
             "0 6 * * 0      | 0 0 6 ? * 1 *",
     })
     void unixCronBecomesTheSameScheduleInQuartz(String unix, String quartz) throws Exception {
@@ -50,7 +50,7 @@ class TriggerUrisTest {
                 Duration.ofMinutes(15), true, null);
         Flow flow = new Flow("orders", "orders", FlowType.EXPORT_FLOW, "public", null, Path.of("f.toml"), "v",
                 null, List.of(cron, every));
-        assertThat(TriggerUris.uri(flow, cron)).isEqualTo("quartz://flowexport/orders-daily?cron=RAW(0 0 1 ? * * *)"
+        assertThat(TriggerUris.uri(flow, cron)).isEqualTo("quartz://flowexport/orders-daily?cron=RAW(0 0 1 * * ? *)"
                 + "&trigger.timeZone=Europe/Paris&stateful=true");
         assertThat(TriggerUris.uri(flow, every)).isEqualTo("timer://flowexport-orders-tick?period=900000&delay=900000");
     }
