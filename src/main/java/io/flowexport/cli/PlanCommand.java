@@ -45,11 +45,13 @@ final class PlanCommand implements Callable<Integer> {
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
             FlowSet set = app.loadFlows(common.flowsDir);
             Optional<Flow> found = set.flows().stream().filter(f -> f.id().equals(flowId)).findFirst();
-            if (found.isEmpty() || !found.get().isExport()) {
-                set.problems().forEach(err::println);
-                err.println(found.isEmpty() ? "flow '" + flowId + "': no valid flow with this id in "
-                        + common.flowsDir + "; run 'validate' to see every flow's problems"
-                        : "flow '" + flowId + "' is not an export flow (flow_type = \""
+            if (found.isEmpty()) {
+                Reports.printUnavailable(set, flowId, err);
+                err.flush();
+                return 1;
+            }
+            if (!found.get().isExport()) {
+                err.println("flow '" + flowId + "' is not an export flow (flow_type = \""
                         + found.get().type().toml() + "\"): nothing to plan");
                 err.flush();
                 return 1;
@@ -64,7 +66,7 @@ final class PlanCommand implements Callable<Integer> {
                     : run.dataset().schema() + ".") + run.dataset().table() + " (" + q.datasetKind().toml()
                     + (export.sourceDatasetType() == null ? ", detected" : ", stated") + ")");
             out.println("export mode: " + export.exportMode().toml());
-            out.println("format:      " + export.format().toml() + " " + export.options());
+            out.println("format:      " + export.format().toml() + " (" + Reports.describe(export.options()) + ")");
             out.println("columns:     " + q.outputColumns().stream().map(c -> c.name() + " " + c.sqlType()).toList());
             out.println("filter:      " + q.filter());
             out.println("sql:         " + q.jdbcSql());

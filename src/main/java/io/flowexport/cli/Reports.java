@@ -1,6 +1,9 @@
 package io.flowexport.cli;
 
 import io.flowexport.flow.Flow;
+import io.flowexport.flow.FormatOptions;
+import io.flowexport.validate.FileOutcome;
+import java.util.List;
 import io.flowexport.validate.FlowSet;
 import io.flowexport.validate.Problem;
 import io.flowexport.validate.Severity;
@@ -28,5 +31,36 @@ final class Reports {
     /** The number of problems of {@code severity}. */
     static long count(FlowSet set, Severity severity) {
         return set.problems().stream().filter(p -> p.severity() == severity).count();
+    }
+
+    /**
+     * Explains why {@code flowId} cannot be run: the problems of the files that declare it, or that no file does.
+     */
+    static void printUnavailable(FlowSet set, String flowId, PrintWriter err) {
+        List<FileOutcome> invalid = set.files().stream().filter(f -> flowId.equals(f.flowId())).toList();
+        if (invalid.isEmpty()) {
+            err.println("flow '" + flowId + "': no flow with this id; run 'validate' to list the flows and their "
+                    + "problems");
+        } else {
+            for (FileOutcome f : invalid) {
+                f.problems().forEach(err::println);
+            }
+            err.println("flow '" + flowId + "' is invalid and was not run; fix the problems above");
+        }
+    }
+
+    /** The format options as written in a flow file, e.g. {@code delimiter=";" include_header=true}. */
+    static String describe(FormatOptions options) {
+        String columns = options.columns().isEmpty() ? "all" : String.join(", ", options.columns());
+        if (options instanceof FormatOptions.Csv c) {
+            return "delimiter=\"" + c.delimiter() + "\" include_header=" + c.includeHeader()
+                    + " encoding=" + c.encoding().toml() + " columns=" + columns;
+        }
+        if (options instanceof FormatOptions.Json j) {
+            return "jsonl=" + j.jsonl() + " indent=" + j.indent() + " ensure_ascii=" + j.ensureAscii()
+                    + " encoding=" + j.encoding().toml() + " columns=" + columns;
+        }
+        FormatOptions.Parquet p = (FormatOptions.Parquet) options;
+        return "compression=" + p.compression().toml() + " columns=" + columns;
     }
 }

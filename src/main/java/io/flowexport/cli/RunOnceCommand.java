@@ -70,7 +70,7 @@ final class RunOnceCommand implements Callable<Integer> {
                                 + flow.get().type().toml() + "\": not an export flow, not run by this runner");
                     } else {
                         failed = true;
-                        reportMissing(set, id, err);
+                        Reports.printUnavailable(set, id, err);
                     }
                 }
             }
@@ -96,23 +96,6 @@ final class RunOnceCommand implements Callable<Integer> {
                 camel.close();
             }
             return failed ? 1 : 0;
-        }
-    }
-
-    private static void reportMissing(FlowSet set, String id, PrintWriter err) {
-        List<FileOutcome> invalid = set.files().stream().filter(FileOutcome::hasErrors)
-                .filter(f -> f.file().getFileName().toString().replaceFirst("\\.toml$", "").equals(id)
-                        || f.problems().stream().anyMatch(p -> p.message().contains("'" + id + "'")))
-                .toList();
-        if (invalid.isEmpty()) {
-            err.println("flow '" + id + "': no such flow in " + set.files().stream().findFirst()
-                    .map(f -> f.file().getParent().toString()).orElse("the flows directory")
-                    + "; run 'validate' to list the flows and their problems");
-        } else {
-            for (FileOutcome f : invalid) {
-                f.problems().forEach(err::println);
-            }
-            err.println("flow '" + id + "' is invalid; fix the problems above");
         }
     }
 }

@@ -46,7 +46,7 @@ public final class FlowLoader {
             String why = Files.exists(flowsDir) ? "cannot list the flow directory: " + e.getMessage()
                     : "the flow directory does not exist; create it or pass the directory that holds the *.toml files";
             Problem p = new Problem(Severity.ERROR, flowsDir, 1, 1, "", why);
-            return new FlowSet(List.of(new FileOutcome(flowsDir, null, List.of(p))));
+            return new FlowSet(List.of(new FileOutcome(flowsDir, null, null, List.of(p))));
         }
         List<Loaded> loaded = files.stream().map(f -> read(f, ctx)).toList();
         Map<String, List<Loaded>> byId = loaded.stream().filter(l -> l.parsed != null && l.parsed.id() != null)
@@ -123,7 +123,8 @@ public final class FlowLoader {
     private record Loaded(Path file, ParsedFlow parsed, Problems problems) {
         FileOutcome outcome() {
             boolean ok = !problems.hasErrors() && parsed != null;
-            return new FileOutcome(file, ok ? parsed.flow() : null, problems.sorted());
+            return new FileOutcome(file, parsed != null ? parsed.id() : null, ok ? parsed.flow() : null,
+                    problems.sorted());
         }
     }
 }

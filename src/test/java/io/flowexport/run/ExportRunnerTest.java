@@ -1,0 +1,50 @@
+package io.flowexport.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexport.destination.FileDestination;
+import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.ExportSpec;
+import io.flowexport.flow.Flow;
+import io.flowexport.flow.FlowType;
+import io.flowexport.flow.FormatOptions;
+import io.flowexport.format.ExportFormats;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportRunnerTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Flow flow(String id) {
+        return new Flow(id, id, FlowType.EXPORT_FLOW, "public", null, Path.of(id + ".toml"), "v",
+                new ExportSpec("t", null, "o.csv", ExportMode.FULL, null, FormatOptions.Csv.defaults()), List.of());
+    }
+
+    @Test
+    void aFlowNeverRunsTwiceAtOnceButOtherFlowsDo() {
+        ExportRunner runner = new ExportRunner(null, null, null, ExportFormats.standard(), new FileDestination(tmp));
+        Optional<FlowRun> first = runner.begin(flow("a"), RunTrigger.manual());
+        assertThat(first).isPresent();
+        assertThat(runner.begin(flow("a"), RunTrigger.manual())).as("second run of a while a runs").isEmpty();
+        Optional<FlowRun> other = runner.begin(flow("b"), RunTrigger.manual());
+        assertThat(other).isPresent();
+        assertThat(runner.isRunning("a")).isTrue();
+
+        runner.end(first.get());
+        assertThat(runner.isRunning("a")).isFalse();
+        assertThat(runner.begin(flow("a"), RunTrigger.manual())).isPresent();
+    }
+
+    @Test
+    void skippedResultSaysWhy() {
+        RunResult r = ExportRunner.skipped(flow("a"), RunTrigger.manual());
+        assertThat(r.status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(r.ok()).isTrue();
+        assertThat(r.message()).contains("still in progress");
+    }
+}
