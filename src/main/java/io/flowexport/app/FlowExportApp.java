@@ -142,9 +142,37 @@ public final class FlowExportApp implements AutoCloseable {
         return runner;
     }
 
-    /** Loads and validates every flow file of {@code flowsDir} against the source database. */
+    /**
+     * Loads and validates every flow file of {@code flowsDir} against the source database. When the source
+     * cannot be reached, it is tried once, and every flow gets that one reason instead of a timeout each.
+     */
     public FlowSet loadFlows(Path flowsDir) {
-        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(catalog, settings.exportDir()));
+        DatasetCatalog checked = catalog;
+        try (Connection c = source.getConnection()) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = "cannot reach " + Settings.safeUrl(settings.sourceUrl()) + " (" + root.getMessage()
+                    + "; set flowexport.source.url or FLOWEXPORT_SOURCE_URL)";
+            checked = new UnreachableCatalog(why);
+        }
+        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(checked, settings.exportDir()));
+    }
+
+    /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
+    private record UnreachableCatalog(String reason) implements DatasetCatalog {
+        @Override
+        public java.util.Optional<io.flowexport.dataset.Dataset> find(String datasetId) {
+            throw new io.flowexport.dataset.DatasetCatalogException(reason, null);
+        }
+
+        @Override
+        public List<String> datasetIds() {
+            throw new io.flowexport.dataset.DatasetCatalogException(reason, null);
+        }
     }
 
     /**
