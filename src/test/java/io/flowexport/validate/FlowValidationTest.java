@@ -143,6 +143,13 @@ class FlowValidationTest {
         }
     }
 
+    /** The production catalog over the in-memory database (kept alive by {@link #h2}). */
+    private static DatasetCatalog catalog() {
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:flowvalidation;DATABASE_TO_LOWER=TRUE");
+        return new io.flowexport.dataset.JdbcDatasetCatalog(ds, "the test database");
+    }
+
     @AfterAll
     static void closeDatabase() throws SQLException {
         h2.close();
@@ -151,7 +158,7 @@ class FlowValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void reportsTheProblem(Case c) {
-        ValidationContext ctx = new ValidationContext(c.database() ? new H2TestCatalog(h2) : null, Path.of("out"));
+        ValidationContext ctx = new ValidationContext(c.database() ? catalog() : null, Path.of("out"));
         FileOutcome outcome = FlowLoader.parse(FILE, c.text(), ctx);
         assertThat(outcome.problems()).as(outcome.problems().toString()).filteredOn(p -> p.key().equals(c.key()))
                 .first().satisfies(p -> {
@@ -170,7 +177,7 @@ class FlowValidationTest {
                 + "source_dataset_type = \"change_feed\"\nexport_mode = \"incremental\"\n"
                 + "file_path = \"out/{batch_id}/orders_{ds_nodash}.parquet\"\n"
                 + "exporter_config = {\ncolumns = [\"ORDER_ID\", \"total\"]\ncompression = \"zstd\"\n}\n";
-        FileOutcome outcome = FlowLoader.parse(FILE, text, new ValidationContext(new H2TestCatalog(h2), Path.of("out")));
+        FileOutcome outcome = FlowLoader.parse(FILE, text, new ValidationContext(catalog(), Path.of("out")));
         assertThat(outcome.problems()).isEmpty();
         assertThat(outcome.flow().export().options().columns()).containsExactly("ORDER_ID", "total");
     }
