@@ -95,6 +95,10 @@ final class RunOnceCommand implements Callable<Integer> {
             } finally {
                 camel.close();
             }
+            if (Boolean.getBoolean("flowexport.report-memory")) {
+                err.println(MemoryReport.line());
+                err.flush();
+            }
             return failed ? 1 : 0;
         }
     }
