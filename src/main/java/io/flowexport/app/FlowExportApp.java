@@ -12,6 +12,7 @@ import io.flowexport.format.ExportFormats;
 import io.flowexport.query.QueryBuilder;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
+import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.StateStore;
@@ -52,8 +53,10 @@ public final class FlowExportApp implements AutoCloseable {
         this.source = source;
         this.state = state;
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
+        boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(),
-                new FileDestination(settings.exportDir()));
+                new FileDestination(settings.exportDir()),
+                postgres && settings.copy() ? new PostgresCopy(source) : null);
     }
 
     /**

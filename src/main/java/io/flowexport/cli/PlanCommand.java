@@ -70,6 +70,10 @@ final class PlanCommand implements Callable<Integer> {
             out.println("columns:     " + q.outputColumns().stream().map(c -> c.name() + " " + c.sqlType()).toList());
             out.println("filter:      " + q.filter());
             out.println("sql:         " + q.jdbcSql());
+            out.println("export path: " + run.path());
+            if (run.copySql() != null) {
+                out.println("copy:        " + run.copySql());
+            }
             out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
             out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"
                     : run.watermark().isPresent() ? "batch " + run.watermark().getAsLong() : "none (first run)"));

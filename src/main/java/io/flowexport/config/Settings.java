@@ -28,9 +28,12 @@ import java.util.Properties;
  *                       default 10000
  * @param demo           create the demo datasets in the source (an H2 database) when they are missing
  *                       ({@code flowexport.demo}); default true only for the default source URL
+ * @param copy           let CSV exports from PostgreSQL use {@code COPY ... TO STDOUT} when it gives the same
+ *                       bytes as the CSV writer ({@code flowexport.source.copy}); default true
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
-                       String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo) {
+                       String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
+                       boolean copy) {
 
     /** The embedded demo database, created and filled on first start. */
     public static final String DEMO_SOURCE_URL = "jdbc:h2:file:./data/demo;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
@@ -72,7 +75,8 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 l.get("flowexport.state.password", ""),
                 Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize(),
                 fetchSize,
-                Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))));
+                Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))),
+                Boolean.parseBoolean(l.get("flowexport.source.copy", "true")));
     }
 
     /** A JDBC URL with any {@code password=...} parameter masked, safe for logs and errors. */

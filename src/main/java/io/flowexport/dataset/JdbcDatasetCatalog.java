@@ -177,6 +177,9 @@ public final class JdbcDatasetCatalog implements DatasetCatalog {
         if (name.equals("timestamptz") || name.contains("with time zone") && name.startsWith("timestamp")) {
             return ValueKind.TIMESTAMP_TZ;
         }
+        if (name.equals("timetz") || name.contains("with time zone") && name.startsWith("time")) {
+            return ValueKind.STRING; // a time of day with an offset has no exact type in the formats: keep its text
+        }
         return switch (jdbcType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER -> ValueKind.INT32;
             case Types.BIGINT -> ValueKind.INT64;

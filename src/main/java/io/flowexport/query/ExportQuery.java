@@ -17,9 +17,12 @@ import java.util.stream.Collectors;
  *                       batch column is selected only for tracking.
  * @param datasetKind    the dataset kind the query was generated for
  * @param filter         a short human description of the filter, e.g. {@code xt_record_type in (new, changed)}
+ * @param from           the {@code  FROM ... [WHERE ...]} part of {@link #sql}, with the same named parameters
+ * @param orderBy        the {@code  ORDER BY ...} part of {@link #sql}, or empty
+ * @param batchColumn    the quoted {@code xt_batch_id} column, or null when the dataset has none
  */
 public record ExportQuery(String sql, List<Parameter> parameters, List<Column> outputColumns, int batchIndex,
-                          DatasetKind datasetKind, String filter) {
+                          DatasetKind datasetKind, String filter, String from, String orderBy, String batchColumn) {
 
     public ExportQuery {
         parameters = List.copyOf(parameters);
@@ -37,7 +40,22 @@ public record ExportQuery(String sql, List<Parameter> parameters, List<Column> o
 
     /** The SQL with {@code :?name} replaced by {@code ?}, as a JDBC driver receives it. */
     public String jdbcSql() {
+        return toJdbc(sql);
+    }
+
+    /** {@code sql} with {@code :?name} replaced by {@code ?}. */
+    public static String toJdbc(String sql) {
         return sql.replaceAll(":\\?\\w+", "?");
+    }
+
+    /**
+     * The SELECT that finds the lowest and highest batch of the export ({@code MIN}, {@code MAX} of
+     * {@code xt_batch_id} over {@link #from}), with JDBC {@code ?} markers for {@link #parameters}; null when the
+     * dataset has no batch column.
+     */
+    public String batchRangeSql() {
+        return batchColumn == null ? null
+                : toJdbc("SELECT MIN(" + batchColumn + "), MAX(" + batchColumn + ")" + from);
     }
 
     /** The parameters as {@code name=value, ...}, for {@code plan} and logs. */

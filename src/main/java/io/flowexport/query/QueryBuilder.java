@@ -59,7 +59,7 @@ public final class QueryBuilder {
         List<String> select = new ArrayList<>();
         int batchIndex = -1;
         for (int i = 0; i < output.size(); i++) {
-            select.add(quote(output.get(i).name()));
+            select.add(selectExpression(output.get(i)));
             if (batch != null && output.get(i).name().equals(batch.name())) {
                 batchIndex = i;
             }
@@ -108,10 +108,9 @@ public final class QueryBuilder {
             default -> throw new IllegalStateException("unhandled export mode " + mode);
         }
 
-        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
-                .append(" FROM ").append(table);
+        StringBuilder from = new StringBuilder(" FROM ").append(table);
         if (!where.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", where));
+            from.append(" WHERE ").append(String.join(" AND ", where));
         }
         List<String> order = new ArrayList<>();
         if (batch != null) {
@@ -122,11 +121,20 @@ public final class QueryBuilder {
                 order.add(quote(key));
             }
         }
-        if (!order.isEmpty()) {
-            sql.append(" ORDER BY ").append(String.join(", ", order));
-        }
-        return new ExportQuery(sql.toString(), params, output, batchIndex, kind,
-                described.isEmpty() ? "none" : String.join(" and ", described));
+        String orderBy = order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order);
+        String sql = "SELECT " + String.join(", ", select) + from + orderBy;
+        return new ExportQuery(sql, params, output, batchIndex, kind,
+                described.isEmpty() ? "none" : String.join(" and ", described), from.toString(), orderBy,
+                batch == null ? null : quote(batch.name()));
+    }
+
+    /**
+     * The SELECT expression of an output column: the column itself, except TIME, which is read as text because
+     * drivers return it as {@code java.sql.Time} and drop the fraction of a second.
+     */
+    private String selectExpression(Column c) {
+        String q = quote(c.name());
+        return c.kind() == io.flowexport.dataset.ValueKind.TIME ? "CAST(" + q + " AS VARCHAR(40)) AS " + q : q;
     }
 
     /** The columns to write: {@code exporter_config.columns} mapped to the dataset's spelling, or all columns. */

@@ -24,7 +24,9 @@ import org.apache.camel.component.timer.TimerConstants;
  *
  * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}: begin the run (skipped when the
  * flow is already running), prepare the query, execute it through camel-jdbc as a streamed result
- * ({@code outputType=StreamList}, one exchange per run), write, publish and commit; on failure, clean up.
+ * ({@code outputType=StreamList}, one exchange per run), write, publish and commit; on failure, clean up. CSV
+ * exports from PostgreSQL whose bytes COPY can produce exactly take PostgreSQL's {@code COPY ... TO STDOUT}
+ * instead of camel-jdbc (see {@link io.flowexport.query.CsvCopy}).
  * Per enabled trigger, route {@code trigger-<id>-<trigger>} from Quartz or the timer into that direct endpoint.
  * The run's {@link RunResult} is left in the exchange property {@link #RESULT}.
  */
@@ -79,8 +81,14 @@ public final class FlowRoutes extends RouteBuilder {
                     .filter(exchangeProperty(RUN).isNotNull())
                         .doTry()
                             .process(this::prepare)
-                            .to(jdbc)
-                            .process(this::export)
+                            .choice()
+                                .when(e -> e.getProperty(RUN, FlowRun.class).copySql() != null)
+                                    .process(this::exportByCopy)
+                                .otherwise()
+                                    .to(jdbc)
+                                    .process(this::export)
+                            .end()
+                        .endDoTry()
                         .doCatch(Exception.class)
                             .process(this::fail)
                         .doFinally()
@@ -124,6 +132,10 @@ public final class FlowRoutes extends RouteBuilder {
         Iterator<Map<String, Object>> rows = e.getMessage().getBody(Iterator.class);
         e.setProperty(RESULT, runner.export(run, rows));
         e.getMessage().setBody(null);
+    }
+
+    private void exportByCopy(Exchange e) {
+        e.setProperty(RESULT, runner.exportByCopy(e.getProperty(RUN, FlowRun.class)));
     }
 
     private void fail(Exchange e) {

@@ -1,7 +1,6 @@
 package io.flowexport.run;
 
 import io.flowexport.dataset.DatasetCatalog;
-import io.flowexport.dataset.ValueReader;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
@@ -11,7 +10,14 @@ import io.flowexport.format.ExportFormat;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.format.RowWriter;
 import io.flowexport.format.UnrepresentableValueException;
+import io.flowexport.flow.FormatOptions;
+import io.flowexport.format.TextOutput;
+import io.flowexport.format.csv.CsvText;
+import io.flowexport.query.CsvCopy;
 import io.flowexport.query.QueryBuilder;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +54,7 @@ public final class ExportRunner {
     private final StateStore state;
     private final ExportFormats formats;
     private final FileDestination destination;
+    private final PostgresCopy copy;
     private final Map<String, FlowRun> running = new ConcurrentHashMap<>();
 
     /**
@@ -56,14 +63,17 @@ public final class ExportRunner {
      * @param state       where watermarks are kept
      * @param formats     the format plugins
      * @param destination where files are published
+     * @param copy        COPY access to a PostgreSQL source for CSV exports, or null (other databases, or
+     *                    {@code flowexport.source.copy=false})
      */
     public ExportRunner(DatasetCatalog catalog, Supplier<QueryBuilder> queries, StateStore state, ExportFormats formats,
-                        FileDestination destination) {
+                        FileDestination destination, PostgresCopy copy) {
         this.catalog = catalog;
         this.queries = queries;
         this.state = state;
         this.formats = formats;
         this.destination = destination;
+        this.copy = copy;
     }
 
     /** The destination files are published to. */
@@ -113,7 +123,19 @@ public final class ExportRunner {
             if (spec.exportMode().usesWatermark()) {
                 run.watermark = state.watermark(run.flow.id(), datasetId);
             }
-            run.query = queries.get().build(spec, run.dataset, run.watermark);
+            QueryBuilder builder = queries.get();
+            run.query = builder.build(spec, run.dataset, run.watermark);
+            if (spec.options() instanceof FormatOptions.Csv csv) {
+                if (copy == null) {
+                    run.path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL";
+                } else {
+                    CsvCopy.Decision d = CsvCopy.plan(run.query, csv, builder);
+                    run.copySql = d.copySql();
+                    run.path = d.reason();
+                }
+            } else {
+                run.path = "generic (JDBC stream + " + spec.format().toml() + " writer)";
+            }
         } catch (RunException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -125,7 +147,8 @@ public final class ExportRunner {
     }
 
     /**
-     * Streams the rows into a staged file, publishes it and moves the watermark.
+     * Streams the rows into a staged file (reading and writing on two threads), publishes it and moves the
+     * watermark.
      *
      * @param rows the query's rows, each a map in SELECT order (camel-jdbc's StreamList rows)
      * @return the result; {@link RunStatus#NOTHING_NEW} when there were no rows to publish
@@ -137,14 +160,45 @@ public final class ExportRunner {
         try {
             run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
             try (RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
-                copy(run, rows, writer);
+                RowPump.copy(run, rows, writer);
             }
         } catch (UnrepresentableValueException e) {
             throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot write " + run.staged + ": " + e, e);
         }
+        return publish(run);
+    }
 
+    /**
+     * Exports a CSV flow by PostgreSQL's {@code COPY (query) TO STDOUT}: the header and byte order mark written
+     * by us, the rows by the database, straight into the staged file; then publishes and commits like
+     * {@link #export}. Only for runs whose {@link FlowRun#copySql()} is set.
+     *
+     * @throws RunException when the copy, publishing or committing fails; the caller then calls {@link #fail}
+     */
+    public RunResult exportByCopy(FlowRun run) {
+        ExportSpec spec = run.flow.export();
+        FormatOptions.Csv csv = (FormatOptions.Csv) spec.options();
+        try {
+            run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
+            try (OutputStream out = TextOutput.openStream(run.staged, csv.encoding())) {
+                if (csv.includeHeader()) {
+                    out.write(CsvText.header(run.query.outputColumns(), csv.delimiter())
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                copy.copy(run, run.copySql, out);
+            }
+        } catch (IOException | SQLException e) {
+            throw new RunException("flow '" + run.flow.id() + "': COPY into " + run.staged + " failed: "
+                    + e.getMessage(), e);
+        }
+        return publish(run);
+    }
+
+    /** Publishes the staged file (or nothing, when there is nothing new) and moves the watermark. */
+    private RunResult publish(FlowRun run) {
+        ExportSpec spec = run.flow.export();
         boolean needsBatch = new PathTemplate(spec.filePath()).uses("batch_id");
         Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
         if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
@@ -179,35 +233,6 @@ public final class ExportRunner {
             }
         }
         return result(run, RunStatus.SUCCEEDED, bytes, published, null);
-    }
-
-    private static void copy(FlowRun run, Iterator<Map<String, Object>> rows, RowWriter writer) throws IOException {
-        ValueReader reader = new ValueReader(run.query.outputColumns());
-        int outputs = run.query.outputColumns().size();
-        int batchIndex = run.query.batchIndex();
-        Object[] raw = new Object[run.query.selectedColumnCount()];
-        Object[] out = new Object[outputs];
-        while (rows.hasNext()) {
-            Map<String, Object> row = rows.next();
-            int i = 0;
-            for (Object v : row.values()) {
-                raw[i++] = v;
-            }
-            for (int c = 0; c < outputs; c++) {
-                out[c] = reader.convert(c, raw[c]);
-            }
-            if (batchIndex >= 0 && raw[batchIndex] != null) {
-                long b = ((Number) raw[batchIndex]).longValue();
-                if (run.firstBatch == null || b < run.firstBatch) {
-                    run.firstBatch = b;
-                }
-                if (run.lastBatch == null || b > run.lastBatch) {
-                    run.lastBatch = b;
-                }
-            }
-            writer.write(out);
-            run.rows++;
-        }
     }
 
     /**

@@ -21,6 +21,8 @@ public final class FlowRun {
     OptionalLong watermark = OptionalLong.empty();
     Map<String, String> placeholders;
     String pathBeforeBatch;
+    String copySql;
+    String path;
     Path staged;
     long rows;
     Long firstBatch;
@@ -60,6 +62,16 @@ public final class FlowRun {
     /** The flow's watermark when the run started. */
     public OptionalLong watermark() {
         return watermark;
+    }
+
+    /** The COPY statement of a CSV export that takes PostgreSQL's COPY path; null for the generic path. */
+    public String copySql() {
+        return copySql;
+    }
+
+    /** Which export path the run takes and why, e.g. {@code PostgreSQL COPY ... TO STDOUT (FORMAT csv)}. */
+    public String path() {
+        return path;
     }
 
     /** The target path with every placeholder rendered except {@code {batch_id}}. */

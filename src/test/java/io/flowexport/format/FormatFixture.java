@@ -69,6 +69,20 @@ public final class FormatFixture {
             new String[] {"5", "-42", "1000", "0.1", "-Infinity", "NaN", "false", "9999-12-31", "00:00:00.000001",
                 "2026-01-31T10:15:30.12", "2026-03-29T01:30:00Z", "line1\r\nline2\nend ; | \t", "+/8="});
 
+    /**
+     * The expected CSV text of every value: {@link #TEXT}, except floats, which CSV writes as PostgreSQL prints
+     * them ({@code -1e+300}).
+     */
+    public static final List<String[]> CSV_TEXT = TEXT.stream().map(row -> {
+        String[] copy = row.clone();
+        for (int i = 0; i < copy.length; i++) {
+            if ("-1.0E300".equals(copy[i])) {
+                copy[i] = "-1e+300";
+            }
+        }
+        return copy;
+    }).toList();
+
     private FormatFixture() {
     }
 

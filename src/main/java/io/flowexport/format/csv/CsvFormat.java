@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * CSV (RFC 4180 style) on Apache Commons CSV.
+ * CSV (RFC 4180 style), byte for byte as PostgreSQL's {@code COPY ... (FORMAT csv)} writes it.
  *
  * <p>Shape: an optional header line of column names, then one record per row; records end with {@code \n};
  * fields are separated by {@link FormatOptions.Csv#delimiter()} and quoted with {@code "} only when needed
- * (delimiter, quote, CR, LF, or leading/trailing spaces), quotes doubled inside. NULL is an empty unquoted field and
- * an empty string is {@code ""}, as PostgreSQL's {@code COPY ... CSV} writes them, so the two stay distinct.
- * Values are rendered by {@link io.flowexport.format.ValueText}. Encoding from
+ * (see {@link CsvText}: empty, delimiter, quote, CR, LF), quotes doubled inside. NULL is an empty unquoted field
+ * and an empty string is {@code ""}, so the two stay distinct. Values are rendered by
+ * {@link io.flowexport.format.ValueText}, floats by {@link PgFloatText}. Encoding from
  * {@link FormatOptions.Csv#encoding()}; latin-1 and cp1252 values are checked and an unencodable character
  * fails the write with {@link io.flowexport.format.UnrepresentableValueException}.
  */

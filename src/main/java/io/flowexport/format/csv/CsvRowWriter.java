@@ -11,35 +11,23 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.QuoteMode;
 
-/** Writes rows as CSV records; see {@link CsvFormat} for the shape. */
+/** Writes rows as CSV records; see {@link CsvFormat} for the shape and {@link CsvText} for the quoting. */
 final class CsvRowWriter implements RowWriter {
 
-    /** An empty string, quoted so that it differs from NULL. */
-    private static final String QUOTED_EMPTY = "\"\"";
-
     private final Writer out;
-    /** Prints non-null values with minimal quoting; NULL prints as nothing. */
-    private final CSVFormat fields;
-    /**
-     * Prints an empty string as {@code ""}. Commons CSV's MINIMAL mode quotes an empty value only when it is first
-     * in a record, and no mode quotes exactly the empty values; but a NULL prints as the format's null string
-     * verbatim, so a twin format whose null string is {@code ""} writes it without hand-rolled CSV.
-     */
-    private final CSVFormat emptyStrings;
+    private final char delimiter;
     private final String[] names;
     private final ValueText.Renderer[] renderers;
     /** Per column: true when its values must pass {@link #check}; all false for UTF encodings. */
     private final boolean[] checked;
     private final EncodingCheck check;
+    private final StringBuilder line = new StringBuilder(256);
     private long row;
 
-    private CsvRowWriter(Writer out, CSVFormat fields, List<Column> columns, EncodingCheck check) {
+    private CsvRowWriter(Writer out, char delimiter, List<Column> columns, EncodingCheck check) {
         this.out = out;
-        this.fields = fields;
-        this.emptyStrings = fields.builder().setNullString(QUOTED_EMPTY).get();
+        this.delimiter = delimiter;
         this.check = check;
         int n = columns.size();
         this.names = new String[n];
@@ -48,9 +36,18 @@ final class CsvRowWriter implements RowWriter {
         for (int i = 0; i < n; i++) {
             Column c = columns.get(i);
             names[i] = c.name();
-            renderers[i] = ValueText.renderer(c.kind());
+            renderers[i] = renderer(c.kind());
             checked[i] = check != null && c.kind() == ValueKind.STRING;
         }
+    }
+
+    /** Floats as PostgreSQL prints them (see {@link PgFloatText}); everything else as {@link ValueText}. */
+    private static ValueText.Renderer renderer(ValueKind kind) {
+        return switch (kind) {
+            case FLOAT32 -> v -> PgFloatText.ofFloat((Float) v);
+            case FLOAT64 -> v -> PgFloatText.ofDouble((Double) v);
+            default -> ValueText.renderer(kind);
+        };
     }
 
     static CsvRowWriter open(Path file, List<Column> columns, FormatOptions.Csv options) throws IOException {
@@ -60,17 +57,11 @@ final class CsvRowWriter implements RowWriter {
                 check.verify(c.name(), 0, c.name());
             }
         }
-        CSVFormat fields = CSVFormat.RFC4180.builder()
-                .setDelimiter(options.delimiter())
-                .setRecordSeparator('\n')
-                .setQuoteMode(QuoteMode.MINIMAL)
-                .setNullString(null)
-                .get();
         Writer out = TextOutput.openWriter(file, options.encoding());
-        CsvRowWriter writer = new CsvRowWriter(out, fields, columns, check);
+        CsvRowWriter writer = new CsvRowWriter(out, options.delimiter(), columns, check);
         if (options.includeHeader()) {
             try {
-                writer.writeHeader();
+                out.write(CsvText.header(columns, options.delimiter()));
             } catch (IOException | RuntimeException e) {
                 out.close();
                 throw e;
@@ -79,38 +70,28 @@ final class CsvRowWriter implements RowWriter {
         return writer;
     }
 
-    private void writeHeader() throws IOException {
-        for (int i = 0; i < names.length; i++) {
-            printText(names[i], i == 0);
-        }
-        fields.println(out);
-    }
-
     @Override
     public void write(Object[] values) throws IOException {
         row++;
-        for (int i = 0; i < renderers.length; i++) {
+        StringBuilder sb = line;
+        sb.setLength(0);
+        int n = renderers.length;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(delimiter);
+            }
             Object v = values[i];
-            boolean first = i == 0;
             if (v == null) {
-                fields.print(null, out, first);
                 continue;
             }
             String text = renderers[i].render(v);
             if (checked[i]) {
                 check.verify(names[i], row, text);
             }
-            printText(text, first);
+            CsvText.appendField(sb, text, delimiter, n);
         }
-        fields.println(out);
-    }
-
-    private void printText(String text, boolean first) throws IOException {
-        if (text.isEmpty()) {
-            emptyStrings.print(null, out, first);
-        } else {
-            fields.print(text, out, first);
-        }
+        sb.append('\n');
+        out.append(sb);
     }
 
     @Override

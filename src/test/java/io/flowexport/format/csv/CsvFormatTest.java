@@ -58,7 +58,7 @@ class CsvFormatTest {
         if (header) {
             expected.add(FormatFixture.names());
         }
-        FormatFixture.TEXT.forEach(t -> expected.add(Arrays.asList(t)));
+        FormatFixture.CSV_TEXT.forEach(t -> expected.add(Arrays.asList(t)));
         return expected;
     }
 

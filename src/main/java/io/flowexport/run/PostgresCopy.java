@@ -1,0 +1,61 @@
+package io.flowexport.run;
+
+import io.flowexport.query.ExportQuery;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+
+/**
+ * Runs an export's {@code COPY (query) TO STDOUT} on the PostgreSQL source through pgjdbc's CopyManager,
+ * streaming the database's CSV straight into the staged file, and reads the export's batch range in the same
+ * REPEATABLE READ snapshot, so range and rows agree.
+ */
+public final class PostgresCopy {
+
+    private final DataSource source;
+
+    /** @param source the PostgreSQL source (connections are read-only with auto-commit off) */
+    public PostgresCopy(DataSource source) {
+        this.source = source;
+    }
+
+    /**
+     * Streams the COPY output into {@code out} and records rows and batch range in {@code run}.
+     *
+     * @param copySql the COPY statement (see {@link io.flowexport.query.CsvCopy})
+     * @throws SQLException when the query fails or the connection breaks
+     * @throws IOException  when {@code out} cannot be written
+     */
+    void copy(FlowRun run, String copySql, OutputStream out) throws SQLException, IOException {
+        ExportQuery q = run.query();
+        try (Connection c = source.getConnection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                String range = q.batchRangeSql();
+                if (range != null) {
+                    try (PreparedStatement ps = c.prepareStatement(range)) {
+                        int i = 1;
+                        for (ExportQuery.Parameter p : q.parameters()) {
+                            ps.setObject(i++, p.value());
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            long min = rs.getLong(1);
+                            run.firstBatch = rs.wasNull() ? null : min;
+                            long max = rs.getLong(2);
+                            run.lastBatch = rs.wasNull() ? null : max;
+                        }
+                    }
+                }
+                run.rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql, out);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+}
