@@ -290,7 +290,7 @@ def main():
                 run_one(c, args.work, tag)
 
     text = report(contenders, startup, args, sizes)
-    path = results_file(datetime.date.today().isoformat())
+    path = results_file(datetime.datetime.now(datetime.timezone.utc).date().isoformat())
     path.write_text(f"# flow-export benchmark, sizes {args.sizes}, {args.runs} runs\n\n{text}")
     print(text, end="")
     print(f"bench: saved to {path}", file=sys.stderr)
