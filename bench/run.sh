@@ -60,8 +60,8 @@ if [[ "$skip_pandas" == false ]] && ! "$PY" -c 'import pandas, psycopg2' 2>/dev/
     "$PY" -c 'import pandas, psycopg2'
 fi
 if [[ ! -f "$JAR" ]] || [[ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]]; then
-    log "building $JAR (mvn -q -DskipTests package)"
-    mvn -q -DskipTests package
+    log "building $JAR (mvn -B -q -DskipTests package)"
+    mvn -B -q -DskipTests package
 fi
 
 # 2. Datasets: bench_change_feed_orders_<size>, loaded unless a table with exactly <size> rows exists.
