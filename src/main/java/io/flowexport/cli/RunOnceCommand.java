@@ -50,6 +50,9 @@ final class RunOnceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Boolean.getBoolean("flowexport.report-memory")) {
+            MemoryReport.start();
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
