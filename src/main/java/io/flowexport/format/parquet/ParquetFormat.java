@@ -10,26 +10,27 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Apache Parquet on parquet-avro: one Avro record per row, written by parquet-avro's {@code AvroWriteSupport}.
+ * Apache Parquet, written with parquet-hadoop's {@code ParquetWriter} and our own {@code WriteSupport}: one record
+ * per row, one top-level column per source column, no intermediate object model.
  *
- * <p>Types (Avro → Parquet): INT32 → int (INT32); INT64 → long (INT64); DECIMAL with a known precision of 1-38
- * ({@link Column#hasBoundedPrecision()}) → decimal(p,s) on a fixed of the smallest size (DECIMAL(p,s) on
- * FIXED_LEN_BYTE_ARRAY), values rescaled exactly, a value that does not fit fails the write; <b>DECIMAL without a
- * bound (e.g. PostgreSQL {@code numeric}) → string</b> holding the exact plain text ({@code toPlainString()}),
- * because Parquet decimals need a fixed precision and rounding would lose data; FLOAT32 → float; FLOAT64 → double;
- * BOOLEAN → boolean; DATE → date (INT32 DATE); TIME → time-micros (INT64 TIME(MICROS, isAdjustedToUTC=false): a wall-clock time of
- * day; see {@link AvroRowWriterBuilder}); TIMESTAMP → local-timestamp-micros (TIMESTAMP(MICROS, isAdjustedToUTC=false));
- * TIMESTAMP_TZ → timestamp-micros (TIMESTAMP(MICROS, isAdjustedToUTC=true)); STRING → string (BYTE_ARRAY
- * STRING); BINARY → bytes (BYTE_ARRAY). Times finer than a microsecond are truncated to microseconds.
+ * <p>Types (ValueKind → Parquet physical type and logical type): INT32 → INT32; INT64 → INT64; DECIMAL with a known
+ * precision of 1-38 ({@link Column#hasBoundedPrecision()}) → DECIMAL(p,s) on INT32 for p ≤ 9, INT64 for p ≤ 18,
+ * else FIXED_LEN_BYTE_ARRAY of the smallest size (big-endian two's complement), values rescaled exactly: a value
+ * that would need rounding or has more than p digits fails the write; <b>DECIMAL without a bound (e.g. PostgreSQL
+ * {@code numeric}) → BYTE_ARRAY STRING</b> holding the exact plain text ({@code toPlainString()}), because Parquet
+ * decimals need a fixed precision and rounding would lose data; FLOAT32 → FLOAT; FLOAT64 → DOUBLE; BOOLEAN → BOOLEAN;
+ * DATE → INT32 DATE (days since 1970-01-01); TIME → INT64 TIME(MICROS, isAdjustedToUTC=false), a wall-clock time of
+ * day; TIMESTAMP → INT64 TIMESTAMP(MICROS, isAdjustedToUTC=false); TIMESTAMP_TZ → INT64 TIMESTAMP(MICROS,
+ * isAdjustedToUTC=true); STRING → BYTE_ARRAY STRING (UTF-8); BINARY → BYTE_ARRAY. Times finer than a microsecond
+ * are truncated to microseconds.
  *
- * <p>Every field is optional (a union with null) unless {@link Column#nullable()} is false; a NULL in a
- * non-nullable column fails the write. Column names: a Parquet column is named like its source column when the name
- * is a valid Avro name ({@code [A-Za-z_][A-Za-z0-9_]*}); otherwise invalid characters become {@code _}, a leading
- * digit gets a {@code _} prefix and collisions get {@code _2}, {@code _3}... The source names are then kept, in
- * column order, as a JSON array in the footer key {@value ParquetRowWriter#SOURCE_COLUMNS_KEY}.
+ * <p>Every column is OPTIONAL unless {@link Column#nullable()} is false (then REQUIRED); a NULL in a non-nullable
+ * column fails the write. A Parquet column is named exactly like its source column, whatever characters it holds.
+ * A failed write throws an {@link IOException} naming the column and the 1-based row; the file is then unusable.
  *
- * <p>Compression from {@link FormatOptions.Parquet#compression()} (none → UNCOMPRESSED); row groups of at most
- * {@value ParquetRowWriter#ROW_GROUP_BYTES} bytes, so memory stays bounded whatever the row count.
+ * <p>Compression from {@link FormatOptions.Parquet#compression()} (none → UNCOMPRESSED); dictionary encoding as
+ * parquet-hadoop decides per column chunk; row groups of at most {@value ParquetRowWriter#ROW_GROUP_BYTES} bytes, so
+ * memory stays bounded whatever the row count.
  */
 public final class ParquetFormat implements ExportFormat {
 

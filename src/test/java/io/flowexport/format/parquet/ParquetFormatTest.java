@@ -20,6 +20,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,15 +131,65 @@ class ParquetFormatTest {
     }
 
     @Test
-    void renamesOnlyColumnsAvroCannotName() throws Exception {
+    void keepsColumnNamesAvroRefused() throws Exception {
         List<Column> columns = List.of(Column.of("order id", ValueKind.INT32), Column.of("order_id", ValueKind.INT32),
-                Column.of("2nd", ValueKind.STRING), Column.of("prix€", ValueKind.STRING));
+                Column.of("1st", ValueKind.STRING), Column.of("prix€", ValueKind.STRING));
         Path file = Writers.write(format, dir.resolve("names.parquet"), columns,
                 FormatOptions.Parquet.defaults(), List.<Object[]>of(new Object[] {1, 2, "b", "c"}));
-        assertThat(DuckDb.describe(file).keySet()).containsExactly("order_id_2", "order_id", "_2nd", "prix_");
-        List<List<Object>> meta = DuckDb.query("SELECT decode(value) FROM parquet_kv_metadata('"
-                + file.toAbsolutePath() + "') WHERE key::VARCHAR = '" + ParquetRowWriter.SOURCE_COLUMNS_KEY + "'");
-        assertThat(meta).extracting(r -> r.get(0)).containsExactly("[\"order id\",\"order_id\",\"2nd\",\"prix€\"]");
+        assertThat(DuckDb.describe(file).keySet()).containsExactly("order id", "order_id", "1st", "prix€");
+        assertThat(DuckDb.query("SELECT \"order id\", order_id, \"1st\", \"prix€\" FROM " + DuckDb.source(file)))
+                .containsExactly(List.of(1, 2, "b", "c"));
+    }
+
+    @Test
+    void decimalsUseTheSmallestPhysicalTypeAndRoundTrip() throws Exception {
+        List<Column> columns = List.of(new Column("p5", ValueKind.DECIMAL, "numeric", 5, 2, true),
+                new Column("p15", ValueKind.DECIMAL, "numeric", 15, 4, true),
+                new Column("p38", ValueKind.DECIMAL, "numeric", 38, 10, false));
+        List<Object[]> rows = List.of(
+                new Object[] {new BigDecimal("-999.99"), new BigDecimal("-99999999999.9999"),
+                    new BigDecimal("-9999999999999999999999999999.9999999999")},
+                new Object[] {new BigDecimal("999.99"), new BigDecimal("99999999999.9999"),
+                    new BigDecimal("9999999999999999999999999999.9999999999")},
+                new Object[] {new BigDecimal("-0.01"), new BigDecimal("-1"), new BigDecimal("-1E-10")},
+                new Object[] {new BigDecimal("1.5"), new BigDecimal("0.0001"), new BigDecimal("-128")},
+                new Object[] {null, null, BigDecimal.ZERO});
+        Path file = Writers.write(format, dir.resolve("decimals.parquet"), columns,
+                FormatOptions.Parquet.defaults(), rows);
+
+        List<List<Object>> schema = DuckDb.query("SELECT name, type, type_length, repetition_type, scale, precision "
+                + "FROM parquet_schema('" + file.toAbsolutePath() + "') WHERE name LIKE 'p%' ORDER BY name");
+        assertThat(schema).extracting(r -> r.stream().map(String::valueOf).collect(Collectors.joining(" ")))
+                .containsExactly("p15 INT64 null OPTIONAL 4 15", "p38 FIXED_LEN_BYTE_ARRAY 16 REQUIRED 10 38",
+                        "p5 INT32 null OPTIONAL 2 5");
+        assertThat(DuckDb.describe(file)).containsExactly(
+                entry("p5", "DECIMAL(5,2)"), entry("p15", "DECIMAL(15,4)"), entry("p38", "DECIMAL(38,10)"));
+
+        List<List<Object>> back = DuckDb.query("SELECT p5::VARCHAR, p15::VARCHAR, p38::VARCHAR FROM "
+                + DuckDb.source(file));
+        assertThat(back).hasSize(rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < columns.size(); c++) {
+                BigDecimal expected = (BigDecimal) rows.get(r)[c];
+                Object actual = back.get(r).get(c);
+                if (expected == null) {
+                    assertThat(actual).as("row %d column %d", r, c).isNull();
+                } else {
+                    BigDecimal read = new BigDecimal((String) actual);
+                    assertThat(read).as("row %d column %d", r, c).isEqualByComparingTo(expected);
+                    assertThat(read.scale()).as("row %d column %d", r, c).isEqualTo(columns.get(c).scale());
+                }
+            }
+        }
+    }
+
+    @Test
+    void decimalThatNeedsRoundingNamesColumnAndRow() {
+        List<Column> columns = List.of(new Column("rate", ValueKind.DECIMAL, "numeric", 15, 2, true));
+        assertThatThrownBy(() -> Writers.write(format, dir.resolve("r.parquet"), columns,
+                FormatOptions.Parquet.defaults(), List.<Object[]>of(new Object[] {new BigDecimal("0.125")})))
+                .isInstanceOf(IOException.class)
+                .hasMessage("column 'rate' in row 1: value 0.125 has more than 2 decimal places");
     }
 
     @Test
@@ -163,11 +214,12 @@ class ParquetFormatTest {
 
     @Test
     void fixedSizesFollowPrecision() {
-        assertThat(AvroColumn.fixedSize(1)).isEqualTo(1);
-        assertThat(AvroColumn.fixedSize(2)).isEqualTo(1);
-        assertThat(AvroColumn.fixedSize(3)).isEqualTo(2);
-        assertThat(AvroColumn.fixedSize(9)).isEqualTo(4);
-        assertThat(AvroColumn.fixedSize(18)).isEqualTo(8);
-        assertThat(AvroColumn.fixedSize(38)).isEqualTo(16);
+        assertThat(DecimalWriters.fixedSize(1)).isEqualTo(1);
+        assertThat(DecimalWriters.fixedSize(2)).isEqualTo(1);
+        assertThat(DecimalWriters.fixedSize(3)).isEqualTo(2);
+        assertThat(DecimalWriters.fixedSize(9)).isEqualTo(4);
+        assertThat(DecimalWriters.fixedSize(18)).isEqualTo(8);
+        assertThat(DecimalWriters.fixedSize(19)).isEqualTo(9);
+        assertThat(DecimalWriters.fixedSize(38)).isEqualTo(16);
     }
 }
