@@ -55,7 +55,7 @@ public final class FlowExportApp implements AutoCloseable {
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(),
-                new FileDestination(settings.exportDir()),
+                new FileDestination(settings.exportDir()), source, settings.fetchSize(),
                 postgres && settings.copy() ? new PostgresCopy(source) : null);
     }
 
@@ -208,12 +208,7 @@ public final class FlowExportApp implements AutoCloseable {
      * @param onResult     told of every finished run
      */
     public FlowRoutes routes(List<Flow> flows, boolean withTriggers, Consumer<RunResult> onResult) {
-        return new FlowRoutes(flows, runner, settings.fetchSize(), withTriggers, onResult);
-    }
-
-    /** The source DataSource, bound in Camel's registry as {@link FlowRoutes#SOURCE_BEAN}. */
-    public HikariDataSource source() {
-        return source;
+        return new FlowRoutes(flows, runner, withTriggers, onResult);
     }
 
     /**
@@ -223,7 +218,6 @@ public final class FlowExportApp implements AutoCloseable {
      */
     public CamelContext startCamel(List<Flow> flows, Consumer<RunResult> onResult) throws Exception {
         CamelContext ctx = new DefaultCamelContext();
-        ctx.getRegistry().bind(FlowRoutes.SOURCE_BEAN, source);
         ctx.addRoutes(routes(flows, false, onResult));
         ctx.start();
         return ctx;

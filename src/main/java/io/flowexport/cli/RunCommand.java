@@ -3,7 +3,6 @@ package io.flowexport.cli;
 import io.flowexport.app.FlowExportApp;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.TriggerSpec;
-import io.flowexport.route.FlowRoutes;
 import io.flowexport.route.TriggerUris;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
@@ -53,7 +52,6 @@ final class RunCommand implements Callable<Integer> {
                                 .map(t -> t.id() + " " + describe(t)).toList());
             }
             Main main = new Main();
-            main.bind(FlowRoutes.SOURCE_BEAN, app.source());
             main.configure().addRoutesBuilder(app.routes(set.exportFlows(), true, r -> log(r, exportDir)));
             main.configure().setName("flow-export");
             main.run();

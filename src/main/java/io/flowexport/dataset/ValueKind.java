@@ -3,7 +3,7 @@ package io.flowexport.dataset;
 /**
  * The logical type of a column, which every format writer maps to its own types.
  *
- * <p>Each kind has one canonical Java representation that format writers receive (see {@link ValueReader}):
+ * <p>Each kind has one canonical Java representation that format writers receive (read by {@link JdbcRows}):
  * null is always allowed.
  */
 public enum ValueKind {

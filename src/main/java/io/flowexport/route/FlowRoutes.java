@@ -9,24 +9,20 @@ import io.flowexport.run.RunTrigger;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.jdbc.JdbcConstants;
 import org.apache.camel.component.timer.TimerConstants;
 
 /**
  * The Camel routes of a set of flows.
  *
- * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}: begin the run (skipped when the
- * flow is already running), prepare the query, execute it through camel-jdbc as a streamed result
- * ({@code outputType=StreamList}, one exchange per run), write, publish and commit; on failure, clean up. CSV
- * exports from PostgreSQL whose bytes COPY can produce exactly take PostgreSQL's {@code COPY ... TO STDOUT}
- * instead of camel-jdbc (see {@link io.flowexport.query.CsvCopy}).
+ * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}, one exchange per run: begin the run
+ * (skipped when the flow is already running), prepare the query, stream it into the staged file (typed JDBC
+ * reads on one thread, the format writer on another; or PostgreSQL's {@code COPY ... TO STDOUT} for CSV exports
+ * whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit; on failure,
+ * clean up (Camel's doTry / doCatch / doFinally).
  * Per enabled trigger, route {@code trigger-<id>-<trigger>} from Quartz or the timer into that direct endpoint.
  * The run's {@link RunResult} is left in the exchange property {@link #RESULT}.
  */
@@ -36,29 +32,23 @@ public final class FlowRoutes extends RouteBuilder {
     public static final String RESULT = "flowexport.result";
     /** Exchange property holding the {@link RunTrigger}; absent means a manual run. */
     public static final String TRIGGER = "flowexport.trigger";
-    /** Name of the source DataSource bean in the Camel registry. */
-    public static final String SOURCE_BEAN = "flowexportSource";
 
     private static final String RUN = "flowexport.run";
 
     private final List<Flow> flows;
     private final ExportRunner runner;
-    private final int fetchSize;
     private final boolean withTriggers;
     private final Consumer<RunResult> onResult;
 
     /**
      * @param flows        the flows; those that are not export flows are left out
      * @param runner       runs the exports
-     * @param fetchSize    rows per fetch from the source
      * @param withTriggers false for run-once: only the direct endpoints are created
      * @param onResult     told of every finished or skipped run: it reports the run (log line, console)
      */
-    public FlowRoutes(List<Flow> flows, ExportRunner runner, int fetchSize, boolean withTriggers,
-                      Consumer<RunResult> onResult) {
+    public FlowRoutes(List<Flow> flows, ExportRunner runner, boolean withTriggers, Consumer<RunResult> onResult) {
         this.flows = List.copyOf(flows);
         this.runner = runner;
-        this.fetchSize = fetchSize;
         this.withTriggers = withTriggers;
         this.onResult = onResult;
     }
@@ -70,8 +60,6 @@ public final class FlowRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        String jdbc = "jdbc:" + SOURCE_BEAN + "?outputType=StreamList&resetAutoCommit=false"
-                + "&useHeadersAsParameters=true&statement.fetchSize=" + fetchSize;
         for (Flow flow : flows) {
             if (!flow.isExport()) {
                 continue;
@@ -85,7 +73,6 @@ public final class FlowRoutes extends RouteBuilder {
                                 .when(e -> e.getProperty(RUN, FlowRun.class).copySql() != null)
                                     .process(this::exportByCopy)
                                 .otherwise()
-                                    .to(jdbc)
                                     .process(this::export)
                             .end()
                         .endDoTry()
@@ -118,20 +105,11 @@ public final class FlowRoutes extends RouteBuilder {
     }
 
     private void prepare(Exchange e) {
-        FlowRun run = runner.prepare(e.getProperty(RUN, FlowRun.class));
-        io.flowexport.query.ExportQuery q = run.query();
-        Map<String, Object> params = new HashMap<>();
-        q.parameters().forEach(p -> params.put(p.name(), p.value()));
-        e.getMessage().setBody(q.sql());
-        e.getMessage().setHeader(JdbcConstants.JDBC_PARAMETERS, params);
+        runner.prepare(e.getProperty(RUN, FlowRun.class));
     }
 
-    @SuppressWarnings("unchecked")
     private void export(Exchange e) {
-        FlowRun run = e.getProperty(RUN, FlowRun.class);
-        Iterator<Map<String, Object>> rows = e.getMessage().getBody(Iterator.class);
-        e.setProperty(RESULT, runner.export(run, rows));
-        e.getMessage().setBody(null);
+        e.setProperty(RESULT, runner.export(e.getProperty(RUN, FlowRun.class)));
     }
 
     private void exportByCopy(Exchange e) {

@@ -13,11 +13,13 @@ import io.flowexport.format.UnrepresentableValueException;
 import io.flowexport.flow.FormatOptions;
 import io.flowexport.format.TextOutput;
 import io.flowexport.format.csv.CsvText;
+import io.flowexport.dataset.JdbcRows;
 import io.flowexport.query.CsvCopy;
 import io.flowexport.query.QueryBuilder;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import javax.sql.DataSource;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +28,6 @@ import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs exports, step by step, without knowing about Camel: {@link #begin} (one run per flow at a time),
- * {@link #prepare} (dataset, watermark, query, placeholders), {@link #export} (stream rows into a staged file,
- * publish it atomically, then move the watermark), {@link #fail} (delete the staged file, keep the watermark) and
- * {@link #end}. The Camel route calls these around the camel-jdbc query.
+ * {@link #prepare} (dataset, watermark, query, placeholders, export path), {@link #export} or
+ * {@link #exportByCopy} (stream rows into a staged file, publish it atomically, then move the watermark),
+ * {@link #fail} (delete the staged file, keep the watermark) and {@link #end}. The Camel route calls these.
  */
 public final class ExportRunner {
 
@@ -55,6 +56,8 @@ public final class ExportRunner {
     private final ExportFormats formats;
     private final FileDestination destination;
     private final PostgresCopy copy;
+    private final DataSource source;
+    private final int fetchSize;
     private final Map<String, FlowRun> running = new ConcurrentHashMap<>();
 
     /**
@@ -63,17 +66,21 @@ public final class ExportRunner {
      * @param state       where watermarks are kept
      * @param formats     the format plugins
      * @param destination where files are published
+     * @param source      the source database (read-only connections, auto-commit off)
+     * @param fetchSize   rows per round trip from the source
      * @param copy        COPY access to a PostgreSQL source for CSV exports, or null (other databases, or
      *                    {@code flowexport.source.copy=false})
      */
     public ExportRunner(DatasetCatalog catalog, Supplier<QueryBuilder> queries, StateStore state, ExportFormats formats,
-                        FileDestination destination, PostgresCopy copy) {
+                        FileDestination destination, DataSource source, int fetchSize, PostgresCopy copy) {
         this.catalog = catalog;
         this.queries = queries;
         this.state = state;
         this.formats = formats;
         this.destination = destination;
         this.copy = copy;
+        this.source = source;
+        this.fetchSize = fetchSize;
     }
 
     /** The destination files are published to. */
@@ -150,22 +157,27 @@ public final class ExportRunner {
      * Streams the rows into a staged file (reading and writing on two threads), publishes it and moves the
      * watermark.
      *
-     * @param rows the query's rows, each a map in SELECT order (camel-jdbc's StreamList rows)
      * @return the result; {@link RunStatus#NOTHING_NEW} when there were no rows to publish
-     * @throws RunException when writing, publishing or committing fails; the caller then calls {@link #fail}
+     * @throws RunException when reading, writing, publishing or committing fails; the caller then calls
+     *                      {@link #fail}
      */
-    public RunResult export(FlowRun run, Iterator<Map<String, Object>> rows) {
+    public RunResult export(FlowRun run) {
         ExportSpec spec = run.flow.export();
         ExportFormat format = formats.get(spec.format());
         try {
             run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
-            try (RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
+            try (JdbcRows rows = JdbcRows.open(source, run.query, fetchSize);
+                 RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
                 RowPump.copy(run, rows, writer);
             }
         } catch (UnrepresentableValueException e) {
             throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot write " + run.staged + ": " + e, e);
+        } catch (SQLException e) {
+            throw new RunException("flow '" + run.flow.id() + "': reading dataset '" + spec.sourceDatasetId()
+                    + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
+                    + e.getMessage(), e);
         }
         return publish(run);
     }

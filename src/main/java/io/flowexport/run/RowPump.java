@@ -1,17 +1,16 @@
 package io.flowexport.run;
 
-import io.flowexport.dataset.ValueReader;
+import io.flowexport.dataset.JdbcRows;
 import io.flowexport.format.RowWriter;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.Map;
+import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Moves rows from the database to a {@link RowWriter} on two threads, so that reading (driver decoding, value
- * conversion) and encoding (text, compression) overlap: a reader thread converts rows into chunks of
+ * Moves rows from the database to a {@link RowWriter} on two threads, so that reading (driver decoding) and
+ * encoding (text, compression) overlap: a reader thread converts rows into chunks of
  * {@value #CHUNK_ROWS} and hands them over a queue of at most {@value #QUEUE_CHUNKS} chunks, which bounds the
  * memory in flight; the calling thread writes them. An error on either side stops both and is rethrown here.
  */
@@ -30,12 +29,12 @@ final class RowPump {
 
     /**
      * Copies every row of {@code rows} into {@code writer} and records the count and batch range in {@code run}.
+     * {@code rows} is read on another thread; the caller closes it after this returns.
      *
-     * @param rows the query's rows, each a map in SELECT order
-     * @throws IOException when the writer fails
-     * @throws RuntimeException the reader's failure (e.g. the database connection broke), as thrown by it
+     * @throws IOException  when the writer fails
+     * @throws SQLException when reading fails (e.g. the database connection broke)
      */
-    static void copy(FlowRun run, Iterator<Map<String, Object>> rows, RowWriter writer) throws IOException {
+    static void copy(FlowRun run, JdbcRows rows, RowWriter writer) throws IOException, SQLException {
         RowPump pump = new RowPump();
         Thread reader = new Thread(() -> pump.read(run, rows), "flowexport-reader-" + run.flow().id());
         reader.setDaemon(true);
@@ -50,7 +49,9 @@ final class RowPump {
             joinQuietly(reader, pump);
         }
         Throwable error = pump.readError;
-        if (error instanceof RuntimeException r) {
+        if (error instanceof SQLException sql) {
+            throw sql;
+        } else if (error instanceof RuntimeException r) {
             throw r;
         } else if (error instanceof Error err) {
             throw err;
@@ -62,31 +63,22 @@ final class RowPump {
         run.lastBatch = pump.lastBatch;
     }
 
-    private void read(FlowRun run, Iterator<Map<String, Object>> rows) {
-        ValueReader values = new ValueReader(run.query().outputColumns());
+    private void read(FlowRun run, JdbcRows rows) {
         int outputs = run.query().outputColumns().size();
-        int batchIndex = run.query().batchIndex();
-        Object[] raw = new Object[run.query().selectedColumnCount()];
         Object[][] chunk = new Object[CHUNK_ROWS][];
         int n = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         try {
-            while (!cancelled && rows.hasNext()) {
-                int i = 0;
-                for (Object v : rows.next().values()) {
-                    raw[i++] = v;
-                }
+            while (!cancelled) {
                 Object[] out = new Object[outputs];
-                for (int c = 0; c < outputs; c++) {
-                    out[c] = values.convert(c, raw[c]);
+                Long batch = rows.next(out);
+                if (batch == null) {
+                    break;
                 }
-                if (batchIndex >= 0 && raw[batchIndex] != null) {
-                    long b = ((Number) raw[batchIndex]).longValue();
-                    if (firstBatch == null || b < firstBatch) {
-                        firstBatch = b;
-                    }
-                    if (lastBatch == null || b > lastBatch) {
-                        lastBatch = b;
-                    }
+                if (batch != Long.MIN_VALUE) {
+                    first = Math.min(first, batch);
+                    last = Math.max(last, batch);
                 }
                 chunk[n++] = out;
                 if (n == CHUNK_ROWS) {
@@ -96,9 +88,13 @@ final class RowPump {
                 }
             }
             if (n > 0) {
-                Object[][] last = new Object[n][];
-                System.arraycopy(chunk, 0, last, 0, n);
-                put(last);
+                Object[][] tail = new Object[n][];
+                System.arraycopy(chunk, 0, tail, 0, n);
+                put(tail);
+            }
+            if (last != Long.MIN_VALUE) {
+                firstBatch = first;
+                lastBatch = last;
             }
         } catch (Throwable t) {
             readError = t;

@@ -28,7 +28,7 @@ class ExportRunnerTest {
     @Test
     void aFlowNeverRunsTwiceAtOnceButOtherFlowsDo() {
         ExportRunner runner = new ExportRunner(null, null, null, ExportFormats.standard(), new FileDestination(tmp),
-                null);
+                null, 1000, null);
         Optional<FlowRun> first = runner.begin(flow("a"), RunTrigger.manual());
         assertThat(first).isPresent();
         assertThat(runner.begin(flow("a"), RunTrigger.manual())).as("second run of a while a runs").isEmpty();
