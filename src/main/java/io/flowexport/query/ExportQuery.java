@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /**
  * The SQL one export run executes, with its bound parameters.
  *
- * @param sql            a SELECT whose parameters are named {@code :?name} (camel-jdbc's named-parameter form)
+ * @param sql            a SELECT whose parameters are named {@code :?name}; {@link #jdbcSql()} gives the {@code ?} form
  * @param parameters     the values to bind, in order of first use
  * @param outputColumns  the columns written to the file: the first {@code outputColumns.size()} columns of the
  *                       SELECT
