@@ -1,12 +1,9 @@
 package io.flowexport.cli;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.model.time.ExecutionTime;
-import com.cronutils.parser.CronParser;
 import io.flowexport.app.FlowExportApp;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.TriggerSpec;
+import io.flowexport.flow.UnixCron;
 import io.flowexport.route.TriggerUris;
 import io.flowexport.run.FlowRun;
 import io.flowexport.run.RunTrigger;
@@ -26,8 +23,6 @@ import picocli.CommandLine.Spec;
         description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, the "
                 + "resolved target path and the triggers' next fire times, without running anything."})
 final class PlanCommand implements Callable<Integer> {
-
-    private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     @Mixin
     CommonOptions common;
@@ -98,8 +93,7 @@ final class PlanCommand implements Callable<Integer> {
         return switch (t.type()) {
             case SCHEDULE -> {
                 ZonedDateTime now = ZonedDateTime.now(t.timezone());
-                String next = ExecutionTime.forCron(UNIX.parse(t.schedule())).nextExecution(now)
-                        .map(ZonedDateTime::toString).orElse("never");
+                String next = UnixCron.nextFire(t.schedule(), now).map(ZonedDateTime::toString).orElse("never");
                 yield "'" + t.schedule() + "' " + t.timezone().getId() + " (Quartz '"
                         + TriggerUris.quartzCron(t.schedule()) + "'), next " + next;
             }

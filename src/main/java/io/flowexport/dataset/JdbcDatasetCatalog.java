@@ -78,40 +78,41 @@ public final class JdbcDatasetCatalog implements DatasetCatalog {
 
     /**
      * Finds a table by exact name first, then ignoring case; in {@code schema} when given, else in any schema
-     * where the match is unique.
+     * where the match is unique. The exact name is asked of the database by pattern, so the usual lookup does not
+     * list every table; only a name that matches nothing exactly falls back to scanning the list.
      */
     private static Optional<TableRef> findTable(DatabaseMetaData md, String schema, String name) {
         try {
-            TreeMap<String, TableRef> exact = new TreeMap<>();
-            List<TableRef> folded = new ArrayList<>();
-            try (ResultSet rs = md.getTables(null, null, "%", TABLE_TYPES)) {
-                while (rs.next()) {
-                    String tSchema = rs.getString("TABLE_SCHEM");
-                    String tName = rs.getString("TABLE_NAME");
-                    if (schema != null && (tSchema == null || !tSchema.equalsIgnoreCase(schema))) {
-                        continue;
-                    }
-                    if (isSystemSchema(tSchema)) {
-                        continue;
-                    }
-                    TableRef ref = new TableRef(rs.getString("TABLE_CAT"), tSchema, tName);
-                    if (tName.equals(name)) {
-                        exact.put(tSchema + "." + tName, ref);
-                    } else if (tName.equalsIgnoreCase(name)) {
-                        folded.add(ref);
-                    }
-                }
-            }
+            List<TableRef> exact = matches(md, escape(md, name), schema, name, false);
             if (exact.size() == 1) {
-                return Optional.of(exact.firstEntry().getValue());
+                return Optional.of(exact.get(0));
             }
-            if (exact.isEmpty() && folded.size() == 1) {
-                return Optional.of(folded.get(0));
+            if (!exact.isEmpty()) {
+                return Optional.empty();
             }
-            return Optional.empty();
+            List<TableRef> folded = matches(md, "%", schema, name, true);
+            return folded.size() == 1 ? Optional.of(folded.get(0)) : Optional.empty();
         } catch (SQLException e) {
             throw new DatasetCatalogException("cannot look up dataset '" + name + "': " + e.getMessage(), e);
         }
+    }
+
+    /** Tables and views whose name equals {@code name} (ignoring case when asked), outside system schemas. */
+    private static List<TableRef> matches(DatabaseMetaData md, String pattern, String schema, String name,
+                                          boolean ignoreCase) throws SQLException {
+        List<TableRef> found = new ArrayList<>();
+        try (ResultSet rs = md.getTables(null, null, pattern, TABLE_TYPES)) {
+            while (rs.next()) {
+                String tSchema = rs.getString("TABLE_SCHEM");
+                String tName = rs.getString("TABLE_NAME");
+                boolean schemaOk = schema == null || tSchema != null && tSchema.equalsIgnoreCase(schema);
+                boolean nameOk = ignoreCase ? tName.equalsIgnoreCase(name) : tName.equals(name);
+                if (schemaOk && nameOk && !isSystemSchema(tSchema)) {
+                    found.add(new TableRef(rs.getString("TABLE_CAT"), tSchema, tName));
+                }
+            }
+        }
+        return found;
     }
 
     private static boolean isSystemSchema(String schema) {

@@ -1,30 +1,24 @@
 package io.flowexport.route;
 
-import com.cronutils.mapper.CronMapper;
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.TriggerSpec;
+import io.flowexport.flow.UnixCron;
 
 /**
  * Turns a flow's triggers into Camel consumer URIs: camel-quartz for cron schedules, camel-timer for intervals.
  */
 public final class TriggerUris {
 
-    private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-
     private TriggerUris() {
     }
 
     /**
-     * Converts a five-field Unix cron ({@code 0 1 * * *}) to Quartz's form ({@code 0 0 1 ? * * *}): a seconds
-     * field, {@code ?} in day-of-month or day-of-week, and Quartz's 1-7 = SUN-SAT day numbering.
+     * Converts a five-field Unix cron to Quartz's form; see {@link UnixCron#toQuartz}.
      *
      * @throws IllegalArgumentException when {@code unixCron} is not a valid Unix cron
      */
     public static String quartzCron(String unixCron) {
-        return CronMapper.fromUnixToQuartz().map(UNIX.parse(unixCron)).asString();
+        return UnixCron.toQuartz(unixCron);
     }
 
     /**

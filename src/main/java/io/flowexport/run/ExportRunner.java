@@ -94,7 +94,7 @@ public final class ExportRunner {
      * @return the run, or empty when the flow is running (the caller reports {@link RunStatus#SKIPPED})
      */
     public Optional<FlowRun> begin(Flow flow, RunTrigger trigger) {
-        FlowRun run = new FlowRun(flow, newRunId(trigger), trigger);
+        FlowRun run = new FlowRun(flow, newRunId(), trigger);
         return running.putIfAbsent(flow.id(), run) == null ? Optional.of(run) : Optional.empty();
     }
 
@@ -110,7 +110,7 @@ public final class ExportRunner {
      * @throws RunException as {@link #prepare}
      */
     public FlowRun plan(Flow flow, RunTrigger trigger) {
-        return prepare(new FlowRun(flow, newRunId(trigger), trigger));
+        return prepare(new FlowRun(flow, newRunId(), trigger));
     }
 
     /**
@@ -134,7 +134,8 @@ public final class ExportRunner {
             run.query = builder.build(spec, run.dataset, run.watermark);
             if (spec.options() instanceof FormatOptions.Csv csv) {
                 if (copy == null) {
-                    run.path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL";
+                    run.path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL, or "
+                            + "flowexport.source.copy=false";
                 } else {
                     CsvCopy.Decision d = CsvCopy.plan(run.query, csv, builder);
                     run.copySql = d.copySql();
@@ -266,7 +267,7 @@ public final class ExportRunner {
 
     /** A result for a run that was not started because the flow was busy. */
     public static RunResult skipped(Flow flow, RunTrigger trigger) {
-        return new RunResult(flow.id(), newRunId(trigger), RunStatus.SKIPPED, 0, 0, null, null, null, 0,
+        return new RunResult(flow.id(), newRunId(), RunStatus.SKIPPED, 0, 0, null, null, null, 0,
                 "a run of this flow is still in progress");
     }
 
@@ -302,7 +303,7 @@ public final class ExportRunner {
         return values;
     }
 
-    private static String newRunId(RunTrigger trigger) {
+    private static String newRunId() {
         return RUN_ID_TIME.format(java.time.Instant.now().atZone(java.time.ZoneOffset.UTC))
                 + "-" + String.format(Locale.ROOT, "%06x", RANDOM.nextInt(1 << 24));
     }

@@ -1,14 +1,10 @@
 package io.flowexport.flow.parse;
 
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.parser.CronParser;
+import io.flowexport.flow.UnixCron;
 import java.util.Optional;
 
 /** Checks a trigger's {@code schedule}: five-field Unix cron, as cron-utils' UNIX definition reads it. */
 final class CronCheck {
-
-    private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
     private CronCheck() {
     }
@@ -22,7 +18,7 @@ final class CronCheck {
                     + quartzHint(fields));
         }
         try {
-            UNIX.parse(expression).validate();
+            UnixCron.parse(expression);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of("invalid cron expression '" + expression + "': " + e.getMessage()
