@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -202,23 +204,15 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * Creates the route builder for {@code flows}.
-     *
-     * @param withTriggers false to create only the {@code direct:flow-<id>} endpoints (run-once)
-     * @param onResult     told of every finished run
-     */
-    public FlowRoutes routes(List<Flow> flows, boolean withTriggers, Consumer<RunResult> onResult) {
-        return new FlowRoutes(flows, runner, withTriggers, onResult);
-    }
-
-    /**
-     * Starts a Camel context with the routes of {@code flows} and no triggers.
+     * Starts a Camel context with the run routes of {@code flows} and no triggers (run-once).
      *
      * @throws Exception when Camel cannot start
      */
     public CamelContext startCamel(List<Flow> flows, Consumer<RunResult> onResult) throws Exception {
+        Map<String, Flow> byId = new HashMap<>();
+        flows.stream().filter(Flow::isExport).forEach(f -> byId.put(f.id(), f));
         CamelContext ctx = new DefaultCamelContext();
-        ctx.addRoutes(routes(flows, false, onResult));
+        ctx.addRoutes(new FlowRoutes(runner, byId::get, onResult).runRoutes(List.copyOf(byId.keySet())));
         ctx.start();
         return ctx;
     }

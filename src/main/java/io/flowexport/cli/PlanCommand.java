@@ -97,7 +97,7 @@ final class PlanCommand implements Callable<Integer> {
                 yield "'" + t.schedule() + "' " + t.timezone().getId() + " (Quartz '"
                         + TriggerUris.quartzCron(t.schedule()) + "'), next " + next;
             }
-            case INTERVAL -> "every " + t.every() + ", first one interval after start";
+            case INTERVAL -> "every " + t.everyText() + ", first one interval after start";
         };
     }
 }

@@ -1,79 +1,66 @@
 package io.flowexport.cli;
 
 import io.flowexport.app.FlowExportApp;
-import io.flowexport.flow.Flow;
-import io.flowexport.flow.TriggerSpec;
-import io.flowexport.route.TriggerUris;
-import io.flowexport.run.RunResult;
-import io.flowexport.run.RunStatus;
-import io.flowexport.validate.FlowSet;
-import java.io.PrintWriter;
+import io.flowexport.app.LiveRunner;
+import io.flowexport.config.Settings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.main.MainListenerSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
 /**
- * {@code run}: schedules every enabled trigger of every valid export flow and keeps running until SIGTERM or
- * Ctrl-C, which stop it gracefully (runs in flight finish; an interrupted run leaves no file under a target name).
+ * {@code run}: keeps every valid export flow of the flow directory scheduled, and the operator routes of the
+ * route directory running, reloading both when their files change, until SIGTERM or Ctrl-C, which stop it
+ * gracefully (runs in flight get {@code flowexport.shutdown.grace} to finish, then are aborted; no staged file is
+ * left).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Schedule every enabled trigger and keep running. Invalid flows are reported and left out; "
-                + "the others run. SIGTERM stops gracefully."})
+        description = {"Schedule every enabled trigger and keep running; flow and route files are reloaded when "
+                + "they change. Invalid flows are reported and left out; the others run. SIGTERM stops gracefully."})
 final class RunCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger("io.flowexport.runs");
 
     @Mixin
     CommonOptions common;
 
-    @Spec
-    CommandSpec spec;
+    @Option(names = "--routes", paramLabel = "DIR", defaultValue = "routes",
+            description = "Directory of operator routes (Camel YAML DSL, *.yaml). Default: ${DEFAULT-VALUE}.")
+    Path routesDir;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir);
-            Reports.printProblems(set, err);
-            err.flush();
-            app.removeLeftovers(set.exportFlows());
-            Path exportDir = app.settings().exportDir();
-            for (Flow flow : set.exportFlows()) {
-                long enabled = flow.triggers().stream().filter(TriggerSpec::enabled).count();
-                LOG.info("flow '{}' from {}: {}", flow.id(), flow.file(), enabled == 0
-                        ? "no enabled trigger; runs only when asked"
-                        : enabled + " trigger(s): " + flow.triggers().stream().filter(TriggerSpec::enabled)
-                                .map(t -> t.id() + " " + describe(t)).toList());
-            }
+        Settings settings = common.settings();
+        try (FlowExportApp app = FlowExportApp.open(settings)) {
+            LiveRunner live = new LiveRunner(app, common.flowsDir, routesDir);
             Main main = new Main();
-            main.configure().addRoutesBuilder(app.routes(set.exportFlows(), true, r -> log(r, exportDir)));
             main.configure().setName("flow-export");
+            // Camel waits for in-flight exchanges a little longer than our own grace, which aborts them.
+            main.configure().setShutdownTimeout((int) settings.live().shutdownGrace().toSeconds() + 35);
+            if (settings.live().httpPort() > 0) {
+                main.configure().httpServer().setEnabled(true);
+                main.configure().httpServer().setHost(settings.live().httpHost());
+                main.configure().httpServer().setPort(settings.live().httpPort());
+            }
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport m) {
+                    try {
+                        live.start(m.getCamelContext());
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot start the runner: " + e.getMessage(), e);
+                    }
+                }
+
+                @Override
+                public void beforeStop(BaseMainSupport m) {
+                    live.stop();
+                }
+            });
             main.run();
-            return 0;
-        }
-    }
-
-    private static String describe(TriggerSpec t) {
-        return switch (t.type()) {
-            case SCHEDULE -> "cron '" + t.schedule() + "' " + t.timezone().getId()
-                    + " (Quartz '" + TriggerUris.quartzCron(t.schedule()) + "')";
-            case INTERVAL -> "every " + t.every();
-        };
-    }
-
-    private static void log(RunResult r, Path exportDir) {
-        if (r.status() == RunStatus.FAILED) {
-            LOG.error("{}", r.summary(exportDir));
-        } else if (r.status() == RunStatus.SKIPPED) {
-            LOG.warn("{}", r.summary(exportDir));
-        } else {
-            LOG.info("{}", r.summary(exportDir));
+            return main.getExitCode();
         }
     }
 }

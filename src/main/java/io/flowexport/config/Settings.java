@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -30,10 +31,32 @@ import java.util.Properties;
  *                       ({@code flowexport.demo}); default true only for the default source URL
  * @param copy           let CSV exports from PostgreSQL use {@code COPY ... TO STDOUT} when it gives the same
  *                       bytes as the CSV writer ({@code flowexport.source.copy}); default true
+ * @param live           settings of the long-running {@code run} command
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy) {
+                       boolean copy, Live live) {
+
+    /**
+     * Settings of the long-running {@code run} command.
+     *
+     * @param httpHost      interface the HTTP API listens on ({@code flowexport.http.host}); default
+     *                      {@code 127.0.0.1}, so only local processes can reach it
+     * @param httpPort      its TCP port ({@code flowexport.http.port}); default 8765; 0 turns the API off
+     * @param reloadQuiet   how long the flow and route directories must be quiet after a change before it is
+     *                      applied ({@code flowexport.reload.quiet}); default 200ms; several write events of one
+     *                      save make one reload
+     * @param reloadRescan  how often the directories are compared with what is loaded even without a file
+     *                      event ({@code flowexport.reload.rescan}); default 5s; catches changes on file systems
+     *                      that send no events
+     * @param shutdownGrace how long a stop (SIGTERM) lets runs in progress finish before it aborts them
+     *                      ({@code flowexport.shutdown.grace}); default 30s
+     * @param runThreads    how many runs started by triggers may run at once ({@code flowexport.run.threads});
+     *                      default 4; the others wait for a thread
+     */
+    public record Live(String httpHost, int httpPort, Duration reloadQuiet, Duration reloadRescan,
+                       Duration shutdownGrace, int runThreads) {
+    }
 
     /** The embedded demo database, created and filled on first start. */
     public static final String DEMO_SOURCE_URL = "jdbc:h2:file:./data/demo;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
@@ -66,6 +89,12 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
             throw new IllegalArgumentException("flowexport.source.fetch-size: '" + fetch + "' is not a whole number");
         }
         String sourceUrl = l.get("flowexport.source.url", DEMO_SOURCE_URL);
+        Live live = new Live(l.get("flowexport.http.host", "127.0.0.1"),
+                l.number("flowexport.http.port", "8765"),
+                l.duration("flowexport.reload.quiet", "200ms"),
+                l.duration("flowexport.reload.rescan", "5s"),
+                l.duration("flowexport.shutdown.grace", "30s"),
+                Math.max(1, l.number("flowexport.run.threads", "4")));
         return new Settings(
                 sourceUrl,
                 l.get("flowexport.source.username", ""),
@@ -76,7 +105,8 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize(),
                 fetchSize,
                 Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))),
-                Boolean.parseBoolean(l.get("flowexport.source.copy", "true")));
+                Boolean.parseBoolean(l.get("flowexport.source.copy", "true")),
+                live);
     }
 
     /** A JDBC URL with any {@code password=...} parameter masked, safe for logs and errors. */
@@ -101,6 +131,29 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 v = file.getProperty(key);
             }
             return v == null ? fallback : v;
+        }
+
+        int number(String key, String fallback) {
+            String v = get(key, fallback).trim();
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
+            }
+        }
+
+        Duration duration(String key, String fallback) {
+            String v = get(key, fallback).trim();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(v);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(key + ": '" + v + "' is not a duration; write e.g. 200ms, 5s or 1m");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
         }
     }
 }

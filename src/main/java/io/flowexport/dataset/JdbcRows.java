@@ -49,6 +49,17 @@ public final class JdbcRows implements AutoCloseable {
      * @throws SQLException when the connection or the query fails
      */
     public static JdbcRows open(DataSource source, ExportQuery query, int fetchSize) throws SQLException {
+        return open(source, query, fetchSize, statement -> { });
+    }
+
+    /**
+     * Executes the query, handing the statement to {@code beforeExecute} first, so that another thread can
+     * {@link java.sql.Statement#cancel() cancel} it while it runs.
+     *
+     * @throws SQLException when the connection or the query fails, or the statement was cancelled
+     */
+    public static JdbcRows open(DataSource source, ExportQuery query, int fetchSize,
+                                java.util.function.Consumer<java.sql.Statement> beforeExecute) throws SQLException {
         Connection c = source.getConnection();
         try {
             if (c.getAutoCommit()) {
@@ -61,6 +72,7 @@ public final class JdbcRows implements AutoCloseable {
             for (ExportQuery.Parameter p : query.parameters()) {
                 ps.setObject(i++, p.value());
             }
+            beforeExecute.accept(ps);
             return new JdbcRows(c, ps, ps.executeQuery(), query);
         } catch (SQLException | RuntimeException e) {
             try {

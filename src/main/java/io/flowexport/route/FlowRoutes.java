@@ -10,23 +10,34 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.timer.TimerConstants;
 
 /**
- * The Camel routes of a set of flows.
+ * Builds the Camel routes of flows.
  *
- * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}, one exchange per run: begin the run
- * (skipped when the flow is already running), prepare the query, stream it into the staged file (typed JDBC
- * reads on one thread, the format writer on another; or PostgreSQL's {@code COPY ... TO STDOUT} for CSV exports
- * whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit; on failure,
- * clean up (Camel's doTry / doCatch / doFinally).
- * Per enabled trigger, route {@code trigger-<id>-<trigger>} from Quartz or the timer into that direct endpoint.
- * The run's {@link RunResult} is left in the exchange property {@link #RESULT}.
+ * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}, one exchange per run. It looks the
+ * flow up by id when the run begins, so a run uses the version of the flow that is current at that moment and
+ * keeps it to the end, whatever reloads happen meanwhile. Then: begin the run (skipped when the flow is already
+ * running, no longer loaded, or the runner is stopping), prepare the query, stream it into the staged file (typed
+ * JDBC reads on one thread, the format writer on another; or PostgreSQL's {@code COPY ... TO STDOUT} for CSV
+ * exports whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit; on
+ * failure, clean up (Camel's doTry / doCatch / doFinally).
+ *
+ * <p>Per enabled trigger, route {@code trigger-<flow>-<trigger>} from Quartz or the timer. It hands the run to
+ * the run thread pool (a wire tap) and returns at once, so that a trigger route never has a long exchange in
+ * flight and can be replaced or removed at any time without waiting for a run.
+ *
+ * <p>The run's {@link RunResult} is left in the exchange property {@link #RESULT}.
  */
-public final class FlowRoutes extends RouteBuilder {
+public final class FlowRoutes {
 
     /** Exchange property holding the {@link RunResult} of a finished run. */
     public static final String RESULT = "flowexport.result";
@@ -35,21 +46,19 @@ public final class FlowRoutes extends RouteBuilder {
 
     private static final String RUN = "flowexport.run";
 
-    private final List<Flow> flows;
     private final ExportRunner runner;
-    private final boolean withTriggers;
+    private final Function<String, Flow> versions;
     private final Consumer<RunResult> onResult;
+    private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
 
     /**
-     * @param flows        the flows; those that are not export flows are left out
-     * @param runner       runs the exports
-     * @param withTriggers false for run-once: only the direct endpoints are created
-     * @param onResult     told of every finished or skipped run: it reports the run (log line, console)
+     * @param runner   runs the exports
+     * @param versions the current version of a flow by id, or null when no such flow is loaded
+     * @param onResult told of every finished or skipped run: it reports the run (log line, console, events)
      */
-    public FlowRoutes(List<Flow> flows, ExportRunner runner, boolean withTriggers, Consumer<RunResult> onResult) {
-        this.flows = List.copyOf(flows);
+    public FlowRoutes(ExportRunner runner, Function<String, Flow> versions, Consumer<RunResult> onResult) {
         this.runner = runner;
-        this.withTriggers = withTriggers;
+        this.versions = versions;
         this.onResult = onResult;
     }
 
@@ -58,47 +67,91 @@ public final class FlowRoutes extends RouteBuilder {
         return "direct:flow-" + flowId;
     }
 
-    @Override
-    public void configure() {
-        for (Flow flow : flows) {
-            if (!flow.isExport()) {
-                continue;
-            }
-            from(runEndpoint(flow.id())).routeId("flow-" + flow.id())
-                    .process(e -> begin(e, flow))
-                    .filter(exchangeProperty(RUN).isNotNull())
-                        .doTry()
-                            .process(this::prepare)
-                            .choice()
-                                .when(e -> e.getProperty(RUN, FlowRun.class).copySql() != null)
-                                    .process(this::exportByCopy)
-                                .otherwise()
-                                    .process(this::export)
-                            .end()
-                        .endDoTry()
-                        .doCatch(Exception.class)
-                            .process(this::fail)
-                        .doFinally()
-                            .process(this::end)
-                        .end()
-                    .end();
-            if (withTriggers) {
-                for (TriggerSpec t : flow.triggers()) {
-                    if (t.enabled()) {
-                        from(TriggerUris.uri(flow, t)).routeId("trigger-" + flow.id() + "-" + t.id())
-                                .process(e -> e.setProperty(TRIGGER, triggerOf(e, t)))
-                                .to(runEndpoint(flow.id()));
-                    }
-                }
-            }
-        }
+    /** The id of the route that runs a flow. */
+    public static String runRouteId(String flowId) {
+        return "flow-" + flowId;
     }
 
-    private void begin(Exchange e, Flow flow) {
+    /** The id of the route of one trigger of a flow. */
+    public static String triggerRouteId(String flowId, String triggerId) {
+        return "trigger-" + flowId + "-" + triggerId;
+    }
+
+    /** The run routes of {@code flowIds}, without triggers (run-once). */
+    public RouteBuilder runRoutes(List<String> flowIds) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                flowIds.forEach(id -> addRunRoute(this, id));
+            }
+        };
+    }
+
+    /**
+     * The routes of {@code triggers} of {@code flow} (only enabled ones are given routes), each handing its runs
+     * to {@code runPool}.
+     */
+    public RouteBuilder triggerRoutes(Flow flow, List<TriggerSpec> triggers, ExecutorService runPool) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (TriggerSpec t : triggers) {
+                    if (!t.enabled()) {
+                        continue;
+                    }
+                    String routeId = triggerRouteId(flow.id(), t.id());
+                    lastFired.put(routeId, Instant.now());
+                    from(TriggerUris.uri(flow, t)).routeId(routeId)
+                            .process(e -> {
+                                lastFired.put(routeId, Instant.now());
+                                e.setProperty(TRIGGER, triggerOf(e, t));
+                            })
+                            .wireTap(runEndpoint(flow.id())).executorService(runPool);
+                }
+            }
+        };
+    }
+
+    /** When the trigger last fired, or when its route was made if it has not fired since. */
+    public Optional<Instant> lastFired(String flowId, String triggerId) {
+        return Optional.ofNullable(lastFired.get(triggerRouteId(flowId, triggerId)));
+    }
+
+    private void addRunRoute(RouteBuilder b, String flowId) {
+        b.from(runEndpoint(flowId)).routeId(runRouteId(flowId))
+                .process(e -> begin(e, flowId))
+                .filter(b.exchangeProperty(RUN).isNotNull())
+                    .doTry()
+                        .process(this::prepare)
+                        .choice()
+                            .when(e -> e.getProperty(RUN, FlowRun.class).copySql() != null)
+                                .process(this::exportByCopy)
+                            .otherwise()
+                                .process(this::export)
+                        .end()
+                    .endDoTry()
+                    .doCatch(Exception.class)
+                        .process(this::fail)
+                    .doFinally()
+                        .process(this::end)
+                    .end()
+                .end();
+    }
+
+    private void begin(Exchange e, String flowId) {
         RunTrigger trigger = e.getProperty(TRIGGER, RunTrigger.class);
         RunTrigger t = trigger != null ? trigger : RunTrigger.manual();
+        Flow flow = versions.apply(flowId);
+        if (flow == null) {
+            RunResult skipped = new RunResult(flowId, null, "-", t.kind(), Instant.now(),
+                    io.flowexport.run.RunStatus.SKIPPED, 0, 0, null, null, null, 0,
+                    "flow '" + flowId + "' is not loaded (its file was removed, or it has never passed validation)");
+            e.setProperty(RESULT, skipped);
+            onResult.accept(skipped);
+            return;
+        }
         runner.begin(flow, t).ifPresentOrElse(run -> e.setProperty(RUN, run), () -> {
-            RunResult skipped = ExportRunner.skipped(flow, t);
+            RunResult skipped = ExportRunner.skipped(flow, t, runner.busyReason(flowId));
             e.setProperty(RESULT, skipped);
             onResult.accept(skipped);
         });

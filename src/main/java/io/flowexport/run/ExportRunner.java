@@ -27,7 +27,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +63,8 @@ public final class ExportRunner {
     private final DataSource source;
     private final int fetchSize;
     private final Map<String, FlowRun> running = new ConcurrentHashMap<>();
+    private final Object idle = new Object();
+    private volatile boolean stopping;
 
     /**
      * @param catalog     the source database's datasets
@@ -94,8 +100,63 @@ public final class ExportRunner {
      * @return the run, or empty when the flow is running (the caller reports {@link RunStatus#SKIPPED})
      */
     public Optional<FlowRun> begin(Flow flow, RunTrigger trigger) {
+        if (stopping) {
+            return Optional.empty();
+        }
         FlowRun run = new FlowRun(flow, newRunId(), trigger);
         return running.putIfAbsent(flow.id(), run) == null ? Optional.of(run) : Optional.empty();
+    }
+
+    /** Why {@link #begin} returned empty for {@code flowId}: the runner is stopping, or the flow is busy. */
+    public String busyReason(String flowId) {
+        return stopping ? "the runner is stopping" : "a run of this flow is still in progress";
+    }
+
+    /** The run of the flow in progress, if any. */
+    public Optional<FlowRun> current(String flowId) {
+        return Optional.ofNullable(running.get(flowId));
+    }
+
+    /**
+     * Stops the runner: no run begins any more; runs in progress get {@code grace} to finish, then are aborted
+     * (they fail, delete their staged file and leave the watermark), and this waits up to {@code abortWait} for
+     * them to clean up.
+     *
+     * @return the ids of the flows whose runs were aborted
+     */
+    public List<String> shutdown(Duration grace, Duration abortWait) {
+        stopping = true;
+        awaitIdle(grace);
+        List<String> aborted = new ArrayList<>();
+        for (FlowRun run : running.values()) {
+            aborted.add(run.flow.id());
+            LOG.warn("flow '{}': run {} did not finish within {} of the stop request; aborting it (nothing is "
+                    + "published, the watermark stays)", run.flow.id(), run.runId, grace.toMillis() + " ms");
+            run.abort("the runner is stopping");
+        }
+        if (!awaitIdle(abortWait)) {
+            LOG.error("runs still in progress after abort: {}", running.keySet());
+        }
+        return aborted;
+    }
+
+    private boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idle) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    idle.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return running.isEmpty();
+                }
+            }
+        }
+        return true;
     }
 
     /** True while a run of the flow is in progress. */
@@ -167,7 +228,7 @@ public final class ExportRunner {
         ExportFormat format = formats.get(spec.format());
         try {
             run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
-            try (JdbcRows rows = JdbcRows.open(source, run.query, fetchSize);
+            try (JdbcRows rows = JdbcRows.open(source, run.query, fetchSize, st -> run.onAbort(st::cancel));
                  RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
                 RowPump.copy(run, rows, writer);
             }
@@ -195,7 +256,7 @@ public final class ExportRunner {
         FormatOptions.Csv csv = (FormatOptions.Csv) spec.options();
         try {
             run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
-            try (OutputStream out = TextOutput.openStream(run.staged, csv.encoding())) {
+            try (OutputStream out = new AbortCheck(run, TextOutput.openStream(run.staged, csv.encoding()))) {
                 if (csv.includeHeader()) {
                     out.write(CsvText.header(run.query.outputColumns(), csv.delimiter())
                             .getBytes(StandardCharsets.UTF_8));
@@ -212,6 +273,10 @@ public final class ExportRunner {
     /** Publishes the staged file (or nothing, when there is nothing new) and moves the watermark. */
     private RunResult publish(FlowRun run) {
         ExportSpec spec = run.flow.export();
+        if (run.abortReason() != null) {
+            throw new RunException("flow '" + run.flow.id() + "': run stopped before publishing: "
+                    + run.abortReason(), null);
+        }
         boolean needsBatch = new PathTemplate(spec.filePath()).uses("batch_id");
         Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
         if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
@@ -255,7 +320,10 @@ public final class ExportRunner {
      */
     public RunResult fail(FlowRun run, Throwable error) {
         deleteStaged(run);
-        String message = error instanceof RunException ? error.getMessage()
+        String message = run.abortReason() != null
+                ? "flow '" + run.flow.id() + "': run stopped (" + run.abortReason()
+                        + "); nothing was published and the watermark stays"
+                : error instanceof RunException ? error.getMessage()
                 : "flow '" + run.flow.id() + "': " + describe(error);
         return result(run, RunStatus.FAILED, 0, null, message);
     }
@@ -263,12 +331,19 @@ public final class ExportRunner {
     /** Ends the run: the flow may run again. */
     public void end(FlowRun run) {
         running.remove(run.flow.id(), run);
+        synchronized (idle) {
+            idle.notifyAll();
+        }
     }
 
-    /** A result for a run that was not started because the flow was busy. */
-    public static RunResult skipped(Flow flow, RunTrigger trigger) {
-        return new RunResult(flow.id(), newRunId(), RunStatus.SKIPPED, 0, 0, null, null, null, 0,
-                "a run of this flow is still in progress");
+    /**
+     * A result for a run that was not started.
+     *
+     * @param reason why, e.g. {@link #busyReason}
+     */
+    public static RunResult skipped(Flow flow, RunTrigger trigger, String reason) {
+        return new RunResult(flow.id(), flow.version(), newRunId(), trigger.kind(), Instant.now(), RunStatus.SKIPPED,
+                0, 0, null, null, null, 0, reason);
     }
 
     private void deleteStaged(FlowRun run) {
@@ -286,8 +361,8 @@ public final class ExportRunner {
     private static RunResult result(FlowRun run, RunStatus status, long bytes, Path file, String message) {
         double seconds = (System.nanoTime() - run.startNanos) / 1e9;
         long rows = status == RunStatus.SUCCEEDED ? run.rows : 0;
-        return new RunResult(run.flow.id(), run.runId, status, rows, bytes, file, run.firstBatch, run.lastBatch,
-                seconds, message);
+        return new RunResult(run.flow.id(), run.flow.version(), run.runId, run.trigger.kind(), run.startedAt, status,
+                rows, bytes, file, run.firstBatch, run.lastBatch, seconds, message);
     }
 
     private static Map<String, String> placeholders(FlowRun run) {
@@ -306,6 +381,28 @@ public final class ExportRunner {
     private static String newRunId() {
         return RUN_ID_TIME.format(java.time.Instant.now().atZone(java.time.ZoneOffset.UTC))
                 + "-" + String.format(Locale.ROOT, "%06x", RANDOM.nextInt(1 << 24));
+    }
+
+    /** Fails writes once the run is aborted, so a COPY stops at its next chunk. */
+    private static final class AbortCheck extends java.io.FilterOutputStream {
+        private final FlowRun run;
+
+        AbortCheck(FlowRun run, OutputStream out) {
+            super(out);
+            this.run = run;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            run.checkAborted();
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            run.checkAborted();
+            out.write(b);
+        }
     }
 
     /** A failure's message with the causes that say more, for one-line reports. */

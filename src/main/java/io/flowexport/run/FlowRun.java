@@ -3,19 +3,26 @@ package io.flowexport.run;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.flow.Flow;
 import io.flowexport.query.ExportQuery;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One run of one flow while it is in progress: what {@link ExportRunner#prepare} worked out and what the export
- * has written so far. Used by one thread at a time.
+ * has written so far. Used by one thread at a time, except {@link #abort}, which another thread may call.
  */
 public final class FlowRun {
     final Flow flow;
     final String runId;
     final RunTrigger trigger;
     final long startNanos = System.nanoTime();
+    final Instant startedAt = Instant.now();
+    private final List<Canceller> cancellers = new CopyOnWriteArrayList<>();
+    private volatile String abortReason;
     Dataset dataset;
     ExportQuery query;
     OptionalLong watermark = OptionalLong.empty();
@@ -34,6 +41,50 @@ public final class FlowRun {
         this.trigger = trigger;
     }
 
+    /** Cancels a blocking database call of the run (a statement, a COPY) from another thread. */
+    @FunctionalInterface
+    interface Canceller {
+        void cancel() throws Exception;
+    }
+
+    /** Registers a way to cancel a blocking call of this run; called by {@link #abort}. */
+    void onAbort(Canceller canceller) {
+        cancellers.add(canceller);
+        if (abortReason != null) {
+            cancelQuietly(canceller);
+        }
+    }
+
+    /**
+     * Asks the run to stop: the next check fails it (so nothing is published and the watermark stays), and
+     * blocking database calls are cancelled. Safe from any thread; the run cleans up on its own thread.
+     */
+    void abort(String reason) {
+        abortReason = reason;
+        cancellers.forEach(FlowRun::cancelQuietly);
+    }
+
+    /** @throws IOException when the run was asked to stop; the message says why */
+    void checkAborted() throws IOException {
+        String why = abortReason;
+        if (why != null) {
+            throw new IOException("run stopped: " + why);
+        }
+    }
+
+    /** Why the run was asked to stop, or null. */
+    String abortReason() {
+        return abortReason;
+    }
+
+    private static void cancelQuietly(Canceller c) {
+        try {
+            c.cancel();
+        } catch (Exception ignored) {
+            // the run fails anyway at its next check; the cancel only shortens a blocking call
+        }
+    }
+
     /** The flow being run. */
     public Flow flow() {
         return flow;
@@ -42,6 +93,11 @@ public final class FlowRun {
     /** The run's id, unique per run. */
     public String runId() {
         return runId;
+    }
+
+    /** When the run began (UTC). */
+    public Instant startedAt() {
+        return startedAt;
     }
 
     /** What started the run. */

@@ -34,6 +34,8 @@ public final class PostgresCopy {
     void copy(FlowRun run, String copySql, OutputStream out) throws SQLException, IOException {
         ExportQuery q = run.query();
         try (Connection c = source.getConnection()) {
+            PGConnection pg = c.unwrap(PGConnection.class);
+            run.onAbort(pg::cancelQuery);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 String range = q.batchRangeSql();
@@ -52,7 +54,7 @@ public final class PostgresCopy {
                         }
                     }
                 }
-                run.rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql, out);
+                run.rows = pg.getCopyAPI().copyOut(copySql, out);
             } finally {
                 c.rollback();
             }

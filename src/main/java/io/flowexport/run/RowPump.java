@@ -40,7 +40,7 @@ final class RowPump {
         reader.setDaemon(true);
         reader.start();
         try {
-            pump.write(writer);
+            pump.write(run, writer);
         } catch (IOException | RuntimeException | Error e) {
             pump.cancelled = true;
             pump.queue.clear();
@@ -70,7 +70,7 @@ final class RowPump {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         try {
-            while (!cancelled) {
+            while (!cancelled && run.abortReason() == null) {
                 Object[] out = new Object[outputs];
                 Long batch = rows.next(out);
                 if (batch == null) {
@@ -115,10 +115,11 @@ final class RowPump {
         }
     }
 
-    private void write(RowWriter writer) throws IOException {
+    private void write(FlowRun run, RowWriter writer) throws IOException {
         try {
             while (true) {
                 Object[][] chunk = queue.take();
+                run.checkAborted(); // also after END: a reader stopped by an abort must not look like a complete read
                 if (chunk == END) {
                     return;
                 }

@@ -1,12 +1,16 @@
 package io.flowexport.run;
 
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The outcome of one run of one flow.
  *
  * @param flowId     the flow
+ * @param flowVersion the content hash of the flow file version the run used (see {@link io.flowexport.flow.Flow#version})
  * @param runId      unique per run, e.g. {@code 20261120T233000Z-1a2b3c}
+ * @param trigger    what started the run: {@code schedule}, {@code interval}, {@code manual} or {@code http}
+ * @param startedAt  when the run started (UTC)
  * @param status     how it ended
  * @param rows       rows written to the published file (0 when none was published)
  * @param bytes      size of the published file in bytes (0 when none was published)
@@ -16,8 +20,14 @@ import java.nio.file.Path;
  * @param seconds    wall-clock duration of the run in seconds
  * @param message    why it failed, was skipped or published nothing; null when it succeeded
  */
-public record RunResult(String flowId, String runId, RunStatus status, long rows, long bytes, Path file,
-                        Long firstBatch, Long lastBatch, double seconds, String message) {
+public record RunResult(String flowId, String flowVersion, String runId, String trigger, Instant startedAt,
+                        RunStatus status, long rows, long bytes, Path file, Long firstBatch, Long lastBatch,
+                        double seconds, String message) {
+
+    /** When the run ended (UTC): {@link #startedAt} plus {@link #seconds}. */
+    public Instant finishedAt() {
+        return startedAt.plusNanos((long) (seconds * 1e9));
+    }
 
     /** True for a run that did not fail. */
     public boolean ok() {

@@ -46,7 +46,7 @@ public final class FlowLoader {
             String why = Files.exists(flowsDir) ? "cannot list the flow directory: " + e.getMessage()
                     : "the flow directory does not exist; create it or pass the directory that holds the *.toml files";
             Problem p = new Problem(Severity.ERROR, flowsDir, 1, 1, "", why);
-            return new FlowSet(List.of(new FileOutcome(flowsDir, null, null, List.of(p))));
+            return new FlowSet(List.of(new FileOutcome(flowsDir, null, null, null, List.of(p))));
         }
         List<Loaded> loaded = files.stream().map(f -> read(f, ctx)).toList();
         Map<String, List<Loaded>> byId = loaded.stream().filter(l -> l.parsed != null && l.parsed.id() != null)
@@ -86,7 +86,7 @@ public final class FlowLoader {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException | RuntimeException e) {
-            return failed(file, "cannot read the flow file: " + e + "; check that it exists and is readable");
+            return failed(file, null, "cannot read the flow file: " + e + "; check that it exists and is readable");
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -94,7 +94,7 @@ public final class FlowLoader {
         CharBuffer out = CharBuffer.allocate(bytes.length + 1);
         CoderResult result = decoder.decode(in, out, true);
         if (result.isError()) {
-            return failed(file, "the file is not valid UTF-8 (bad byte at offset " + in.position()
+            return failed(file, FlowParser.version(bytes), "the file is not valid UTF-8 (bad byte at offset " + in.position()
                     + "); save it as UTF-8");
         }
         decoder.flush(out);
@@ -105,10 +105,10 @@ public final class FlowLoader {
         return check(file, text, FlowParser.version(bytes), ctx);
     }
 
-    private static Loaded failed(Path file, String message) {
+    private static Loaded failed(Path file, String version, String message) {
         Problems problems = new Problems(file);
         problems.error(SourcePosition.START, "", message);
-        return new Loaded(file, null, problems);
+        return new Loaded(file, version, null, problems);
     }
 
     private static Loaded check(Path file, String text, String version, ValidationContext ctx) {
@@ -116,14 +116,14 @@ public final class FlowLoader {
         Problems problems = new Problems(file);
         problems.addAll(parsed.problems());
         problems.addAll(FlowValidator.validate(parsed, ctx));
-        return new Loaded(file, parsed, problems);
+        return new Loaded(file, version, parsed, problems);
     }
 
     /** One file on its way to a {@link FileOutcome}; problems may still be added (duplicate ids). */
-    private record Loaded(Path file, ParsedFlow parsed, Problems problems) {
+    private record Loaded(Path file, String version, ParsedFlow parsed, Problems problems) {
         FileOutcome outcome() {
             boolean ok = !problems.hasErrors() && parsed != null;
-            return new FileOutcome(file, parsed != null ? parsed.id() : null, ok ? parsed.flow() : null,
+            return new FileOutcome(file, version, parsed != null ? parsed.id() : null, ok ? parsed.flow() : null,
                     problems.sorted());
         }
     }

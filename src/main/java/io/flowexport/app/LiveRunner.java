@@ -1,0 +1,120 @@
+package io.flowexport.app;
+
+import io.flowexport.config.Settings;
+import io.flowexport.ops.ApiRoutes;
+import io.flowexport.ops.RunEvents;
+import io.flowexport.ops.StatusReport;
+import io.flowexport.reload.FlowReloader;
+import io.flowexport.reload.LiveReload;
+import io.flowexport.reload.OperatorRoutes;
+import io.flowexport.reload.RouteReloader;
+import io.flowexport.route.FlowRoutes;
+import io.flowexport.route.LiveFlows;
+import io.flowexport.run.RunResult;
+import io.flowexport.run.RunStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running runner inside a started Camel context: the flows of the flow directory and the operator
+ * routes of the route directory, kept in line with the files while it runs ({@link LiveReload}); run events
+ * ({@link RunEvents}); the status ({@link StatusReport}) and the HTTP API ({@link ApiRoutes}); and a stop that
+ * lets runs finish, then aborts them, so no staged file is left behind.
+ */
+public final class LiveRunner {
+
+    private static final Logger RUNS = LoggerFactory.getLogger("io.flowexport.runs");
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRunner.class);
+
+    private final FlowExportApp app;
+    private final Path flowsDir;
+    private final Path routesDir;
+    private LiveReload reload;
+    private StatusReport status;
+    private RunEvents events;
+
+    /**
+     * @param app       the runner's parts
+     * @param flowsDir  the flow directory ({@code *.toml})
+     * @param routesDir the operator route directory ({@code *.yaml}); may not exist
+     */
+    public LiveRunner(FlowExportApp app, Path flowsDir, Path routesDir) {
+        this.app = app;
+        this.flowsDir = flowsDir;
+        this.routesDir = routesDir;
+    }
+
+    /**
+     * Loads the flows and operator routes into {@code context} (started), starts the HTTP API when configured,
+     * and starts watching the directories.
+     *
+     * @throws Exception when Camel rejects the API routes or the file system cannot be watched
+     */
+    public void start(CamelContext context) throws Exception {
+        Settings.Live s = app.settings().live();
+        Path exportDir = app.settings().exportDir();
+        ExecutorService runPool = context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "flowexport-run", s.runThreads());
+        events = new RunEvents(context, exportDir);
+        LiveFlows[] live = new LiveFlows[1];
+        FlowRoutes routes = new FlowRoutes(app.runner(), id -> live[0].current(id), this::onResult);
+        live[0] = new LiveFlows(context, app.runner(), routes, runPool);
+        FlowReloader flows = new FlowReloader(() -> app.loadFlows(flowsDir), live[0], flow -> {
+            if (!app.runner().isRunning(flow.id())) {
+                app.removeLeftovers(List.of(flow));
+            }
+        }, Duration.ofSeconds(1));
+        OperatorRoutes operatorRoutes = new OperatorRoutes(context);
+        RouteReloader routeFiles = new RouteReloader(routesDir, operatorRoutes);
+        status = new StatusReport(flows, operatorRoutes, live[0], routes, app.runner(), exportDir);
+        reload = new LiveReload(List.of(flowsDir, routesDir), () -> {
+            Instant again = flows.reload();
+            routeFiles.reload();
+            return again;
+        }, s.reloadQuiet(), s.reloadRescan());
+        reload.start();
+        if (s.httpPort() > 0) {
+            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir));
+            LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, POST /flows/<id>/run)",
+                    s.httpHost(), s.httpPort());
+        }
+    }
+
+    /**
+     * Stops watching, then stops the runs: they get {@code flowexport.shutdown.grace} to finish, then are aborted
+     * (nothing published, watermark unchanged, staged file deleted). Call before the Camel context stops.
+     */
+    public void stop() {
+        if (reload != null) {
+            reload.close();
+        }
+        Settings.Live s = app.settings().live();
+        List<String> aborted = app.runner().shutdown(s.shutdownGrace(), Duration.ofSeconds(30));
+        if (!aborted.isEmpty()) {
+            LOG.warn("aborted the runs of {} at stop", aborted);
+        }
+    }
+
+    private void onResult(RunResult r) {
+        Path exportDir = app.settings().exportDir();
+        if (r.status() == RunStatus.FAILED) {
+            RUNS.error("{}", r.summary(exportDir));
+        } else if (r.status() == RunStatus.SKIPPED) {
+            RUNS.warn("{}", r.summary(exportDir));
+        } else {
+            RUNS.info("{}", r.summary(exportDir));
+        }
+        if (status != null) {
+            status.record(r);
+        }
+        if (events != null) {
+            events.publish(r);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.flowexport.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowexport.flow.Flow;
+import io.flowexport.flow.TriggerSpec;
+import io.flowexport.flow.UnixCron;
+import io.flowexport.reload.FlowFileStatus;
+import io.flowexport.reload.FlowReloader;
+import io.flowexport.reload.OperatorRoutes;
+import io.flowexport.reload.RouteFileStatus;
+import io.flowexport.route.FlowRoutes;
+import io.flowexport.route.LiveFlows;
+import io.flowexport.run.ExportRunner;
+import io.flowexport.run.FlowRun;
+import io.flowexport.run.RunResult;
+import io.flowexport.run.RunStatus;
+import io.flowexport.validate.Problem;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live status of a running runner, as JSON for {@code GET /status} and the {@code status} command.
+ *
+ * <p>Shape: {@code {"started_at", "flows": [...], "routes": [...]}}. One entry of {@code flows} per flow file:
+ * {@code file}, {@code flow_id}, {@code version} (content hash of the file on disk), {@code active_version}
+ * (the version in force; differs while a broken edit is kept out), {@code reload} ({@code result},
+ * {@code checked_at}, {@code problems} as {@code path:line:col: key: message}), {@code state}
+ * ({@code running}, {@code idle} or {@code not loaded}), {@code run} (the run in progress: {@code run_id},
+ * {@code started_at}, {@code trigger}, {@code flow_version}), {@code triggers} ({@code id}, {@code type},
+ * {@code schedule}/{@code timezone} or {@code every}, {@code enabled}, {@code next_fire} UTC), {@code last_run}
+ * (the last run that was not skipped, as a run event; see {@link RunEvents#toJson}). One entry of {@code routes}
+ * per operator route file: {@code file}, {@code version}, {@code active_version}, {@code route_ids},
+ * {@code result}, {@code checked_at}, {@code problems}.
+ */
+public final class StatusReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Instant startedAt = Instant.now();
+    private final FlowReloader flows;
+    private final OperatorRoutes routes;
+    private final LiveFlows live;
+    private final FlowRoutes flowRoutes;
+    private final ExportRunner runner;
+    private final Path exportDir;
+    private final Map<String, RunResult> lastRuns = new ConcurrentHashMap<>();
+
+    /**
+     * @param flows      the flow files' reload status
+     * @param routes     the operator route files' reload status
+     * @param live       the flows in force
+     * @param flowRoutes when interval triggers last fired
+     * @param runner     the runs in progress
+     * @param exportDir  files are shown relative to it
+     */
+    public StatusReport(FlowReloader flows, OperatorRoutes routes, LiveFlows live, FlowRoutes flowRoutes,
+                        ExportRunner runner, Path exportDir) {
+        this.flows = flows;
+        this.routes = routes;
+        this.live = live;
+        this.flowRoutes = flowRoutes;
+        this.runner = runner;
+        this.exportDir = exportDir;
+    }
+
+    /** Records a finished run; skipped runs do not replace the last real one. */
+    public void record(RunResult result) {
+        if (result.status() != RunStatus.SKIPPED || !lastRuns.containsKey(result.flowId())) {
+            lastRuns.put(result.flowId(), result);
+        }
+    }
+
+    /** The whole status. */
+    public ObjectNode all() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("started_at", startedAt.toString());
+        ArrayNode fl = root.putArray("flows");
+        for (FlowFileStatus f : flows.status()) {
+            fl.add(flowFile(f));
+        }
+        ArrayNode rt = root.putArray("routes");
+        for (RouteFileStatus r : routes.status()) {
+            ObjectNode n = rt.addObject();
+            n.put("file", r.file().toString());
+            n.put("version", r.version());
+            n.put("active_version", r.activeVersion());
+            ArrayNode ids = n.putArray("route_ids");
+            r.routeIds().forEach(ids::add);
+            n.put("result", r.result());
+            n.put("checked_at", r.checkedAt().toString());
+            problems(n, r.problems());
+        }
+        return root;
+    }
+
+    /** The entry of the file whose flow (in force, or declared) is {@code flowId}. */
+    public Optional<ObjectNode> flow(String flowId) {
+        for (FlowFileStatus f : flows.status()) {
+            if (flowId.equals(f.activeFlowId()) || f.activeFlowId() == null && flowId.equals(f.flowId())) {
+                return Optional.of(flowFile(f));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ObjectNode flowFile(FlowFileStatus f) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("file", f.file().toString());
+        String id = f.activeFlowId() != null ? f.activeFlowId() : f.flowId();
+        n.put("flow_id", id);
+        n.put("version", f.version());
+        n.put("active_version", f.activeVersion());
+        ObjectNode reload = n.putObject("reload");
+        reload.put("result", f.result());
+        reload.put("checked_at", f.checkedAt().toString());
+        problems(reload, f.problems());
+        Flow flow = f.activeFlowId() != null ? live.current(f.activeFlowId()) : null;
+        Optional<FlowRun> run = id == null ? Optional.empty() : runner.current(id);
+        n.put("state", run.isPresent() ? "running" : flow != null ? "idle" : "not loaded");
+        run.ifPresent(r -> {
+            ObjectNode rn = n.putObject("run");
+            rn.put("run_id", r.runId());
+            rn.put("flow_version", r.flow().version());
+            rn.put("trigger", r.trigger().kind());
+            rn.put("started_at", r.startedAt().toString());
+        });
+        ArrayNode triggers = n.putArray("triggers");
+        if (flow != null) {
+            for (TriggerSpec t : flow.triggers()) {
+                ObjectNode tn = triggers.addObject();
+                tn.put("id", t.id());
+                tn.put("type", t.type().toml());
+                switch (t.type()) {
+                    case SCHEDULE -> {
+                        tn.put("schedule", t.schedule());
+                        tn.put("timezone", t.timezone().getId());
+                    }
+                    case INTERVAL -> tn.put("every", t.everyText());
+                }
+                tn.put("enabled", t.enabled());
+                tn.put("next_fire", t.enabled() ? nextFire(flow, t) : null);
+            }
+        }
+        RunResult last = id == null ? null : lastRuns.get(id);
+        if (last != null) {
+            n.set("last_run", RunEvents.toJson(last, exportDir));
+        } else {
+            n.putNull("last_run");
+        }
+        return n;
+    }
+
+    private String nextFire(Flow flow, TriggerSpec t) {
+        return switch (t.type()) {
+            case SCHEDULE -> UnixCron.nextFire(t.schedule(), ZonedDateTime.now(t.timezone()))
+                    .map(z -> z.toInstant().toString()).orElse(null);
+            case INTERVAL -> flowRoutes.lastFired(flow.id(), t.id()).map(i -> i.plus(t.every()).toString())
+                    .orElse(null);
+        };
+    }
+
+    private static void problems(ObjectNode n, List<Problem> problems) {
+        ArrayNode a = n.putArray("problems");
+        problems.forEach(p -> a.add(p.toString()));
+    }
+}
