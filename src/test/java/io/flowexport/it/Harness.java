@@ -47,7 +47,8 @@ final class Harness {
         this.exportDir = Files.createDirectories(dir.resolve("out"));
         this.sourceUrl = sourceUrl;
         this.sourceUser = sourceUser;
-        this.stateUrl = "jdbc:h2:file:" + dir.resolve("state").toAbsolutePath();
+        // AUTO_SERVER: the test reads the state store while a runner in a child JVM has it open
+        this.stateUrl = "jdbc:h2:file:" + dir.resolve("state").toAbsolutePath() + ";AUTO_SERVER=TRUE";
         this.config = dir.resolve("application.properties");
         Files.writeString(config, String.join("\n",
                 "flowexport.source.url=" + sourceUrl,

@@ -43,7 +43,7 @@ class ExportRunnerTest {
 
     @Test
     void skippedResultSaysWhy() {
-        RunResult r = ExportRunner.skipped(flow("a"), RunTrigger.manual());
+        RunResult r = ExportRunner.skipped(flow("a"), RunTrigger.manual(), "a run of this flow is still in progress");
         assertThat(r.status()).isEqualTo(RunStatus.SKIPPED);
         assertThat(r.ok()).isTrue();
         assertThat(r.message()).contains("still in progress");

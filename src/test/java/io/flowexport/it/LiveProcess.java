@@ -1,0 +1,176 @@
+package io.flowexport.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The packaged runner's {@code run} command in a child JVM, driven through its files and its HTTP API: what an
+ * operator does. Output goes to a log file the test can read.
+ */
+final class LiveProcess implements AutoCloseable {
+
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Harness h;
+    final Path routes;
+    final Path log;
+    final int port;
+    private final Process process;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private LiveProcess(Harness h, Path routes, Path log, int port, Process process) {
+        this.h = h;
+        this.routes = routes;
+        this.log = log;
+        this.port = port;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code java -jar target/flow-export.jar run} on the harness's flows, a {@code routes} directory
+     * beside them and a free port, and waits until the HTTP API answers.
+     *
+     * @param sysProps extra {@code -D} settings, e.g. {@code flowexport.shutdown.grace=1s}
+     */
+    static LiveProcess start(Harness h, String... sysProps) throws IOException {
+        Path routes = Files.createDirectories(h.dir.resolve("routes"));
+        Path log = h.dir.resolve("run-" + System.nanoTime() + ".log");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dflowexport.http.port=" + port));
+        for (String p : sysProps) {
+            cmd.add("-D" + p);
+        }
+        cmd.addAll(List.of("-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run",
+                "--flows", h.flows.toString(), "--routes", routes.toString(), "--config", h.config.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        LiveProcess live = new LiveProcess(h, routes, log, port, p);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> live.get("/status").statusCode() == 200);
+        return live;
+    }
+
+    /** GET on the runner's HTTP server. */
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the runner exited; log:\n" + log());
+        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST with an empty body. */
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Runs a flow through the API and waits for the end of the run; returns the run event. */
+    JsonNode runAndWait(String flowId) throws IOException, InterruptedException {
+        HttpResponse<String> r = post("/flows/" + flowId + "/run?wait=true");
+        JsonNode n = JSON.readTree(r.body());
+        if (r.statusCode() == 404) {
+            throw new IllegalStateException(n.path("error").asText());
+        }
+        return n;
+    }
+
+    /** GET /status as JSON. */
+    JsonNode status() throws IOException, InterruptedException {
+        return JSON.readTree(get("/status").body());
+    }
+
+    /** The status entry of the flow file named {@code fileName}, if the runner knows it. */
+    Optional<JsonNode> flowFile(String fileName) throws IOException, InterruptedException {
+        for (JsonNode f : status().path("flows")) {
+            if (Path.of(f.path("file").asText()).getFileName().toString().equals(fileName)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The status entry of the operator route file named {@code fileName}, if the runner knows it. */
+    Optional<JsonNode> routeFile(String fileName) throws IOException, InterruptedException {
+        for (JsonNode f : status().path("routes")) {
+            if (Path.of(f.path("file").asText()).getFileName().toString().equals(fileName)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Waits until the flow file's status entry satisfies {@code condition}; returns that entry. */
+    JsonNode awaitFlowFile(String fileName, Predicate<JsonNode> condition) {
+        JsonNode[] seen = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            seen[0] = flowFile(fileName).orElse(null);
+            return seen[0] != null && condition.test(seen[0]);
+        });
+        return seen[0];
+    }
+
+    /** Waits until the route file's status entry satisfies {@code condition}; returns that entry. */
+    JsonNode awaitRouteFile(String fileName, Predicate<JsonNode> condition) {
+        JsonNode[] seen = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            seen[0] = routeFile(fileName).orElse(null);
+            return seen[0] != null && condition.test(seen[0]);
+        });
+        return seen[0];
+    }
+
+    /** Everything the runner printed so far. */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Sends SIGTERM and waits for the process to end; returns its exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the runner did not stop within 90 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the runner if it still runs and keeps its log under {@code target/it-logs/} for a failed build. */
+    @Override
+    public void close() throws IOException {
+        if (process.isAlive()) {
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        Path keep = Files.createDirectories(Path.of("target", "it-logs"));
+        Files.copy(log, keep.resolve(h.dir.getFileName() + "-" + log.getFileName()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
