@@ -61,6 +61,9 @@ public final class LiveRunner {
         Path exportDir = app.settings().exportDir();
         ExecutorService runPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "flowexport-run", s.runThreads());
+        // seda consumers (operator routes reading run events) stop only at the end of a poll: a short poll makes
+        // replacing or removing such a route take about 100 ms instead of up to the 1 s default
+        context.getComponent("seda", org.apache.camel.component.seda.SedaComponent.class).setDefaultPollTimeout(100);
         events = new RunEvents(context, exportDir);
         LiveFlows[] live = new LiveFlows[1];
         FlowRoutes routes = new FlowRoutes(app.runner(), id -> live[0].current(id), this::onResult);

@@ -114,8 +114,8 @@ public final class FlowReloader {
                     beforeAdd.accept(next);
                     live.add(next);
                     results.put(next.file(), "added");
-                    LOG.info("flow '{}' added from {} (version {}), {}", next.id(), next.file(), next.version(),
-                            describeTriggers(next));
+                    LOG.info("flow '{}' added from {} (version {}), {}{}", next.id(), next.file(), next.version(),
+                            describeTriggers(next), sinceWritten(next.file()));
                 } else if (!cur.version().equals(next.version()) || !cur.file().equals(next.file())) {
                     boolean running = isRunning(cur);
                     live.replace(cur, next);
@@ -125,8 +125,8 @@ public final class FlowReloader {
                                 + "addition, its watermark is kept", next.id(), cur.file(), next.file(),
                                 cur.version(), next.version());
                     } else {
-                        LOG.info("flow '{}' replaced from {} (version {} -> {}){}", next.id(), next.file(),
-                                cur.version(), next.version(),
+                        LOG.info("flow '{}' replaced from {} (version {} -> {}){}{}", next.id(), next.file(),
+                                cur.version(), next.version(), sinceWritten(next.file()),
                                 running ? "; the run in progress finishes under version " + cur.version() : "");
                     }
                 }
@@ -237,6 +237,12 @@ public final class FlowReloader {
         LOG.warn("{} ({} problem(s)){}:\n  {}", o.file(), problems.size(), consequence,
                 String.join("\n  ", problems.stream().map(Problem::toString).toList()));
         return null;
+    }
+
+    /** How long after its last write a file's version came into force, for files written in the last minute. */
+    private static String sinceWritten(Path file) {
+        long ms = Duration.between(modified(file), Instant.now()).toMillis();
+        return ms >= 0 && ms < 60_000 ? "; in force " + ms + " ms after the file was written" : "";
     }
 
     private static Instant modified(Path file) {

@@ -52,6 +52,7 @@ class HotReloadIT {
         String other = flow("other", "items", "other/{run_id}.csv", "")
                 + "[[triggers]]\ntype = \"interval\"\nevery = \"1h\"\n";
         h.flow("other", other);
+        int port;
         try (LiveProcess live = LiveProcess.start(h)) {
             JsonNode otherBefore = live.awaitFlowFile("other.toml", f -> active(f, other));
             String otherNextFire = otherBefore.path("triggers").get(0).path("next_fire").asText();
@@ -89,6 +90,10 @@ class HotReloadIT {
             assertThat(kept.path("reload").path("problems").get(0).asText())
                     .matches(".*items\\.toml:5:\\d+: properties\\.export\\.format: .*csvv.*");
             assertThat(live.runAndWait("items").path("files").get(0).asText()).startsWith("v2/");
+            Harness.Outcome status = h.cli("status", "--url", "http://127.0.0.1:" + live.port);
+            assertThat(status.code()).as("status exits 1 while a file has problems").isEqualTo(1);
+            assertThat(status.out()).contains("items  (").contains("(in force: " + version(v2) + ")")
+                    .contains("problem: ").contains("'csvv'").contains("kept last good version");
             // another change elsewhere makes another reload; the broken file's problem is still logged once
             String other2 = other + "# touched\n";
             h.flow("other", other2);
@@ -101,7 +106,21 @@ class HotReloadIT {
             h.flow("items", v3);
             JsonNode fixed = live.awaitFlowFile("items.toml", f -> active(f, v3));
             assertThat(fixed.path("reload").path("problems")).isEmpty();
+            Harness.Outcome fine = h.cli("status", "--url", "http://127.0.0.1:" + live.port, "items").ok();
+            assertThat(fine.out()).contains("reload    replaced").contains("state     idle")
+                    .contains("trigger   nightly cron '0 1 * * *' UTC, next ").contains("last run  ");
             assertThat(live.runAndWait("items").path("files").get(0).asText()).startsWith("v3/");
+
+            // a new file that claims a flow id already in use: it is not loaded, the flow in force keeps running
+            h.flow("dup", v3);
+            JsonNode dup = live.awaitFlowFile("dup.toml", f -> !f.path("reload").path("problems").isEmpty());
+            assertThat(dup.path("reload").path("result").asText()).isEqualTo("not loaded");
+            assertThat(dup.path("reload").path("problems").get(0).asText()).contains("flow id 'items' is also used by");
+            assertThat(live.flowFile("items.toml").orElseThrow().path("active_version").asText())
+                    .isEqualTo(version(v3));
+            assertThat(live.runAndWait("items").path("files").get(0).asText()).startsWith("v3/");
+            Files.delete(h.flows.resolve("dup.toml"));
+            live.awaitFlowFile("items.toml", f -> f.path("reload").path("problems").isEmpty());
 
             // rename: a removal plus an addition of the same flow id, with a log line
             Files.move(h.flows.resolve("items.toml"), h.flows.resolve("renamed.toml"));
@@ -124,8 +143,12 @@ class HotReloadIT {
             assertThat(live.post("/flows/items2/run").statusCode()).isEqualTo(404);
             assertThat(live.log()).contains("flow 'items2' removed");
             assertThat(live.flowFile("other.toml").orElseThrow().path("state").asText()).isEqualTo("idle");
+            port = live.port;
         }
         assertThat(h.files()).noneMatch(f -> f.contains(".flowexport-"));
+        Harness.Outcome gone = h.cli("status", "--url", "http://127.0.0.1:" + port);
+        assertThat(gone.code()).isEqualTo(2);
+        assertThat(gone.err()).contains("no runner answers at http://127.0.0.1:" + port);
     }
 
     @Test

@@ -39,10 +39,10 @@ class OperatorRoutesIT {
                 + "file_path = \"items/{run_id}.csv\"\n");
         h.flow("second", "id = \"second\"\n[properties.export]\nsource_dataset_id = \"items\"\n"
                 + "file_path = \"second/{run_id}.json\"\nformat = \"json\"\n");
+        Path routes = Files.createDirectories(h.dir.resolve("routes"));
+        Path file = Files.writeString(routes.resolve("hello.yaml"), hello("v1")); // loaded at start
         try (LiveProcess live = LiveProcess.start(h)) {
-            Path file = live.routes.resolve("hello.yaml");
-            Files.writeString(file, hello("v1"));
-            awaitAnswer(live, "v1");
+            assertThat(live.get("/hello").body()).isEqualTo("v1");
             assertThat(live.routeFile("hello.yaml").orElseThrow().path("route_ids").toString()).contains("hello");
 
             Files.writeString(file, hello("v2"));
