@@ -101,17 +101,26 @@ final class LiveProcess implements AutoCloseable {
 
     /** The status entry of the flow file named {@code fileName}, if the runner knows it. */
     Optional<JsonNode> flowFile(String fileName) throws IOException, InterruptedException {
-        for (JsonNode f : status().path("flows")) {
-            if (Path.of(f.path("file").asText()).getFileName().toString().equals(fileName)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
+        return entry("flows", fileName);
     }
 
     /** The status entry of the operator route file named {@code fileName}, if the runner knows it. */
     Optional<JsonNode> routeFile(String fileName) throws IOException, InterruptedException {
-        for (JsonNode f : status().path("routes")) {
+        return entry("routes", fileName);
+    }
+
+    /** Waits until the flow file's status entry satisfies {@code condition}; returns that entry. */
+    JsonNode awaitFlowFile(String fileName, Predicate<JsonNode> condition) {
+        return awaitEntry("flows", fileName, condition);
+    }
+
+    /** Waits until the route file's status entry satisfies {@code condition}; returns that entry. */
+    JsonNode awaitRouteFile(String fileName, Predicate<JsonNode> condition) {
+        return awaitEntry("routes", fileName, condition);
+    }
+
+    private Optional<JsonNode> entry(String section, String fileName) throws IOException, InterruptedException {
+        for (JsonNode f : status().path(section)) {
             if (Path.of(f.path("file").asText()).getFileName().toString().equals(fileName)) {
                 return Optional.of(f);
             }
@@ -119,21 +128,10 @@ final class LiveProcess implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Waits until the flow file's status entry satisfies {@code condition}; returns that entry. */
-    JsonNode awaitFlowFile(String fileName, Predicate<JsonNode> condition) {
+    private JsonNode awaitEntry(String section, String fileName, Predicate<JsonNode> condition) {
         JsonNode[] seen = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            seen[0] = flowFile(fileName).orElse(null);
-            return seen[0] != null && condition.test(seen[0]);
-        });
-        return seen[0];
-    }
-
-    /** Waits until the route file's status entry satisfies {@code condition}; returns that entry. */
-    JsonNode awaitRouteFile(String fileName, Predicate<JsonNode> condition) {
-        JsonNode[] seen = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            seen[0] = routeFile(fileName).orElse(null);
+            seen[0] = entry(section, fileName).orElse(null);
             return seen[0] != null && condition.test(seen[0]);
         });
         return seen[0];
