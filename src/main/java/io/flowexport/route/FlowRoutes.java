@@ -5,6 +5,7 @@ import io.flowexport.flow.TriggerSpec;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.FlowRun;
 import io.flowexport.run.RunResult;
+import io.flowexport.run.RunStatus;
 import io.flowexport.run.RunTrigger;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -144,7 +145,7 @@ public final class FlowRoutes {
         Flow flow = versions.apply(flowId);
         if (flow == null) {
             RunResult skipped = new RunResult(flowId, null, "-", t.kind(), Instant.now(),
-                    io.flowexport.run.RunStatus.SKIPPED, 0, 0, null, null, null, 0,
+                    RunStatus.SKIPPED, 0, 0, null, null, null, 0,
                     "flow '" + flowId + "' is not loaded (its file was removed, or it has never passed validation)");
             e.setProperty(RESULT, skipped);
             onResult.accept(skipped);
