@@ -144,16 +144,8 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
 
         Duration duration(String key, String fallback) {
             String v = get(key, fallback).trim();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(v);
-            if (!m.matches()) {
-                throw new IllegalArgumentException(key + ": '" + v + "' is not a duration; write e.g. 200ms, 5s or 1m");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMinutes(n);
-            };
+            return io.flowexport.flow.Durations.parse(v).orElseThrow(() -> new IllegalArgumentException(key + ": '"
+                    + v + "' is not a duration; write e.g. 200ms, 5s or 1m"));
         }
     }
 }

@@ -19,17 +19,6 @@ public record TriggerSpec(String id, TriggerType type, String schedule, ZoneId t
 
     /** The interval as a flow file writes it ({@code 15m}, {@code 500ms}, {@code 2h}); null for a schedule. */
     public String everyText() {
-        if (every == null) {
-            return null;
-        }
-        long ms = every.toMillis();
-        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
-        String[] names = {"d", "h", "m", "s"};
-        for (int i = 0; i < units.length; i++) {
-            if (ms % units[i] == 0) {
-                return ms / units[i] + names[i];
-            }
-        }
-        return ms + "ms";
+        return every == null ? null : Durations.format(every);
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
@@ -20,7 +18,6 @@ import org.tomlj.TomlTable;
 final class TriggerParser {
 
     static final Set<String> KEYS = Set.of("id", "type", "schedule", "timezone", "every", "enabled", "description");
-    private static final Pattern EVERY = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private TriggerParser() {
     }
@@ -120,22 +117,7 @@ final class TriggerParser {
         if (s == null) {
             return null;
         }
-        Matcher m = EVERY.matcher(s.trim());
-        Duration d = null;
-        if (m.matches()) {
-            try {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            } catch (ArithmeticException | NumberFormatException e) {
-                d = null;
-            }
-        }
+        Duration d = io.flowexport.flow.Durations.parse(s).orElse(null);
         if (d == null || d.isZero()) {
             v.problems().error(v.pos("every"), v.key("every"), "invalid interval '" + s + "'; write a number "
                     + "greater than 0 and a unit: 500ms, 30s, 15m, 1h or 1d");
