@@ -16,6 +16,7 @@ import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.StateStore;
+import io.flowexport.validate.DestinationLoader;
 import io.flowexport.validate.FlowLoader;
 import io.flowexport.validate.FlowSet;
 import io.flowexport.validate.ValidationContext;
@@ -48,6 +49,7 @@ public final class FlowExportApp implements AutoCloseable {
     private final StateStore state;
     private final DatasetCatalog catalog;
     private final ExportRunner runner;
+    private final Connectors connectors;
     private volatile QueryBuilder queries;
 
     private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
@@ -56,8 +58,10 @@ public final class FlowExportApp implements AutoCloseable {
         this.state = state;
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
-        this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(),
-                new FileDestination(settings.exportDir()), source, settings.fetchSize(),
+        FileDestination files = new FileDestination(settings.exportDir());
+        this.connectors = new Connectors(files);
+        this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
+                new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
                 postgres && settings.copy() ? new PostgresCopy(source) : null);
     }
 
@@ -151,7 +155,7 @@ public final class FlowExportApp implements AutoCloseable {
      * Loads and validates every flow file of {@code flowsDir} against the source database. When the source
      * cannot be reached, it is tried once, and every flow gets that one reason instead of a timeout each.
      */
-    public FlowSet loadFlows(Path flowsDir) {
+    public FlowSet loadFlows(Path flowsDir, Path destinationsDir) {
         DatasetCatalog checked = catalog;
         try (Connection c = source.getConnection()) {
             c.isValid(5);
@@ -164,7 +168,9 @@ public final class FlowExportApp implements AutoCloseable {
                     + "; set flowexport.source.url or FLOWEXPORT_SOURCE_URL)";
             checked = new UnreachableCatalog(why);
         }
-        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(checked, settings.exportDir()));
+        DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
+        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(checked, settings.exportDir(),
+                catalogue.catalogue())).withDestinations(catalogue.files());
     }
 
     /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
@@ -192,7 +198,7 @@ public final class FlowExportApp implements AutoCloseable {
                 continue;
             }
             try {
-                for (Path p : runner.destination().removeLeftovers(flow.export().filePath(), flow.id())) {
+                for (Path p : runner.removeLeftovers(flow)) {
                     LOG.info("flow '{}': removed {} left by an interrupted run", flow.id(), p);
                     removed++;
                 }
@@ -217,9 +223,15 @@ public final class FlowExportApp implements AutoCloseable {
         return ctx;
     }
 
+    /** The destination connectors. */
+    public Connectors connectors() {
+        return connectors;
+    }
+
     @Override
     public void close() {
         try {
+            connectors.close();
             state.close();
         } finally {
             source.close();

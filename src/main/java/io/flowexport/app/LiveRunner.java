@@ -35,6 +35,7 @@ public final class LiveRunner {
     private final FlowExportApp app;
     private final Path flowsDir;
     private final Path routesDir;
+    private final Path destinationsDir;
     private LiveReload reload;
     private StatusReport status;
     private RunEvents events;
@@ -43,11 +44,13 @@ public final class LiveRunner {
      * @param app       the runner's parts
      * @param flowsDir  the flow directory ({@code *.toml})
      * @param routesDir the operator route directory ({@code *.yaml}); may not exist
+     * @param destinationsDir the destination catalogue ({@code <name>.toml}); may not exist
      */
-    public LiveRunner(FlowExportApp app, Path flowsDir, Path routesDir) {
+    public LiveRunner(FlowExportApp app, Path flowsDir, Path routesDir, Path destinationsDir) {
         this.app = app;
         this.flowsDir = flowsDir;
         this.routesDir = routesDir;
+        this.destinationsDir = destinationsDir;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class LiveRunner {
         LiveFlows[] live = new LiveFlows[1];
         FlowRoutes routes = new FlowRoutes(app.runner(), id -> live[0].current(id), this::onResult);
         live[0] = new LiveFlows(context, app.runner(), routes, runPool);
-        FlowReloader flows = new FlowReloader(() -> app.loadFlows(flowsDir), live[0], flow -> {
+        FlowReloader flows = new FlowReloader(() -> app.loadFlows(flowsDir, destinationsDir), live[0], flow -> {
             if (!app.runner().isRunning(flow.id())) {
                 app.removeLeftovers(List.of(flow));
             }
@@ -76,7 +79,7 @@ public final class LiveRunner {
         OperatorRoutes operatorRoutes = new OperatorRoutes(context);
         RouteReloader routeFiles = new RouteReloader(routesDir, operatorRoutes);
         status = new StatusReport(flows, operatorRoutes, live[0], routes, app.runner(), exportDir);
-        reload = new LiveReload(List.of(flowsDir, routesDir), () -> {
+        reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();
             routeFiles.reload();
             return again;

@@ -11,6 +11,11 @@ final class CommonOptions {
             description = "Directory of flow files (*.toml). Default: ${DEFAULT-VALUE}.")
     Path flowsDir;
 
+    @Option(names = "--destinations", paramLabel = "DIR", defaultValue = "destinations",
+            description = "Directory of the destination catalogue (one <name>.toml per destination that flows use "
+                    + "with ref = \"<name>\"). Default: ${DEFAULT-VALUE}.")
+    Path destinationsDir;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "An application.properties with flowexport.* settings (source, state, export dir). "
                     + "Environment variables FLOWEXPORT_* and -D system properties override it.")

@@ -4,12 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code java -jar flow-export.jar <command>}. Commands: run, run-once, validate, plan, status.
+ * The command line: {@code java -jar flow-export.jar <command>}. Commands: run, run-once, validate, plan, check, status.
  * Exit codes: 0 success, 1 a flow failed or is invalid, 2 bad usage or settings.
  */
 @Command(name = "flow-export", mixinStandardHelpOptions = true, versionProvider = FlowExportCli.Version.class,
         description = "Runs push exports described as TOML flows: database dataset -> CSV, JSON, JSONL or Parquet.",
-        subcommands = {RunCommand.class, RunOnceCommand.class, ValidateCommand.class, PlanCommand.class, StatusCommand.class,
+        subcommands = {RunCommand.class, RunOnceCommand.class, ValidateCommand.class, PlanCommand.class, CheckCommand.class,
+                StatusCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FlowExportCli {
 

@@ -38,7 +38,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir);
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
             Optional<Flow> found = set.flows().stream().filter(f -> f.id().equals(flowId)).findFirst();
             if (found.isEmpty()) {
                 Reports.printUnavailable(set, flowId, err);
@@ -72,10 +72,18 @@ final class PlanCommand implements Callable<Integer> {
             out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
             out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"
                     : run.watermark().isPresent() ? "batch " + run.watermark().getAsLong() : "none (first run)"));
-            out.println("path:        " + export.filePath() + " -> " + run.pathBeforeBatch()
-                    + (run.pathBeforeBatch().contains("{batch_id}") ? "  ({batch_id}: "
-                    + (export.exportMode().toml().equals("batch") ? export.batchId()
-                    : "the highest batch in the export") + ")" : ""));
+            for (var d : export.destinations()) {
+                String line = io.flowexport.destination.Describe.destination(d, run.placeholders());
+                out.println("destination: " + line + (line.contains("{batch_id}") ? "  ({batch_id}: "
+                        + (export.exportMode().toml().equals("batch") ? export.batchId()
+                        : "the highest batch in the export") + ")" : ""));
+            }
+            if (run.pending() != null) {
+                out.println("pending:     the file of run " + run.pending().runId() + " (batches "
+                        + (run.pending().firstBatch() == null ? "-" : run.pending().firstBatch() + ".."
+                        + run.pending().lastBatch()) + ") is still owed to " + run.pending().remaining().keySet()
+                        + "; the next run sends it to them instead of exporting");
+            }
             out.println("export dir:  " + app.settings().exportDir());
             if (flow.triggers().isEmpty()) {
                 out.println("triggers:    none; the flow runs only when asked");

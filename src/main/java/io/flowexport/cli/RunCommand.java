@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = common.settings();
         try (FlowExportApp app = FlowExportApp.open(settings)) {
-            LiveRunner live = new LiveRunner(app, common.flowsDir, routesDir);
+            LiveRunner live = new LiveRunner(app, common.flowsDir, routesDir, common.destinationsDir);
             Main main = new Main();
             main.configure().setName("flow-export");
             // Camel waits for in-flight exchanges a little longer than our own grace, which aborts them.

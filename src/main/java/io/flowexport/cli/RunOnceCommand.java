@@ -56,7 +56,7 @@ final class RunOnceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir);
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
             boolean failed = false;
             List<Flow> toRun = new ArrayList<>();
             if (selection.all) {

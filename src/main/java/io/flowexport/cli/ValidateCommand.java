@@ -27,7 +27,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir);
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
             Reports.printProblems(set, out);
             long errors = Reports.count(set, Severity.ERROR);
             long warnings = Reports.count(set, Severity.WARNING);

@@ -31,11 +31,13 @@ import java.util.Properties;
  *                       ({@code flowexport.demo}); default true only for the default source URL
  * @param copy           let CSV exports from PostgreSQL use {@code COPY ... TO STDOUT} when it gives the same
  *                       bytes as the CSV writer ({@code flowexport.source.copy}); default true
+ * @param workDir        where exports of flows with several destinations are staged, and files still owed to
+ *                       a destination are kept ({@code flowexport.work.dir}); default {@code <export dir>/.flowexport}
  * @param live           settings of the long-running {@code run} command
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy, Live live) {
+                       boolean copy, Path workDir, Live live) {
 
     /**
      * Settings of the long-running {@code run} command.
@@ -89,6 +91,7 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
             throw new IllegalArgumentException("flowexport.source.fetch-size: '" + fetch + "' is not a whole number");
         }
         String sourceUrl = l.get("flowexport.source.url", DEMO_SOURCE_URL);
+        Path exportDir = Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize();
         Live live = new Live(l.get("flowexport.http.host", "127.0.0.1"),
                 l.number("flowexport.http.port", "8765"),
                 l.duration("flowexport.reload.quiet", "200ms"),
@@ -102,11 +105,17 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 l.get("flowexport.state.url", DEFAULT_STATE_URL),
                 l.get("flowexport.state.username", ""),
                 l.get("flowexport.state.password", ""),
-                Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize(),
+                exportDir,
                 fetchSize,
                 Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))),
                 Boolean.parseBoolean(l.get("flowexport.source.copy", "true")),
+                workDir(l, exportDir),
                 live);
+    }
+
+    private static Path workDir(Lookup l, Path exportDir) {
+        String v = l.get("flowexport.work.dir", null);
+        return (v == null ? exportDir.resolve(".flowexport") : Path.of(v)).toAbsolutePath().normalize();
     }
 
     /** A JDBC URL with any {@code password=...} parameter masked, safe for logs and errors. */

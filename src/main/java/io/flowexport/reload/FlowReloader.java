@@ -116,7 +116,8 @@ public final class FlowReloader {
                     results.put(next.file(), "added");
                     LOG.info("flow '{}' added from {} (version {}), {}{}", next.id(), next.file(), next.version(),
                             describeTriggers(next), sinceWritten(next.file()));
-                } else if (!cur.version().equals(next.version()) || !cur.file().equals(next.file())) {
+                } else if (!cur.equals(next)) {
+                    // a new file version, a moved file, or a catalogue entry the flow uses changed
                     boolean running = isRunning(cur);
                     live.replace(cur, next);
                     results.put(next.file(), "replaced");

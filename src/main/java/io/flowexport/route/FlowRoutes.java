@@ -27,7 +27,8 @@ import org.apache.camel.component.timer.TimerConstants;
  * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}, one exchange per run. It looks the
  * flow up by id when the run begins, so a run uses the version of the flow that is current at that moment and
  * keeps it to the end, whatever reloads happen meanwhile. Then: begin the run (skipped when the flow is already
- * running, no longer loaded, or the runner is stopping), prepare the query, stream it into the staged file (typed
+ * running, no longer loaded, or the runner is stopping), prepare the query; then either send a file an earlier
+ * run still owes some destinations ({@link ExportRunner#redeliver}), or stream the query into the staged file (typed
  * JDBC reads on one thread, the format writer on another; or PostgreSQL's {@code COPY ... TO STDOUT} for CSV
  * exports whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit; on
  * failure, clean up (Camel's doTry / doCatch / doFinally).
@@ -125,6 +126,8 @@ public final class FlowRoutes {
                     .doTry()
                         .process(this::prepare)
                         .choice()
+                            .when(e -> e.getProperty(RUN, FlowRun.class).pending() != null)
+                                .process(this::redeliver)
                             .when(e -> e.getProperty(RUN, FlowRun.class).copySql() != null)
                                 .process(this::exportByCopy)
                             .otherwise()
@@ -164,6 +167,10 @@ public final class FlowRoutes {
 
     private void export(Exchange e) {
         e.setProperty(RESULT, runner.export(e.getProperty(RUN, FlowRun.class)));
+    }
+
+    private void redeliver(Exchange e) {
+        e.setProperty(RESULT, runner.redeliver(e.getProperty(RUN, FlowRun.class)));
     }
 
     private void exportByCopy(Exchange e) {

@@ -58,7 +58,7 @@ public final class ExportRunner {
     private final Supplier<QueryBuilder> queries;
     private final StateStore state;
     private final ExportFormats formats;
-    private final FileDestination destination;
+    private final Publisher publisher;
     private final PostgresCopy copy;
     private final DataSource source;
     private final int fetchSize;
@@ -71,27 +71,51 @@ public final class ExportRunner {
      * @param queries     the query generator for the source database's dialect (asked once per run)
      * @param state       where watermarks are kept
      * @param formats     the format plugins
-     * @param destination where files are published
+     * @param files       publishes files under the export directory
+     * @param work        the work directory: staged files of flows with several destinations, pending files
+     * @param deliveries  the connectors of every destination type
      * @param source      the source database (read-only connections, auto-commit off)
      * @param fetchSize   rows per round trip from the source
      * @param copy        COPY access to a PostgreSQL source for CSV exports, or null (other databases, or
      *                    {@code flowexport.source.copy=false})
      */
     public ExportRunner(DatasetCatalog catalog, Supplier<QueryBuilder> queries, StateStore state, ExportFormats formats,
-                        FileDestination destination, DataSource source, int fetchSize, PostgresCopy copy) {
+                        FileDestination files, FileDestination work, io.flowexport.destination.Deliveries deliveries,
+                        DataSource source, int fetchSize, PostgresCopy copy) {
         this.catalog = catalog;
         this.queries = queries;
         this.state = state;
         this.formats = formats;
-        this.destination = destination;
+        this.publisher = new Publisher(files, work, deliveries, state);
         this.copy = copy;
         this.source = source;
         this.fetchSize = fetchSize;
     }
 
-    /** The destination files are published to. */
-    public FileDestination destination() {
-        return destination;
+    /** Publishes files under the export directory. */
+    public FileDestination files() {
+        return publisher.files();
+    }
+
+    /**
+     * Deletes the temporary files that crashed runs of {@code flow} left (never a file kept for a pending
+     * delivery).
+     *
+     * @return the files deleted
+     * @throws IOException when a directory cannot be listed or a file deleted
+     */
+    public List<Path> removeLeftovers(Flow flow) throws IOException {
+        return publisher.removeLeftovers(flow);
+    }
+
+    /**
+     * Sends the file of a pending delivery (see {@link FlowRun#pending()}) to the destinations that do not have
+     * it yet, instead of exporting.
+     *
+     * @throws RunException when a destination still fails; the caller then calls {@link #fail}
+     */
+    public RunResult redeliver(FlowRun run) {
+        return publisher.redeliver(run);
     }
 
     /**
@@ -191,6 +215,7 @@ public final class ExportRunner {
             if (spec.exportMode().usesWatermark()) {
                 run.watermark = state.watermark(run.flow.id(), datasetId);
             }
+            run.pending = state.pending(run.flow.id()).orElse(null);
             QueryBuilder builder = queries.get();
             run.query = builder.build(spec, run.dataset, run.watermark);
             if (spec.options() instanceof FormatOptions.Csv csv) {
@@ -211,7 +236,6 @@ public final class ExportRunner {
             throw new RunException("flow '" + run.flow.id() + "': cannot prepare the export: " + e.getMessage(), e);
         }
         run.placeholders = placeholders(run);
-        run.pathBeforeBatch = new PathTemplate(spec.filePath()).render(run.placeholders);
         return run;
     }
 
@@ -227,7 +251,7 @@ public final class ExportRunner {
         ExportSpec spec = run.flow.export();
         ExportFormat format = formats.get(spec.format());
         try {
-            run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
+            run.staged = publisher.stage(run);
             try (JdbcRows rows = JdbcRows.open(source, run.query, fetchSize, st -> run.onAbort(st::cancel));
                  RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
                 RowPump.copy(run, rows, writer);
@@ -241,7 +265,7 @@ public final class ExportRunner {
                     + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
                     + e.getMessage(), e);
         }
-        return publish(run);
+        return publisher.publish(run);
     }
 
     /**
@@ -255,7 +279,7 @@ public final class ExportRunner {
         ExportSpec spec = run.flow.export();
         FormatOptions.Csv csv = (FormatOptions.Csv) spec.options();
         try {
-            run.staged = destination.stage(spec.filePath(), run.flow.id(), run.runId);
+            run.staged = publisher.stage(run);
             try (OutputStream out = new AbortCheck(run, TextOutput.openStream(run.staged, csv.encoding()))) {
                 if (csv.includeHeader()) {
                     out.write(CsvText.header(run.query.outputColumns(), csv.delimiter())
@@ -267,50 +291,7 @@ public final class ExportRunner {
             throw new RunException("flow '" + run.flow.id() + "': COPY into " + run.staged + " failed: "
                     + e.getMessage(), e);
         }
-        return publish(run);
-    }
-
-    /** Publishes the staged file (or nothing, when there is nothing new) and moves the watermark. */
-    private RunResult publish(FlowRun run) {
-        ExportSpec spec = run.flow.export();
-        if (run.abortReason() != null) {
-            throw new RunException("flow '" + run.flow.id() + "': run stopped before publishing: "
-                    + run.abortReason(), null);
-        }
-        boolean needsBatch = new PathTemplate(spec.filePath()).uses("batch_id");
-        Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
-        if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
-            deleteStaged(run);
-            String why = spec.exportMode().usesWatermark()
-                    ? "nothing new" + run.watermark.stream().mapToObj(w -> " above batch " + w).findFirst().orElse("")
-                    + "; no file published"
-                    : "no rows, so {batch_id} has no value; no file published";
-            return result(run, RunStatus.NOTHING_NEW, 0, null, why);
-        }
-        Map<String, String> values = new HashMap<>(run.placeholders);
-        if (batchForPath != null) {
-            values.put("batch_id", String.valueOf(batchForPath));
-        }
-        String relative = new PathTemplate(spec.filePath()).render(values);
-        Path published;
-        long bytes;
-        try {
-            bytes = Files.size(run.staged);
-            published = destination.publish(run.staged, relative);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new RunException("flow '" + run.flow.id() + "': cannot publish " + relative + " in "
-                    + destination.exportDir() + ": " + e.getMessage(), e);
-        }
-        run.staged = null;
-        if (spec.exportMode().usesWatermark() && run.lastBatch != null) {
-            try {
-                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), run.lastBatch, run.runId);
-            } catch (RuntimeException e) {
-                throw new RunException("flow '" + run.flow.id() + "': published " + published + " but could not "
-                        + "move the watermark; the next run exports the same batches again: " + e.getMessage(), e);
-            }
-        }
-        return result(run, RunStatus.SUCCEEDED, bytes, published, null);
+        return publisher.publish(run);
     }
 
     /**
@@ -346,7 +327,7 @@ public final class ExportRunner {
                 0, 0, null, null, null, 0, reason);
     }
 
-    private void deleteStaged(FlowRun run) {
+    static void deleteStaged(FlowRun run) {
         if (run.staged != null) {
             try {
                 Files.deleteIfExists(run.staged);
@@ -358,7 +339,7 @@ public final class ExportRunner {
         }
     }
 
-    private static RunResult result(FlowRun run, RunStatus status, long bytes, Path file, String message) {
+    static RunResult result(FlowRun run, RunStatus status, long bytes, Path file, String message) {
         double seconds = (System.nanoTime() - run.startNanos) / 1e9;
         long rows = status == RunStatus.SUCCEEDED ? run.rows : 0;
         return new RunResult(run.flow.id(), run.flow.version(), run.runId, run.trigger.kind(), run.startedAt, status,

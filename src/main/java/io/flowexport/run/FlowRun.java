@@ -27,10 +27,11 @@ public final class FlowRun {
     ExportQuery query;
     OptionalLong watermark = OptionalLong.empty();
     Map<String, String> placeholders;
-    String pathBeforeBatch;
     String copySql;
     String path;
     Path staged;
+    io.flowexport.state.PendingDelivery pending;
+    List<io.flowexport.destination.Delivered> deliveries = List.of();
     long rows;
     Long firstBatch;
     Long lastBatch;
@@ -130,9 +131,10 @@ public final class FlowRun {
         return path;
     }
 
-    /** The target path with every placeholder rendered except {@code {batch_id}}. */
-    public String pathBeforeBatch() {
-        return pathBeforeBatch;
+
+    /** A delivery an earlier run still owes some destinations, which this run sends instead of exporting. */
+    public io.flowexport.state.PendingDelivery pending() {
+        return pending;
     }
 
     /** The placeholder values of this run ({@code batch_id} excluded). */

@@ -30,6 +30,27 @@ public interface StateStore extends AutoCloseable {
      */
     void commitWatermark(String flowId, String datasetId, long batchId, String runId);
 
+    /**
+     * The flow's delivery still owed to some destinations, if any (see {@link PendingDelivery}).
+     *
+     * @throws StateStoreException when the store cannot be read
+     */
+    java.util.Optional<PendingDelivery> pending(String flowId);
+
+    /**
+     * Records (or replaces) the flow's pending delivery.
+     *
+     * @throws StateStoreException when the store cannot be written
+     */
+    void savePending(PendingDelivery pending);
+
+    /**
+     * Forgets the flow's pending delivery of run {@code runId}: every destination has the file.
+     *
+     * @throws StateStoreException when the store cannot be written
+     */
+    void deletePending(String flowId, String runId);
+
     @Override
     void close();
 }

@@ -112,7 +112,7 @@ public final class FlowLoader {
     }
 
     private static Loaded check(Path file, String text, String version, ValidationContext ctx) {
-        ParsedFlow parsed = FlowParser.parse(file, text, version);
+        ParsedFlow parsed = FlowParser.parse(file, text, version, ctx.destinations());
         Problems problems = new Problems(file);
         problems.addAll(parsed.problems());
         problems.addAll(FlowValidator.validate(parsed, ctx));

@@ -8,12 +8,19 @@ import java.util.Objects;
 /**
  * The result of loading a flow directory.
  *
- * @param files one outcome per flow file, sorted by file name
+ * @param files        one outcome per flow file, sorted by file name
+ * @param destinations one outcome per destination catalogue file, sorted by file name
  */
-public record FlowSet(List<FileOutcome> files) {
+public record FlowSet(List<FileOutcome> files, List<FileOutcome> destinations) {
 
     public FlowSet {
         files = List.copyOf(files);
+        destinations = List.copyOf(destinations);
+    }
+
+    /** Flow files only, no catalogue. */
+    public FlowSet(List<FileOutcome> files) {
+        this(files, List.of());
     }
 
     /** The flows of files without errors (export and other flow types), sorted by id. */
@@ -27,13 +34,19 @@ public record FlowSet(List<FileOutcome> files) {
         return flows().stream().filter(Flow::isExport).toList();
     }
 
-    /** Every problem of every file, in file order, then by position. */
+    /** Every problem of every catalogue file, then of every flow file, in file order, then by position. */
     public List<Problem> problems() {
-        return files.stream().flatMap(f -> f.problems().stream()).toList();
+        return java.util.stream.Stream.concat(destinations.stream(), files.stream())
+                .flatMap(f -> f.problems().stream()).toList();
     }
 
-    /** True when any file has an error. */
+    /** True when any flow or catalogue file has an error. */
     public boolean hasErrors() {
-        return files.stream().anyMatch(FileOutcome::hasErrors);
+        return files.stream().anyMatch(FileOutcome::hasErrors) || destinations.stream().anyMatch(FileOutcome::hasErrors);
+    }
+
+    /** The same flows with the catalogue's outcomes added. */
+    public FlowSet withDestinations(List<FileOutcome> catalogue) {
+        return new FlowSet(files, catalogue);
     }
 }

@@ -5,6 +5,7 @@ import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.DatasetCatalogException;
 import io.flowexport.flow.DatasetKind;
 import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.parse.ExportDraft;
 import io.flowexport.flow.parse.FlowPositions;
@@ -39,10 +40,12 @@ public final class FlowValidator {
             return List.of();
         }
         FlowPositions positions = parsed.positions();
-        if (draft.filePath() != null) {
-            // placeholders are rendered with harmless sample values; ids and namespaces cannot hold '/'
-            PathChecks.check(draft.filePath(), parsed.id() != null ? parsed.id() : "flow", "public",
-                    ctx.exportDir(), positions, problems);
+        for (ExportDraft.Target t : draft.destinations()) {
+            if (t.spec() instanceof DestinationSpec.File f) {
+                // placeholders are rendered with harmless sample values; ids and namespaces cannot hold '/'
+                PathChecks.check(t.key(), f.path(), parsed.id() != null ? parsed.id() : "flow", "public",
+                        ctx.exportDir(), positions, problems);
+            }
         }
         if (ctx.catalog() != null && draft.sourceDatasetId() != null) {
             database(draft, ctx.catalog(), positions, problems);
@@ -78,14 +81,18 @@ public final class FlowValidator {
                     + "\" needs an " + Dataset.BATCH_ID + " column, which dataset '" + ds.id() + "' does not have;"
                     + " use export_mode = \"full\" or a dataset with " + Dataset.BATCH_ID);
         }
-        String path = draft.filePath();
-        if (path != null && mode != ExportMode.BATCH && !ds.hasBatchId()) {
+        for (ExportDraft.Target t : draft.destinations()) {
+            String path = t.spec() instanceof DestinationSpec.File f ? f.path()
+                    : t.spec() instanceof DestinationSpec.Http h ? h.url() : null;
+            if (path == null || mode == ExportMode.BATCH || ds.hasBatchId()) {
+                continue;
+            }
             PathTemplate template = new PathTemplate(path);
             List<String> names = template.placeholders();
             for (int i = 0; i < names.size(); i++) {
                 if (names.get(i).equals("batch_id")) {
-                    problems.error(positions.inString(PathChecks.KEY, template.placeholderOffsets().get(i)),
-                            PathChecks.KEY, "{batch_id} needs an " + Dataset.BATCH_ID + " column, which dataset '"
+                    problems.error(positions.inString(t.key(), template.placeholderOffsets().get(i)),
+                            t.key(), "{batch_id} needs an " + Dataset.BATCH_ID + " column, which dataset '"
                                     + ds.id() + "' does not have (or export_mode = \"batch\"); remove {batch_id}"
                                     + " or use {ds} or {run_id}");
                 }

@@ -10,20 +10,25 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Checks {@code properties.export.file_path}: known placeholders, relative, stays inside the export directory
+ * Checks a file destination's path ({@code file_path}, or {@code path} of a file destination): known placeholders, relative, stays inside the export directory
  * once rendered, no control characters, a file name.
  */
 final class PathChecks {
 
-    static final String KEY = "properties.export.file_path";
+    static final String FILE_PATH = "properties.export.file_path";
 
     private PathChecks() {
     }
 
-    static void check(String template, String flowId, String namespace, Path exportDir, FlowPositions positions,
-                      Problems problems) {
+    /**
+     * @param key the key of the path in the flow file, e.g. {@code properties.export.file_path} or
+     *            {@code properties.export.destination.path}; messages name its last part
+     */
+    static void check(String key, String template, String flowId, String namespace, Path exportDir,
+                      FlowPositions positions, Problems problems) {
+        String label = key.substring(key.lastIndexOf('.') + 1);
         if (template.isBlank()) {
-            problems.error(positions.key(KEY), KEY, "file_path is empty; write a path relative to the export "
+            problems.error(positions.key(key), key, label + " is empty; write a path relative to the export "
                     + "directory, e.g. \"exports/orders.csv\"");
             return;
         }
@@ -32,7 +37,7 @@ final class PathChecks {
             char c = template.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 control = true;
-                problems.error(positions.inString(KEY, i), KEY, String.format("file_path holds the control "
+                problems.error(positions.inString(key, i), key, String.format(label + " holds the control "
                         + "character U+%04X at position %d; remove it", (int) c, i + 1));
             }
         }
@@ -48,29 +53,29 @@ final class PathChecks {
                         .map(n -> "; did you mean '{" + n + "}'?").orElse("") + "; known: "
                         + new TreeSet<>(PathTemplate.PLACEHOLDERS).stream().map(n -> "{" + n + "}")
                                 .reduce((a, b) -> a + ", " + b).orElse("");
-                problems.error(positions.inString(KEY, offsets.get(k)), KEY, "unknown placeholder '{" + name + "}'"
+                problems.error(positions.inString(key, offsets.get(k)), key, "unknown placeholder '{" + name + "}'"
                         + hint);
             }
         }
         if (template.startsWith("/") || template.startsWith("\\") || template.matches("^[A-Za-z]:.*")
                 || template.startsWith("~")) {
-            problems.error(positions.inString(KEY, 0), KEY, "file_path '" + template + "' is absolute; write it "
+            problems.error(positions.inString(key, 0), key, label + " '" + template + "' is absolute; write it "
                     + "relative to the export directory, e.g. 'exports/orders.csv'");
             return;
         }
         if (template.endsWith("/") || template.endsWith("\\")) {
-            problems.error(positions.key(KEY), KEY, "file_path '" + template + "' has no file name; end it with "
+            problems.error(positions.key(key), key, label + " '" + template + "' has no file name; end it with "
                     + "one, e.g. '" + template + "orders.csv'");
             return;
         }
         if (control || unknown) {
             return;
         }
-        escapes(path, flowId, namespace, exportDir, positions, problems);
+        escapes(key, label, path, flowId, namespace, exportDir, positions, problems);
     }
 
-    private static void escapes(PathTemplate path, String flowId, String namespace, Path exportDir,
-                                FlowPositions positions, Problems problems) {
+    private static void escapes(String key, String label, PathTemplate path, String flowId, String namespace,
+                                Path exportDir, FlowPositions positions, Problems problems) {
         String rendered = path.render(Map.of("batch_id", "42", "ds", "2026-01-31", "ds_nodash", "20260131",
                 "ts", "2026-01-31T01-00-00Z", "ts_nodash", "20260131T010000", "flow_id", flowId,
                 "namespace", namespace, "run_id", "run-1"));
@@ -79,16 +84,16 @@ final class PathChecks {
         try {
             resolved = base.resolve(rendered).normalize();
         } catch (InvalidPathException e) {
-            problems.error(positions.key(KEY), KEY, "file_path is not a valid path: " + e.getMessage());
+            problems.error(positions.key(key), key, label + " is not a valid path: " + e.getMessage());
             return;
         }
         String template = path.template();
         if (!resolved.startsWith(base) || resolved.equals(base)) {
             int dots = template.indexOf("..");
-            problems.error(positions.inString(KEY, Math.max(0, dots)), KEY, "file_path '" + template
+            problems.error(positions.inString(key, Math.max(0, dots)), key, label + " '" + template
                     + "' leaves the export directory; remove the '..' segments");
         } else if (resolved.getFileName().toString().isBlank()) {
-            problems.error(positions.key(KEY), KEY, "file_path '" + template + "' has no file name");
+            problems.error(positions.key(key), key, label + " '" + template + "' has no file name");
         }
     }
 }

@@ -8,10 +8,17 @@ import java.nio.file.Path;
  *
  * @param catalog   the source database's datasets; null skips the database checks (dataset, columns, kind)
  * @param exportDir the directory file paths are relative to; null checks paths against a virtual directory
+ * @param destinations the destination catalogue that {@code ref} names entries of
  */
-public record ValidationContext(DatasetCatalog catalog, Path exportDir) {
+public record ValidationContext(DatasetCatalog catalog, Path exportDir,
+                                io.flowexport.flow.DestinationCatalog destinations) {
 
-    /** No database checks, paths checked against a virtual export directory. */
+    /** Without a destination catalogue. */
+    public ValidationContext(DatasetCatalog catalog, Path exportDir) {
+        this(catalog, exportDir, io.flowexport.flow.DestinationCatalog.EMPTY);
+    }
+
+    /** No database checks, paths checked against a virtual export directory, no catalogue. */
     public static ValidationContext offline() {
         return new ValidationContext(null, null);
     }

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 /** The reference's query-generation rules, mode by dataset kind, with and without a watermark. */
 class QueryBuilderTest {
 
+    private static final java.util.List<io.flowexport.flow.DestinationSpec> FILE =
+            java.util.List.of(new io.flowexport.flow.DestinationSpec.File("file", null, "o.csv"));
+
     private static final List<Column> CF = List.of(Column.of("order_id", ValueKind.INT32),
             Column.of("xt_record_type", ValueKind.STRING), Column.of("xt_batch_id", ValueKind.INT64));
     private static final List<Column> PLAIN = List.of(Column.of("order_id", ValueKind.INT32),
@@ -34,7 +37,7 @@ class QueryBuilderTest {
     }
 
     private static ExportSpec spec(ExportMode mode, Long batch) {
-        return new ExportSpec("x", null, "out.csv", mode, batch, FormatOptions.Csv.defaults());
+        return new ExportSpec("x", null, FILE, mode, batch, FormatOptions.Csv.defaults());
     }
 
     @ParameterizedTest(name = "{0} {1} watermark={2}")
@@ -79,7 +82,7 @@ class QueryBuilderTest {
 
     @Test
     void orderIsBatchThenPrimaryKeyAndTrackingColumnIsAppended() {
-        ExportSpec spec = new ExportSpec("cf", null, "o.csv", ExportMode.FULL, null,
+        ExportSpec spec = new ExportSpec("cf", null, FILE, ExportMode.FULL, null,
                 new FormatOptions.Csv(',', true, io.flowexport.flow.TextEncoding.UTF_8, List.of("order_id")));
         ExportQuery q = new QueryBuilder("\"").build(spec, dataset("change_feed"), OptionalLong.empty());
         assertThat(q.sql()).isEqualTo("SELECT \"order_id\", \"xt_batch_id\" FROM \"public\".\"cf\" "
@@ -99,7 +102,7 @@ class QueryBuilderTest {
 
     @Test
     void statedKindWinsOverDetection() {
-        ExportSpec spec = new ExportSpec("st", DatasetKind.DELTA_TRANSACTION, "o.csv", ExportMode.INCREMENTAL,
+        ExportSpec spec = new ExportSpec("st", DatasetKind.DELTA_TRANSACTION, FILE, ExportMode.INCREMENTAL,
                 null, FormatOptions.Csv.defaults());
         ExportQuery q = new QueryBuilder("\"").build(spec, dataset("other"), OptionalLong.of(1));
         assertThat(q.datasetKind()).isEqualTo(DatasetKind.DELTA_TRANSACTION);

@@ -22,13 +22,14 @@ class ExportRunnerTest {
 
     private static Flow flow(String id) {
         return new Flow(id, id, FlowType.EXPORT_FLOW, "public", null, Path.of(id + ".toml"), "v",
-                new ExportSpec("t", null, "o.csv", ExportMode.FULL, null, FormatOptions.Csv.defaults()), List.of());
+                new ExportSpec("t", null, List.of(new io.flowexport.flow.DestinationSpec.File("file", null, "o.csv")), ExportMode.FULL, null, FormatOptions.Csv.defaults()), List.of());
     }
 
     @Test
     void aFlowNeverRunsTwiceAtOnceButOtherFlowsDo() {
         ExportRunner runner = new ExportRunner(null, null, null, ExportFormats.standard(), new FileDestination(tmp),
-                null, 1000, null);
+                new FileDestination(tmp.resolve("work")),
+                new io.flowexport.destination.Deliveries(List.of()), null, 1000, null);
         Optional<FlowRun> first = runner.begin(flow("a"), RunTrigger.manual());
         assertThat(first).isPresent();
         assertThat(runner.begin(flow("a"), RunTrigger.manual())).as("second run of a while a runs").isEmpty();

@@ -109,9 +109,55 @@ class FlowValidationTest {
                 error("other-format key in exporter_config", csv + "exporter_config = {\nindent = 2\n}\n", 6, 1,
                         "properties.export.exporter_config.indent",
                         "'indent' is a json option, but this flow writes csv; remove it or change format"),
-                error("destination not supported", HEAD + "destination = \"s3://bucket/orders.csv\"\n", 4, 1,
-                        "properties.export.destination",
-                        "destinations other than file_path are not supported by this version yet"),
+                error("destination not a table", HEAD + "destination = \"s3://bucket/orders.csv\"\n", 4, 1,
+                        "properties.export.destination", "expected a table, found a string"),
+                error("destination type not supported yet", HEAD + "format = \"csv\"\n"
+                        + "[properties.export.destination]\ntype = \"adls\"\n", 6, 1,
+                        "properties.export.destination.type",
+                        "destination type 'adls' is not supported by this version yet; supported: file, http"),
+                error("unknown destination type", HEAD + "format = \"csv\"\n"
+                        + "[properties.export.destination]\ntype = \"s3\"\n", 6, 1,
+                        "properties.export.destination.type", "unknown destination type 's3'; known: file, http,"),
+                error("http destination without url", HEAD + "format = \"csv\"\n"
+                        + "[properties.export.destination]\ntype = \"http\"\n", 5, 1,
+                        "properties.export.destination.url", "missing key 'url'"),
+                error("no format without a file destination", HEAD
+                        + "[properties.export.destination]\ntype = \"http\"\nurl = \"https://h/x\"\n", 2, 1,
+                        "properties.export.format", "no file destination gives the format"),
+                error("not an http url", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"http\"\nurl = \"ftp://h/x\"\n", 7, 1, "properties.export.destination.url",
+                        "url 'ftp://h/x' is not an http:// or https:// URL with a host"),
+                error("unknown placeholder in url", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"http\"\nurl = \"https://h/{day}\"\n", 7, 1,
+                        "properties.export.destination.url", "unknown placeholder {day}"),
+                error("bad method", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"http\"\nurl = \"https://h/x\"\nmethod = \"GET\"\n", 8, 1,
+                        "properties.export.destination.method", "unknown method 'GET'; known: POST, PUT"),
+                error("malformed secret reference", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"http\"\nurl = \"https://h/x\"\nauth = { type = \"bearer\", token = \"${TOKEN}\" }\n",
+                        8, 27, "properties.export.destination.auth.token", "invalid secret reference '${TOKEN}'"),
+                new Case("literal secret", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"http\"\nurl = \"https://h/x\"\nauth = { type = \"bearer\", token = \"abc123\" }\n",
+                        false, Severity.WARNING, 8, 27, "properties.export.destination.auth.token",
+                        "'token' holds a secret in clear text"),
+                new Case("literal secret header", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"http\"\nurl = \"https://h/x\"\nheaders = { X-Api-Key = \"k1\" }\n",
+                        false, Severity.WARNING, 8, 13, "properties.export.destination.headers.X-Api-Key",
+                        "header 'X-Api-Key' holds a secret in clear text"),
+                error("unknown catalogue entry", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "ref = \"ingest\"\n", 6, 1, "properties.export.destination.ref",
+                        "unknown destination 'ingest' in the catalogue"),
+                error("destination and destinations", HEAD + "file_path = \"o.csv\"\n"
+                        + "destination = { type = \"file\", path = \"a.csv\" }\n"
+                        + "[[properties.export.destinations]]\ntype = \"file\"\npath = \"b.csv\"\n", 6, 1,
+                        "properties.export.destinations", "use either one"),
+                error("two destinations with one name", HEAD + "file_path = \"o.csv\"\n"
+                        + "[[properties.export.destinations]]\nname = \"x\"\ntype = \"file\"\npath = \"a.csv\"\n"
+                        + "[[properties.export.destinations]]\nname = \"x\"\ntype = \"file\"\npath = \"b.csv\"\n",
+                        10, 1, "properties.export.destinations[2].name", "two destinations are named 'x'"),
+                error("file destination path leaves the export dir", HEAD + "format = \"csv\"\n"
+                        + "[properties.export.destination]\ntype = \"file\"\npath = \"../x.csv\"\n", 7, 9,
+                        "properties.export.destination.path", "path '../x.csv' leaves the export directory"),
                 error("columns listed twice", csv + "exporter_config = { columns = [\"a\", \"A\"] }\n", 5, 37,
                         "properties.export.exporter_config.columns", "column 'A' is listed twice"),
                 error("bad flow id", "id = \"-x\"\n[properties.export]\nsource_dataset_id = \"o\"\n"

@@ -11,15 +11,25 @@ import java.util.List;
  *
  * @param sourceDatasetId   the dataset to read
  * @param sourceDatasetType the dataset kind the flow states
- * @param filePath          the path template, relative to the export directory
+ * @param destinations      the destinations without errors, with the keys of their paths and URLs
  * @param exportMode        the mode (default full)
  * @param batchId           the configured batch
  * @param columns           {@code exporter_config.columns}; empty for all columns
  */
-public record ExportDraft(String sourceDatasetId, DatasetKind sourceDatasetType, String filePath,
+public record ExportDraft(String sourceDatasetId, DatasetKind sourceDatasetType, List<Target> destinations,
                          ExportMode exportMode, Long batchId, List<String> columns) {
 
     public ExportDraft {
+        destinations = List.copyOf(destinations);
         columns = List.copyOf(columns);
+    }
+
+    /**
+     * A destination and the key of its path or URL in the flow file, for checks that point into it.
+     *
+     * @param key  e.g. {@code properties.export.file_path} or {@code properties.export.destinations[2].url}
+     * @param spec the destination
+     */
+    public record Target(String key, io.flowexport.flow.DestinationSpec spec) {
     }
 }

@@ -5,6 +5,8 @@ import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.DestinationSpec;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -13,7 +15,7 @@ import java.util.Set;
 final class ExportSpecParser {
 
     static final Set<String> KEYS = Set.of("source_dataset_id", "source_dataset_type", "file_path", "destination",
-            "export_mode", "batch_id", "format", "exporter_config");
+            "destinations", "export_mode", "batch_id", "format", "exporter_config");
 
     /** The draft (always) and the spec (null when a needed value is missing or invalid). */
     record Result(ExportDraft draft, ExportSpec spec) {
@@ -33,34 +35,31 @@ final class ExportSpecParser {
             sourceId = null;
         }
         DatasetKind kind = v.enumValue("source_dataset_type", DatasetKind.class, "source_dataset_type");
-        String filePath = filePath(v);
+        String filePath = v.string("file_path");
+        if (!v.has("file_path") && !v.has("destination") && !v.has("destinations")) {
+            v.missing("file_path", "set file_path = \"exports/<name>.csv\" (relative to the export directory), or "
+                    + "describe where the export goes in [properties.export.destination]");
+        }
+        List<ExportDraft.Target> targets = DestinationParser.parseExport(v, filePath, v.context().catalogue());
+        String firstPath = targets.stream().map(ExportDraft.Target::spec)
+                .filter(d -> d instanceof DestinationSpec.File).map(d -> ((DestinationSpec.File) d).path())
+                .findFirst().orElse(null);
         ExportMode mode = v.has("export_mode")
                 ? v.enumValue("export_mode", ExportMode.class, "export_mode") : ExportMode.FULL;
         Long batchId = batchId(v, mode);
-        FileFormat format = format(v, filePath);
-        String lower = filePath == null ? "" : filePath.toLowerCase(Locale.ROOT);
+        FileFormat format = format(v, firstPath, targets.isEmpty());
+        String lower = firstPath == null ? "" : firstPath.toLowerCase(Locale.ROOT);
         boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
         TomlView cfg = v.table("exporter_config");
         FormatOptions options = ExporterConfigParser.parse(cfg, format, jsonlDefault);
-        ExportDraft draft = new ExportDraft(sourceId, kind, filePath, mode, batchId,
+        ExportDraft draft = new ExportDraft(sourceId, kind, targets, mode, batchId,
                 options != null ? options.columns() : ExporterConfigParser.columns(null));
-        boolean complete = sourceId != null && filePath != null && mode != null && options != null
+        boolean complete = sourceId != null && !targets.isEmpty() && mode != null && options != null
                 && (mode != ExportMode.BATCH || batchId != null);
-        ExportSpec spec = complete ? new ExportSpec(sourceId, kind, filePath, mode,
+        ExportSpec spec = complete ? new ExportSpec(sourceId, kind,
+                targets.stream().map(ExportDraft.Target::spec).toList(), mode,
                 mode == ExportMode.BATCH ? batchId : null, options) : null;
         return new Result(draft, spec);
-    }
-
-    private static String filePath(TomlView v) {
-        if (v.has("destination")) {
-            v.problems().error(v.pos("destination"), v.key("destination"), "destinations other than file_path "
-                    + "are not supported by this version yet; write to a file with file_path = \"exports/...\"");
-        }
-        String filePath = v.string("file_path");
-        if (!v.has("file_path") && !v.has("destination")) {
-            v.missing("file_path", "set file_path = \"exports/<name>.csv\", relative to the export directory");
-        }
-        return filePath;
     }
 
     private static Long batchId(TomlView v, ExportMode mode) {
@@ -79,10 +78,13 @@ final class ExportSpecParser {
         return batchId;
     }
 
-    private static FileFormat format(TomlView v, String filePath) {
+    private static FileFormat format(TomlView v, String filePath, boolean noDestination) {
         Optional<FileFormat> fromExtension = filePath == null ? Optional.empty() : FileFormat.fromExtension(filePath);
         if (!v.has("format")) {
-            if (fromExtension.isEmpty() && filePath != null) {
+            if (filePath == null && !noDestination) {
+                v.missing("format", "no file destination gives the format by its extension; add format = \"csv\", "
+                        + "\"json\" or \"parquet\"");
+            } else if (fromExtension.isEmpty() && filePath != null) {
                 v.problems().error(v.pos("file_path"), v.key("format"), "cannot tell the format from file_path '"
                         + filePath + "'; add format = \"csv\", \"json\" or \"parquet\", or end the path in .csv, "
                         + ".json, .jsonl or .parquet");

@@ -47,6 +47,16 @@ public final class FlowParser {
      * @param version the flow version to record, see {@link #version(byte[])}
      */
     public static ParsedFlow parse(Path file, String text, String version) {
+        return parse(file, text, version, io.flowexport.flow.DestinationCatalog.EMPTY);
+    }
+
+    /**
+     * Parses {@code text} read from {@code file}, resolving destinations' {@code ref} in {@code catalogue}.
+     *
+     * @param version the flow version to record, see {@link #version(byte[])}
+     */
+    public static ParsedFlow parse(Path file, String text, String version,
+                                   io.flowexport.flow.DestinationCatalog catalogue) {
         Problems problems = new Problems(file);
         FlowPositions positions = new FlowPositions();
         LenientToml.Parsed parsed = LenientToml.parse(text);
@@ -55,7 +65,7 @@ public final class FlowParser {
             return new ParsedFlow(file, null, null, FlowType.EXPORT_FLOW, null, null, positions, problems.sorted());
         }
         TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
-                new TomlView.Context(parsed, problems, text.split("\n", -1), positions));
+                new TomlView.Context(parsed, problems, text.split("\n", -1), positions, catalogue));
 
         FlowType type = root.has("flow_type")
                 ? root.enumValue("flow_type", FlowType.class, "flow_type") : FlowType.EXPORT_FLOW;

@@ -19,7 +19,8 @@ import org.tomlj.TomlTable;
 final class TomlView {
 
     /** What every view of one file shares. */
-    record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions) {
+    record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions,
+                   io.flowexport.flow.DestinationCatalog catalogue) {
     }
 
     private final TomlTable table;

@@ -1,0 +1,75 @@
+package io.flowexport.destination;
+
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationSpec.HttpAuth;
+import io.flowexport.flow.Durations;
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.flow.Secrets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One-line descriptions of destinations for {@code plan}, {@code check} and logs. Secret references print as
+ * written ({@code ${env:NAME}}), literal secrets as {@code ****}, never a value.
+ */
+public final class Describe {
+
+    private static final Pattern SECRET_HEADER = Pattern.compile(
+            "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|password|signature|credential).*)");
+
+    private Describe() {
+    }
+
+    /**
+     * Describes a destination with its path or URL rendered with {@code values} (placeholders without a value
+     * stay as written).
+     */
+    public static String destination(DestinationSpec d, Map<String, String> values) {
+        String head = d.type().toml() + " '" + d.name() + "'" + (d.ref() != null ? " (catalogue entry '" + d.ref()
+                + "')" : "") + ": ";
+        if (d instanceof DestinationSpec.File f) {
+            return head + f.path() + " -> " + new PathTemplate(f.path()).render(values);
+        }
+        return head + http((DestinationSpec.Http) d, values);
+    }
+
+    /** A URL safe to print: user info and literal values of secret-looking query parameters masked. */
+    public static String url(String url) {
+        String masked = url.replaceAll("//[^/@]*@", "//****@");
+        return masked.replaceAll("(?i)([?&][^=&]*(key|token|secret|sig|code|password)[^=&]*=)(?!\\$\\{)[^&#]*",
+                "$1****");
+    }
+
+    private static String http(DestinationSpec.Http h, Map<String, String> values) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(h.method()).append(' ').append(url(new PathTemplate(h.url()).render(values)));
+        sb.append(h.mode() == DestinationSpec.HttpMode.WHOLE ? " (the whole file per request)"
+                : " (batches of " + h.batchSize() + " records per request)");
+        sb.append(", auth ").append(auth(h.auth()));
+        if (!h.headers().isEmpty()) {
+            Map<String, String> shown = new TreeMap<>();
+            h.headers().forEach((k, v) -> shown.put(k, SECRET_HEADER.matcher(k).matches()
+                    && !Secrets.hasReference(v) ? "****" : v));
+            sb.append(", headers ").append(shown);
+        }
+        sb.append(", timeouts connect ").append(Durations.format(h.connectTimeout()))
+                .append(" read ").append(Durations.format(h.readTimeout()))
+                .append(" total ").append(Durations.format(h.totalTimeout()));
+        sb.append(", ").append(h.maxAttempts()).append(" attempts, backoff ")
+                .append(Durations.format(h.initialBackoff())).append("..").append(Durations.format(h.maxBackoff()));
+        sb.append(", trust store ").append(h.trustStore() == null ? "the JVM's" : h.trustStore());
+        return sb.toString();
+    }
+
+    private static String auth(HttpAuth a) {
+        if (a instanceof HttpAuth.Bearer b) {
+            return "bearer token " + b.token().masked();
+        } else if (a instanceof HttpAuth.Basic b) {
+            return "basic user " + b.username() + " password " + b.password().masked();
+        } else if (a instanceof HttpAuth.ApiKey k) {
+            return "api key in header " + k.header() + " " + k.value().masked();
+        }
+        return "none";
+    }
+}

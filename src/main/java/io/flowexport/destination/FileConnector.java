@@ -1,0 +1,68 @@
+package io.flowexport.destination;
+
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationType;
+import io.flowexport.flow.PathTemplate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * File destinations of flows with several destinations: the staged file (in the work directory) is copied next to
+ * the target as a hidden temporary file, then published by {@link FileDestination#publish} (fsync, atomic rename).
+ * A flow whose only destination is a file stages beside it and is renamed without a copy (see the runner).
+ */
+public final class FileConnector implements Connector {
+
+    private final FileDestination files;
+
+    /** @param files the export directory's publisher */
+    public FileConnector(FileDestination files) {
+        this.files = files;
+    }
+
+    @Override
+    public DestinationType type() {
+        return DestinationType.FILE;
+    }
+
+    @Override
+    public Delivered deliver(Shipment s, DestinationSpec destination, int startChunk) {
+        DestinationSpec.File d = (DestinationSpec.File) destination;
+        String relative = new PathTemplate(d.path()).render(s.values());
+        Path temp = null;
+        try {
+            temp = files.stage(d.path(), s.flowId(), s.runId() + "-" + d.name());
+            Files.copy(s.file(), temp, StandardCopyOption.REPLACE_EXISTING);
+            Path published = files.publish(temp, relative);
+            return new Delivered(d.name(), DestinationType.FILE, relative, true, 1, null, "published", published);
+        } catch (IOException | IllegalArgumentException e) {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // removed with the other leftovers at the next start
+                }
+            }
+            return new Delivered(d.name(), DestinationType.FILE, relative, false, 0, null, "cannot publish "
+                    + relative + " in " + files.exportDir() + ": " + e.getMessage(), null);
+        }
+    }
+
+    @Override
+    public String check(DestinationSpec destination, Map<String, String> values) {
+        DestinationSpec.File d = (DestinationSpec.File) destination;
+        try {
+            Path dir = files.stagingDirectory(d.path());
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".flowexport-check-", ".tmp");
+            Files.delete(probe);
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return "cannot write in the directory of " + d.path() + " under " + files.exportDir() + ": "
+                    + e.getMessage() + "; create the directory and let the runner's user write to it";
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.flowexport.destination;
+
+import io.flowexport.flow.FileFormat;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One staged export file on its way to a flow's destinations.
+ *
+ * @param flowId   the flow
+ * @param runId    the run that exported the file (for a re-sent pending delivery: the original run)
+ * @param file     the complete staged file
+ * @param format   its format
+ * @param jsonl    for JSON: true when the file is JSON Lines, false for one JSON array
+ * @param values   placeholder values for paths, URLs and headers ({@code batch_id} included when known)
+ * @param batchRange the batch range as {@code 41..44}, {@code 41} or {@code -}
+ * @param idempotencyScope what makes a delivery the same delivery again: the batch range for modes that export
+ *                 batch ranges, the run id otherwise
+ * @param aborted  true when the run must stop (the runner is stopping)
+ */
+public record Shipment(String flowId, String runId, Path file, FileFormat format, boolean jsonl,
+                       Map<String, String> values, String batchRange, String idempotencyScope,
+                       BooleanSupplier aborted) {
+
+    public Shipment {
+        values = Map.copyOf(values);
+    }
+}

@@ -1,0 +1,27 @@
+package io.flowexport.flow;
+
+/** Where an export can go; the connector catalogue's targets. */
+public enum DestinationType implements TomlEnum {
+    FILE("file"),
+    HTTP("http"),
+    ADLS("adls"),
+    ONELAKE("onelake"),
+    EVENTHUB("eventhub"),
+    SERVICEBUS("servicebus");
+
+    private final String toml;
+
+    DestinationType(String toml) {
+        this.toml = toml;
+    }
+
+    @Override
+    public String toml() {
+        return toml;
+    }
+
+    /** True for the types this version can deliver to. */
+    public boolean supported() {
+        return this == FILE || this == HTTP;
+    }
+}

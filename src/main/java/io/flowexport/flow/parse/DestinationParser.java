@@ -1,0 +1,426 @@
+package io.flowexport.flow.parse;
+
+import io.flowexport.flow.DestinationCatalog;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationSpec.HttpAuth;
+import io.flowexport.flow.DestinationSpec.HttpMode;
+import io.flowexport.flow.DestinationType;
+import io.flowexport.flow.Durations;
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.flow.SecretValue;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlTable;
+
+/**
+ * Reads destinations: {@code file_path}, {@code [properties.export.destination]},
+ * {@code [[properties.export.destinations]]}, and the files of the destination catalogue. A destination with
+ * {@code ref = "<name>"} starts from that catalogue entry and overrides the keys it sets ({@code headers} are
+ * merged per header). Secrets must be references ({@code ${env:NAME}}, {@code ${file:/path}}): a literal secret
+ * is a warning, a malformed reference an error.
+ */
+public final class DestinationParser {
+
+    static final Set<String> COMMON = Set.of("type", "name", "ref");
+    static final Set<String> FILE_KEYS = Set.of("path");
+    static final Set<String> HTTP_KEYS = Set.of("url", "method", "mode", "batch_size", "headers", "auth",
+            "connect_timeout", "read_timeout", "total_timeout", "max_attempts", "initial_backoff", "max_backoff",
+            "trust_store", "trust_store_password");
+    static final Set<String> AUTH_KEYS = Set.of("type", "token", "username", "password", "header", "value");
+
+    private static final Pattern ANY_REF = Pattern.compile("\\$\\{([^}]*)}");
+    private static final Pattern GOOD_REF = Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/[^}]+)");
+    private static final Pattern SECRET_HEADER = Pattern.compile(
+            "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|password|signature|credential).*)");
+    private static final Pattern SECRET_QUERY = Pattern.compile(
+            "(?i)[?&]([^=&]*(key|token|secret|sig|code|password)[^=&]*)=([^&#]*)");
+
+    private DestinationParser() {
+    }
+
+    /**
+     * The destinations of {@code [properties.export]}: the file of {@code file_path} (named {@code file}) first,
+     * then {@code destination} or each of {@code destinations}. Entries with errors are left out (reported).
+     *
+     * @param filePath {@code file_path}, or null
+     */
+    static List<ExportDraft.Target> parseExport(TomlView export, String filePath, DestinationCatalog catalogue) {
+        List<ExportDraft.Target> out = new ArrayList<>();
+        Map<String, Integer> used = new HashMap<>();
+        Set<String> explicit = new HashSet<>();
+        if (filePath != null) {
+            out.add(new ExportDraft.Target(export.key("file_path"),
+                    new DestinationSpec.File(name("file", used), null, filePath)));
+        }
+        if (export.has("destination") && export.has("destinations")) {
+            export.problems().error(export.pos("destinations"), export.key("destinations"), "use either one "
+                    + "[properties.export.destination] or [[properties.export.destinations]], not both");
+            return out;
+        }
+        if (export.has("destination")) {
+            TomlView v = export.table("destination");
+            if (v != null) {
+                add(out, v, one(v, catalogue, used, explicit));
+            }
+        } else if (export.has("destinations")) {
+            TomlArray array = export.array("destinations", "an array of tables ([[properties.export.destinations]])");
+            for (int i = 0; array != null && i < array.size(); i++) {
+                String path = export.key("destinations") + "[" + (i + 1) + "]";
+                SourcePosition at = export.elementPos(array, i);
+                if (!(array.get(i) instanceof TomlTable t)) {
+                    export.problems().error(at, path, "expected a table ([[properties.export.destinations]]), "
+                            + "found " + TomlView.typeName(array.get(i)));
+                    continue;
+                }
+                TomlView v = new TomlView(t, path, at, export.context());
+                add(out, v, one(v, catalogue, used, explicit));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One entry of the destination catalogue: a file whose top-level keys are one destination's ({@code type}
+     * and the type's keys; no {@code name} or {@code ref}).
+     */
+    public static DestinationSpec parseCatalogueEntry(java.nio.file.Path file, String text, String name,
+                                                      io.flowexport.validate.Problems problems) {
+        LenientToml.Parsed parsed = LenientToml.parse(text);
+        if (parsed.hasErrors()) {
+            parsed.errors().forEach(e -> problems.error(e.position(), "", "invalid TOML: " + e.message()));
+            return null;
+        }
+        TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
+                new TomlView.Context(parsed, problems, text.split("\n", -1), new FlowPositions(), null));
+        for (String k : List.of("name", "ref")) {
+            if (root.has(k)) {
+                problems.error(root.pos(k), k, "'" + k + "' is for destinations in flows; a catalogue entry is "
+                        + "named by its file name ('" + name + "')");
+            }
+        }
+        long before = problems.errorCount();
+        DestinationSpec spec = build(root, null, name);
+        return problems.errorCount() == before ? spec : null;
+    }
+
+    private static void add(List<ExportDraft.Target> out, TomlView v, DestinationSpec d) {
+        if (d != null) {
+            String k = d instanceof DestinationSpec.Http ? "url" : "path";
+            out.add(new ExportDraft.Target(v.has(k) ? v.key(k) : v.has("ref") ? v.key("ref") : v.path(), d));
+        }
+    }
+
+    private static DestinationSpec one(TomlView v, DestinationCatalog catalogue, Map<String, Integer> used,
+                                       Set<String> explicit) {
+        DestinationSpec base = null;
+        String ref = v.string("ref");
+        if (ref != null) {
+            base = catalogue == null ? null : catalogue.entries().get(ref);
+            if (base == null) {
+                String why = catalogue != null && catalogue.broken().containsKey(ref)
+                        ? "catalogue entry '" + ref + "' (" + catalogue.broken().get(ref) + ") has errors; fix that file"
+                        : "unknown destination '" + ref + "' in the catalogue" + Suggestions.hint(ref,
+                                new TreeSet<>(catalogue == null ? Set.of() : catalogue.entries().keySet()),
+                                "catalogue entries") + "; add destinations/" + ref + ".toml";
+                v.problems().error(v.pos("ref"), v.key("ref"), why);
+                return null;
+            }
+        }
+        String name = v.string("name");
+        if (name != null) {
+            if (!FlowParser.ID.matcher(name).matches()) {
+                v.problems().error(v.pos("name"), v.key("name"), "invalid destination name '" + name
+                        + "'; use letters, digits, '_', '.' and '-'");
+                return null;
+            }
+            if (!explicit.add(name) || used.containsKey(name)) {
+                v.problems().error(v.pos("name"), v.key("name"), "two destinations are named '" + name
+                        + "'; give each its own name");
+                return null;
+            }
+            used.put(name, 1);
+        }
+        String fallback = ref != null ? ref : v.has("type") && v.raw("type") instanceof String t ? t : "destination";
+        long before = v.problems().errorCount();
+        DestinationSpec spec = build(v, base, name != null ? name : name(fallback, used));
+        return v.problems().errorCount() == before ? spec : null;
+    }
+
+    /** {@code base}, or {@code base-2}, {@code base-3}... for the second and later unnamed destinations. */
+    private static String name(String base, Map<String, Integer> used) {
+        int n = used.merge(base, 1, Integer::sum);
+        return n == 1 ? base : base + "-" + n;
+    }
+
+    private static DestinationSpec build(TomlView v, DestinationSpec base, String name) {
+        DestinationType type;
+        if (v.has("type")) {
+            type = v.enumValue("type", DestinationType.class, "destination type");
+            if (type == null) {
+                return null;
+            }
+            if (base != null && type != base.type()) {
+                v.problems().error(v.pos("type"), v.key("type"), "type = \"" + type.toml() + "\" but catalogue "
+                        + "entry '" + v.raw("ref") + "' is of type \"" + base.type().toml() + "\"; remove type or ref");
+                return null;
+            }
+        } else if (base != null) {
+            type = base.type();
+        } else {
+            v.missing("type", "set type = \"file\" or \"http\" (or ref = \"<catalogue entry>\")");
+            return null;
+        }
+        if (!type.supported()) {
+            v.problems().error(v.pos("type"), v.key("type"), "destination type '" + type.toml() + "' is not "
+                    + "supported by this version yet; supported: file, http");
+            return null;
+        }
+        String ref = base != null && v.raw("ref") instanceof String r ? r : null;
+        return switch (type) {
+            case FILE -> file(v, (DestinationSpec.File) base, name, ref);
+            case HTTP -> http(v, (DestinationSpec.Http) base, name, ref);
+            default -> null;
+        };
+    }
+
+    private static DestinationSpec.File file(TomlView v, DestinationSpec.File base, String name, String ref) {
+        v.checkKeys(union(COMMON, FILE_KEYS));
+        String path = v.has("path") ? v.string("path") : base != null ? base.path() : null;
+        if (path == null && !v.has("path")) {
+            v.missing("path", "a file destination needs path = \"exports/<name>.csv\", relative to the export "
+                    + "directory");
+        }
+        return path == null ? null : new DestinationSpec.File(name, ref, path);
+    }
+
+    private static DestinationSpec.Http http(TomlView v, DestinationSpec.Http b, String name, String ref) {
+        v.checkKeys(union(COMMON, HTTP_KEYS));
+        String url = v.has("url") ? v.string("url") : b != null ? b.url() : null;
+        if (url == null && !v.has("url")) {
+            v.missing("url", "an http destination needs url = \"https://host/path\"");
+        }
+        if (url != null) {
+            url(v, url);
+        }
+        String method = b != null ? b.method() : "POST";
+        if (v.has("method")) {
+            String m = v.string("method");
+            if (m != null && !m.equals("POST") && !m.equals("PUT")) {
+                v.problems().error(v.pos("method"), v.key("method"), "unknown method '" + m + "'; known: POST, PUT");
+            } else if (m != null) {
+                method = m;
+            }
+        }
+        HttpMode mode = v.has("mode") ? v.enumValue("mode", HttpMode.class, "http mode")
+                : b != null ? b.mode() : HttpMode.WHOLE;
+        int batchSize = positive(v, "batch_size", b != null ? b.batchSize() : 1000);
+        Map<String, String> headers = new LinkedHashMap<>(b != null ? b.headers() : Map.of());
+        TomlView h = v.table("headers");
+        if (h != null) {
+            for (String k : h.keys()) {
+                String value = h.string(k);
+                if (value != null) {
+                    references(h, k, value);
+                    if (SECRET_HEADER.matcher(k).matches() && !io.flowexport.flow.Secrets.hasReference(value)) {
+                        literal(h, k, "header '" + k + "'");
+                    }
+                    headers.put(k, value);
+                }
+            }
+        }
+        HttpAuth auth = v.has("auth") ? auth(v.table("auth")) : b != null ? b.auth() : new HttpAuth.None();
+        Duration connect = duration(v, "connect_timeout", b != null ? b.connectTimeout() : Duration.ofSeconds(10));
+        Duration read = duration(v, "read_timeout", b != null ? b.readTimeout() : Duration.ofSeconds(60));
+        Duration total = duration(v, "total_timeout", b != null ? b.totalTimeout() : Duration.ofMinutes(15));
+        int attempts = positive(v, "max_attempts", b != null ? b.maxAttempts() : 5);
+        Duration initial = duration(v, "initial_backoff", b != null ? b.initialBackoff() : Duration.ofSeconds(1));
+        Duration max = duration(v, "max_backoff", b != null ? b.maxBackoff() : Duration.ofSeconds(30));
+        String trustStore = v.has("trust_store") ? v.string("trust_store") : b != null ? b.trustStore() : null;
+        SecretValue trustPassword = v.has("trust_store_password") ? secret(v, "trust_store_password")
+                : b != null ? b.trustStorePassword() : null;
+        if (url == null || mode == null || auth == null || connect == null || read == null || total == null
+                || initial == null || max == null) {
+            return null;
+        }
+        return new DestinationSpec.Http(name, ref, url, method, mode, batchSize, headers, auth, connect, read, total,
+                attempts, initial, max, trustStore, trustPassword);
+    }
+
+    private static void url(TomlView v, String url) {
+        references(v, "url", url);
+        String sample = ANY_REF.matcher(url).replaceAll("x").replaceAll("\\{[^}]*}", "x");
+        try {
+            URI uri = new URI(sample);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                v.problems().error(v.pos("url"), v.key("url"), "url '" + mask(url) + "' is not an http:// or "
+                        + "https:// URL with a host");
+            }
+            if (uri.getRawUserInfo() != null && !io.flowexport.flow.Secrets.hasReference(url)) {
+                literal(v, "url", "the user and password in url");
+            }
+        } catch (URISyntaxException e) {
+            v.problems().error(v.pos("url"), v.key("url"), "invalid url: " + e.getReason() + "; encode spaces and "
+                    + "special characters");
+        }
+        Matcher q = SECRET_QUERY.matcher(url);
+        while (q.find()) {
+            if (!io.flowexport.flow.Secrets.hasReference(q.group(3))) {
+                literal(v, "url", "query parameter '" + q.group(1) + "' in url");
+            }
+        }
+        for (String p : new PathTemplate(url).placeholders()) {
+            if (!PathTemplate.PLACEHOLDERS.contains(p)) {
+                v.problems().error(v.pos("url"), v.key("url"), "unknown placeholder {" + p + "}; known: "
+                        + String.join(", ", new TreeSet<>(PathTemplate.PLACEHOLDERS)));
+            }
+        }
+    }
+
+    /** A URL for messages: the user info and the values of secret-looking query parameters masked. */
+    static String mask(String url) {
+        return url.replaceAll("//[^/@]*@", "//****@");
+    }
+
+    private static HttpAuth auth(TomlView a) {
+        if (a == null) {
+            return null;
+        }
+        a.checkKeys(AUTH_KEYS);
+        String type = a.string("type");
+        if (type == null) {
+            if (!a.has("type")) {
+                a.missing("type", "set type = \"bearer\", \"basic\" or \"api_key\"");
+            }
+            return null;
+        }
+        return switch (type) {
+            case "bearer" -> {
+                only(a, Set.of("type", "token"));
+                SecretValue token = required(a, "token", "a bearer token: token = \"${env:NAME}\"");
+                yield token == null ? null : new HttpAuth.Bearer(token);
+            }
+            case "basic" -> {
+                only(a, Set.of("type", "username", "password"));
+                String user = a.string("username");
+                if (user == null && !a.has("username")) {
+                    a.missing("username", "basic authentication needs username = \"...\"");
+                }
+                SecretValue password = required(a, "password", "password = \"${env:NAME}\"");
+                yield user == null || password == null ? null : new HttpAuth.Basic(user, password);
+            }
+            case "api_key" -> {
+                only(a, Set.of("type", "header", "value"));
+                String header = a.has("header") ? a.string("header") : "X-Api-Key";
+                SecretValue value = required(a, "value", "the key: value = \"${env:NAME}\"");
+                yield header == null || value == null ? null : new HttpAuth.ApiKey(header, value);
+            }
+            case "none" -> new HttpAuth.None();
+            default -> {
+                a.problems().error(a.pos("type"), a.key("type"), "unknown auth type '" + type
+                        + "'; known: bearer, basic, api_key, none");
+                yield null;
+            }
+        };
+    }
+
+    private static void only(TomlView a, Set<String> keys) {
+        for (String k : a.keys()) {
+            if (!keys.contains(k)) {
+                a.problems().error(a.pos(k), a.key(k), "key '" + k + "' does not belong to auth type '"
+                        + a.string("type") + "'; keys: " + String.join(", ", new TreeSet<>(keys)));
+            }
+        }
+    }
+
+    private static SecretValue required(TomlView a, String k, String what) {
+        if (!a.has(k)) {
+            a.missing(k, what);
+            return null;
+        }
+        return secret(a, k);
+    }
+
+    private static SecretValue secret(TomlView v, String k) {
+        String s = v.string(k);
+        if (s == null) {
+            return null;
+        }
+        boolean wellFormed = references(v, k, s);
+        SecretValue secret = new SecretValue(s);
+        if (wellFormed && !secret.isReference()) {
+            literal(v, k, "'" + k + "'");
+        }
+        return secret;
+    }
+
+    private static void literal(TomlView v, String k, String what) {
+        v.problems().warning(v.pos(k), v.key(k), what + " holds a secret in clear text; files end up in version "
+                + "control and backups: write ${env:NAME} or ${file:/path/to/secret} instead");
+    }
+
+    /** Reports {@code ${...}} that is not {@code ${env:NAME}} or {@code ${file:/absolute/path}}. */
+    private static boolean references(TomlView v, String k, String value) {
+        Matcher m = ANY_REF.matcher(value);
+        boolean ok = true;
+        while (m.find()) {
+            if (!GOOD_REF.matcher(m.group(1)).matches()) {
+                ok = false;
+                v.problems().error(v.pos(k), v.key(k), "invalid secret reference '${" + m.group(1) + "}'; write "
+                        + "${env:NAME} (an environment variable) or ${file:/absolute/path} (a file's content)");
+            }
+        }
+        return ok;
+    }
+
+    private static int positive(TomlView v, String k, int fallback) {
+        if (!v.has(k)) {
+            return fallback;
+        }
+        Long n = v.integer(k);
+        if (n == null) {
+            return fallback;
+        }
+        if (n < 1 || n > 1_000_000) {
+            v.problems().error(v.pos(k), v.key(k), k + " must be between 1 and 1000000, found " + n);
+            return fallback;
+        }
+        return n.intValue();
+    }
+
+    private static Duration duration(TomlView v, String k, Duration fallback) {
+        if (!v.has(k)) {
+            return fallback;
+        }
+        String s = v.string(k);
+        if (s == null) {
+            return null;
+        }
+        Duration d = Durations.parse(s).orElse(null);
+        if (d == null || d.isZero()) {
+            v.problems().error(v.pos(k), v.key(k), "invalid duration '" + s + "'; write a number greater than 0 "
+                    + "and a unit: 500ms, 30s, 15m, 1h");
+            return null;
+        }
+        return d;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new HashSet<>(a);
+        s.addAll(b);
+        return s;
+    }
+}

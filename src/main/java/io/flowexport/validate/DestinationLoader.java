@@ -1,0 +1,83 @@
+package io.flowexport.validate;
+
+import io.flowexport.flow.DestinationCatalog;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.parse.DestinationParser;
+import io.flowexport.flow.parse.FlowParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Loads the destination catalogue: every {@code *.toml} file of the catalogue directory is one destination,
+ * named by its file name without extension ({@code destinations/ingest_api.toml} is {@code ingest_api}). Never
+ * throws for bad files: problems come back per file. A missing directory is an empty catalogue.
+ */
+public final class DestinationLoader {
+
+    private DestinationLoader() {
+    }
+
+    /**
+     * The catalogue and the outcome of each file.
+     *
+     * @param catalogue the valid entries, and the names of the broken ones
+     * @param files     one outcome per file, sorted by name ({@link FileOutcome#flowId()} holds the entry name,
+     *                  {@link FileOutcome#flow()} is always null)
+     */
+    public record Loaded(DestinationCatalog catalogue, List<FileOutcome> files) {
+    }
+
+    /** Loads {@code dir}; see the class comment. */
+    public static Loaded loadDirectory(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return new Loaded(DestinationCatalog.EMPTY, List.of());
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(FlowLoader::isFlowFile).sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            Problem p = new Problem(Severity.ERROR, dir, 1, 1, "", "cannot list the destination catalogue: "
+                    + e.getMessage());
+            return new Loaded(DestinationCatalog.EMPTY, List.of(new FileOutcome(dir, null, null, null, List.of(p))));
+        }
+        Map<String, DestinationSpec> entries = new HashMap<>();
+        Map<String, Path> broken = new HashMap<>();
+        List<FileOutcome> outcomes = new ArrayList<>();
+        for (Path f : files) {
+            String name = FlowParser.baseName(f);
+            Problems problems = new Problems(f);
+            String version = null;
+            DestinationSpec spec = null;
+            try {
+                byte[] bytes = Files.readAllBytes(f);
+                version = FlowParser.version(bytes);
+                if (!FlowParser.ID.matcher(name).matches()) {
+                    problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "the file name '" + name
+                            + "' is not a valid destination name; use letters, digits, '_', '.' and '-'");
+                } else {
+                    spec = DestinationParser.parseCatalogueEntry(f, new String(bytes, StandardCharsets.UTF_8), name,
+                            problems);
+                }
+            } catch (IOException e) {
+                problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "cannot read the destination file: "
+                        + e.getMessage());
+            }
+            if (spec != null && !problems.hasErrors()) {
+                entries.put(name, spec);
+            } else {
+                broken.put(name, f);
+            }
+            outcomes.add(new FileOutcome(f, version, name, null, problems.sorted()));
+        }
+        return new Loaded(new DestinationCatalog(entries, broken), outcomes);
+    }
+}
