@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code schedule}/{@code timezone} or {@code every}, {@code enabled}, {@code next_fire} UTC), {@code last_run}
  * (the last run that was not skipped, as a run event; see {@link RunEvents#toJson}). One entry of {@code routes}
  * per operator route file: {@code file}, {@code version}, {@code active_version}, {@code route_ids},
- * {@code result}, {@code checked_at}, {@code problems}.
+ * {@code result}, {@code checked_at}, {@code problems}. One entry of {@code destinations} per catalogue file:
+ * {@code file}, {@code name}, {@code version}, {@code valid}, {@code problems}.
  */
 public final class StatusReport {
 
@@ -84,6 +85,15 @@ public final class StatusReport {
         ArrayNode fl = root.putArray("flows");
         for (FlowFileStatus f : flows.status()) {
             fl.add(flowFile(f));
+        }
+        ArrayNode dt = root.putArray("destinations");
+        for (io.flowexport.validate.FileOutcome d : flows.catalogue()) {
+            ObjectNode n = dt.addObject();
+            n.put("file", d.file().toString());
+            n.put("name", d.flowId());
+            n.put("version", d.version());
+            n.put("valid", !d.hasErrors());
+            problems(n, d.problems());
         }
         ArrayNode rt = root.putArray("routes");
         for (RouteFileStatus r : routes.status()) {

@@ -50,6 +50,8 @@ public final class FlowReloader {
     private final Map<Path, Flow> lastGood = new HashMap<>();
     private final Map<Path, String> logged = new HashMap<>();
     private final Map<Path, FlowFileStatus> status = new ConcurrentHashMap<>();
+    private volatile List<FileOutcome> catalogue = List.of();
+    private final Map<Path, String> catalogueLogged = new HashMap<>();
 
     /**
      * @param load      loads and validates the flow directory (see {@link io.flowexport.validate.FlowLoader})
@@ -138,6 +140,17 @@ public final class FlowReloader {
             }
         }
 
+        catalogue = set.destinations();
+        catalogueLogged.keySet().retainAll(catalogue.stream().map(FileOutcome::file).toList());
+        for (FileOutcome c : catalogue) {
+            String key = c.version() + c.problems();
+            if (!c.problems().isEmpty() && !key.equals(catalogueLogged.get(c.file()))) {
+                LOG.warn("{} ({} problem(s)){}:\n  {}", c.file(), c.problems().size(), c.hasErrors()
+                        ? "; flows that use destination '" + c.flowId() + "' keep their last good version" : "",
+                        String.join("\n  ", c.problems().stream().map(Problem::toString).toList()));
+            }
+            catalogueLogged.put(c.file(), key);
+        }
         Instant recheck = live.sweep() ? now.plusSeconds(1) : null;
         for (FileOutcome o : outcomes.values()) {
             List<Problem> problems = new ArrayList<>(o.problems());
@@ -166,6 +179,11 @@ public final class FlowReloader {
     public List<FlowFileStatus> status() {
         return status.values().stream().sorted(Comparator.comparing(s -> s.file().getFileName().toString()))
                 .toList();
+    }
+
+    /** The destination catalogue's files as last loaded: entry name, version, problems. Thread-safe. */
+    public List<FileOutcome> catalogue() {
+        return catalogue;
     }
 
     /** Gives each flow id to one file; the losers get an error naming the winner. */

@@ -343,7 +343,7 @@ public final class ExportRunner {
         double seconds = (System.nanoTime() - run.startNanos) / 1e9;
         long rows = status == RunStatus.SUCCEEDED ? run.rows : 0;
         return new RunResult(run.flow.id(), run.flow.version(), run.runId, run.trigger.kind(), run.startedAt, status,
-                rows, bytes, file, run.firstBatch, run.lastBatch, seconds, message);
+                rows, bytes, file, run.firstBatch, run.lastBatch, seconds, io.flowexport.flow.Secrets.redact(message));
     }
 
     private static Map<String, String> placeholders(FlowRun run) {

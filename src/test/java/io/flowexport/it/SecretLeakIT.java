@@ -1,0 +1,94 @@
+package io.flowexport.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Secrets never leave the runner: flows whose HTTP destinations authenticate with a wrong token, a wrong
+ * password and a wrong API key (all {@code ${env:...}} or {@code ${file:...}} references), against a server that
+ * answers 401 and echoes the credentials it got back in its error body. Every command is run in a child JVM with
+ * the secrets in its environment, and everything it printed (log lines, errors, command output) is searched for
+ * the secret values and their Base64 forms.
+ */
+class SecretLeakIT {
+
+    private static final String TOKEN = "tok-9f8e7d6c5b4a3210";
+    private static final String PASSWORD = "pw-1a2b3c4d5e6f7788";
+    private static final String API_KEY = "key-0f1e2d3c4b5a6978";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void noSecretInAnyOutput() throws Exception {
+        WireMockServer http = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(true));
+        http.start();
+        try {
+            http.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401).withBody(
+                    "denied: Authorization={{request.headers.Authorization}} X-Api-Key={{request.headers.X-Api-Key}}"
+                            + " url={{request.url}}")));
+            Harness h = Harness.postgres(tmp, "fe_secret_it");
+            h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)",
+                    "INSERT INTO items SELECT g, 1 FROM generate_series(1, 5) g");
+            Path keyFile = Files.writeString(tmp.resolve("api.key"), API_KEY + "\n");
+            String base = "http://127.0.0.1:" + http.port();
+            String head = "[properties.export]\nsource_dataset_id = \"items\"\nformat = \"csv\"\n"
+                    + "[properties.export.destination]\ntype = \"http\"\nmax_attempts = 1\n";
+            h.flow("bearer", "id = \"bearer\"\n" + head + "url = \"" + base + "/b?code=${env:FE_TOKEN}\"\n"
+                    + "auth = { type = \"bearer\", token = \"${env:FE_TOKEN}\" }\n");
+            h.flow("basic", "id = \"basic\"\n" + head + "url = \"" + base + "/p\"\n"
+                    + "auth = { type = \"basic\", username = \"u\", password = \"${env:FE_PASSWORD}\" }\n");
+            h.flow("apikey", "id = \"apikey\"\n" + head + "url = \"" + base + "/k\"\n"
+                    + "auth = { type = \"api_key\", value = \"${file:" + keyFile.toAbsolutePath() + "}\" }\n"
+                    + "headers = { X-Echo = \"${env:FE_PASSWORD}\" }\n");
+
+            List<String> outputs = new ArrayList<>();
+            for (List<String> command : List.of(List.of("validate"), List.of("plan", "bearer"),
+                    List.of("plan", "basic"), List.of("plan", "apikey"), List.of("check", "--all"),
+                    List.of("run-once", "--all"))) {
+                outputs.add(run(h, command));
+            }
+            String all = String.join("\n", outputs);
+            assertThat(http.findAll(anyRequestedFor(anyUrl()))).as("the runner did send the credentials")
+                    .hasSizeGreaterThanOrEqualTo(6);
+            assertThat(all).contains("401").contains("not authorised").contains("delivery failed");
+            assertThat(all).contains("${env:FE_TOKEN}").contains("****");
+            String basic = Base64.getEncoder().encodeToString(("u:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+            for (String secret : List.of(TOKEN, PASSWORD, API_KEY, basic)) {
+                assertThat(all).as("output holds secret %s:%n%s", secret, all).doesNotContain(secret);
+            }
+        } finally {
+            http.stop();
+        }
+    }
+
+    /** Runs one command of the packaged jar with the secrets in its environment; returns stdout and stderr. */
+    private String run(Harness h, List<String> command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString()));
+        cmd.addAll(command);
+        cmd.addAll(List.of("--flows", h.flows.toString(), "--config", h.config.toString()));
+        Path log = Files.createTempFile(tmp, "out", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("FE_TOKEN", TOKEN);
+        pb.environment().put("FE_PASSWORD", PASSWORD);
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        return "$ " + String.join(" ", command) + "\n" + Files.readString(log);
+    }
+}
