@@ -3,19 +3,28 @@ package io.flowexport.app;
 import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.FileConnector;
 import io.flowexport.destination.FileDestination;
+import io.flowexport.destination.http.HttpConnector;
+import io.flowexport.destination.http.HttpDelivery;
+import io.flowexport.flow.Secrets;
 import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The destination connectors of the runner, registered in one place: file, and http (Camel's http component,
- * on a small Camel context of its own, started on first use and stopped with the runner).
+ * The destination connectors of the runner, registered in one place: {@code file}, and {@code http} (Camel's
+ * http component on a small Camel context of its own, started on first use and stopped with the runner, so
+ * that run-once and validate pay nothing for it).
  */
 public final class Connectors implements AutoCloseable {
 
     private final Deliveries deliveries;
+    private CamelContext context;
+    private HttpDelivery http;
 
     /** @param files the export directory's publisher */
     public Connectors(FileDestination files) {
-        this.deliveries = new Deliveries(List.of(new FileConnector(files)));
+        this.deliveries = new Deliveries(List.of(new FileConnector(files),
+                new HttpConnector(this::http, Secrets.system())));
     }
 
     /** Every connector, by destination type. */
@@ -23,7 +32,24 @@ public final class Connectors implements AutoCloseable {
         return deliveries;
     }
 
+    private synchronized HttpDelivery http() {
+        if (http == null) {
+            CamelContext ctx = new DefaultCamelContext();
+            ctx.getCamelContextExtension().setName("flowexport-connectors");
+            ctx.start();
+            context = ctx;
+            http = new HttpDelivery(ctx);
+        }
+        return http;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
+        if (context != null) {
+            context.stop();
+        }
     }
 }

@@ -21,7 +21,8 @@ public final class PathTemplate {
     public static final Set<String> PLACEHOLDERS =
             Set.of("batch_id", "ds", "ds_nodash", "ts", "ts_nodash", "flow_id", "namespace", "run_id");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+    // a secret reference ${env:X} / ${file:/p} is not a placeholder
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\{([^{}]*)}");
 
     private final String template;
 

@@ -25,9 +25,4 @@ record Chunk(int index, long firstRecord, int records, HttpEntity body) {
         return "chunk " + index + " (record" + (records == 1 ? " " + firstRecord : "s " + firstRecord + "-" + last)
                 + ")";
     }
-
-    /** What the next run does about this chunk. */
-    String resume() {
-        return wholeFile() ? "the next run re-sends the file" : "the next run re-sends from chunk " + index;
-    }
 }

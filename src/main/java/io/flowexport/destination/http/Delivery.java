@@ -79,10 +79,10 @@ final class Delivery {
         Map<String, String> headers = headers(chunk.index());
         while (true) {
             if (request.aborted().getAsBoolean()) {
-                return ended(chunk, "aborted", false);
+                return ended(chunk, "aborted");
             }
             if (System.nanoTime() - deadline >= 0) {
-                return ended(chunk, "totalTimeout (" + Texts.duration(settings.totalTimeout()) + ") passed", true);
+                return ended(chunk, "totalTimeout (" + Texts.duration(settings.totalTimeout()) + ") passed");
             }
             attempts++;
             requests++;
@@ -107,7 +107,7 @@ final class Delivery {
             LOG.warn("{}: {} attempt {}/{} failed ({}); retrying in {} ({})", request.label(), chunk.describe(),
                     attempts, settings.maxAttempts(), redactor.mask(what()), Texts.duration(wait.delay()), source);
             if (!Pause.pause(wait.delay(), request.aborted())) {
-                return ended(chunk, "aborted while waiting to retry", false);
+                return ended(chunk, "aborted while waiting to retry");
             }
         }
     }
@@ -138,15 +138,13 @@ final class Delivery {
         String what = last.status() != null ? "HTTP " + last.status() : Problem.of(last.failure()).what();
         String lastPart = last.status() != null ? last.reason() : Problem.of(last.failure()).detail();
         return what + " on " + chunk.describe() + " of " + request.label() + " after " + Texts.attempts(attempts)
-                + " (last: " + lastPart + ")" + (note == null ? "" : ": " + note) + "; the run fails and "
-                + chunk.resume();
+                + " (last: " + lastPart + ")" + (note == null ? "" : ": " + note);
     }
 
     /** The delivery stopped for a reason of its own (abort, deadline) rather than the server's. */
-    private String ended(Chunk chunk, String why, boolean runFails) {
+    private String ended(Chunk chunk, String why) {
         return why + " on " + chunk.describe() + " of " + request.label() + " after " + Texts.attempts(attempts)
-                + (attempts == 0 ? "" : " (last: " + what() + ")") + "; " + (runFails ? "the run fails and " : "")
-                + chunk.resume();
+                + (attempts == 0 ? "" : " (last: " + what() + ")");
     }
 
     /** What the last attempt got: {@code HTTP 503 Service Unavailable} or {@code connection refused (...)}. */

@@ -45,6 +45,8 @@ public final class DestinationParser {
     private static final Pattern GOOD_REF = Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/[^}]+)");
     private static final Pattern SECRET_HEADER = Pattern.compile(
             "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|password|signature|credential).*)");
+    private static final Pattern RESERVED_HEADER = Pattern.compile(
+            "(?i)(content-type|content-length|host|connection|idempotency-key|transfer-encoding|x-flowexport-.*)");
     private static final Pattern SECRET_QUERY = Pattern.compile(
             "(?i)[?&]([^=&]*(key|token|secret|sig|code|password)[^=&]*)=([^&#]*)");
 
@@ -234,6 +236,11 @@ public final class DestinationParser {
                 String value = h.string(k);
                 if (value != null) {
                     references(h, k, value);
+                    if (RESERVED_HEADER.matcher(k).matches()) {
+                        h.problems().error(h.pos(k), h.key(k), "header '" + k + "' is set by flow-export itself "
+                                + "(Content-Type, Content-Length, Host, Connection, Idempotency-Key, X-FlowExport-*); "
+                                + "remove it, or set authentication with auth = { ... }");
+                    }
                     if (SECRET_HEADER.matcher(k).matches() && !io.flowexport.flow.Secrets.hasReference(value)) {
                         literal(h, k, "header '" + k + "'");
                     }
@@ -269,8 +276,10 @@ public final class DestinationParser {
                 v.problems().error(v.pos("url"), v.key("url"), "url '" + mask(url) + "' is not an http:// or "
                         + "https:// URL with a host");
             }
-            if (uri.getRawUserInfo() != null && !io.flowexport.flow.Secrets.hasReference(url)) {
-                literal(v, "url", "the user and password in url");
+            if (uri.getRawUserInfo() != null) {
+                v.problems().error(v.pos("url"), v.key("url"), "url holds a user and password, which HTTP clients "
+                        + "no longer send; remove them and use auth = { type = \"basic\", username = \"...\", "
+                        + "password = \"${env:NAME}\" }");
             }
         } catch (URISyntaxException e) {
             v.problems().error(v.pos("url"), v.key("url"), "invalid url: " + e.getReason() + "; encode spaces and "
