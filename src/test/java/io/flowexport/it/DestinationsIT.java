@@ -75,6 +75,11 @@ class DestinationsIT {
         h.sql("INSERT INTO feed VALUES (100, 'late', 4)"); // new data must wait until the owed file is delivered
         http.resetAll();
         http.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        Harness.Outcome check = h.cli("check", "--all").ok();
+        assertThat(check.out()).contains("ok     file 'file'").contains("ok     http 'ingest'");
+        assertThat(h.cli("plan", "feed").ok().out()).contains("pending:     the file of run")
+                .contains("is still owed to [ingest]");
+        http.resetRequests();
         Harness.Outcome second = h.cli("run-once", "--all").ok();
         assertThat(second.out()).contains("re-sent the file of run").contains("to 'ingest'");
         List<LoggedRequest> sent = http.findAll(anyRequestedFor(urlPathEqualTo("/ingest/feed/3")));

@@ -268,6 +268,35 @@ class HotReloadIT {
         assertThat(h.files()).noneMatch(f -> f.contains(".flowexport-"));
     }
 
+    @Test
+    void aChangedCatalogueEntryReplacesTheFlowsThatUseIt() throws Exception {
+        Harness h = Harness.postgres(tmp, "fe_reload_catalogue_it");
+        h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)",
+                "INSERT INTO items SELECT g, 1 FROM generate_series(1, 10) g");
+        Path catalogue = Files.createDirectories(h.dir.resolve("destinations"));
+        Files.writeString(catalogue.resolve("lake.toml"), "type = \"file\"\npath = \"lake/{run_id}.csv\"\n");
+        String f = "id = \"items\"\n[properties.export]\nsource_dataset_id = \"items\"\nformat = \"csv\"\n"
+                + "[properties.export.destination]\nref = \"lake\"\n";
+        h.flow("items", f);
+        try (LiveProcess live = LiveProcess.start(h)) {
+            live.awaitFlowFile("items.toml", x -> active(x, f));
+            assertThat(live.runAndWait("items").path("files").get(0).asText()).startsWith("lake/");
+
+            Files.writeString(catalogue.resolve("lake.toml"), "type = \"file\"\npath = \"lake2/{run_id}.csv\"\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> live.log().contains("flow 'items' replaced"));
+            assertThat(live.runAndWait("items").path("files").get(0).asText()).startsWith("lake2/");
+
+            // a broken entry: the flow keeps its last good version, the status shows the entry's problem
+            Files.writeString(catalogue.resolve("lake.toml"), "type = \"file\"\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> live.status().path("destinations").toString()
+                    .contains("missing key 'path'"));
+            JsonNode kept = live.awaitFlowFile("items.toml",
+                    x -> "kept last good version".equals(x.path("reload").path("result").asText()));
+            assertThat(kept.path("reload").path("problems").get(0).asText()).contains("catalogue entry 'lake'");
+            assertThat(live.runAndWait("items").path("files").get(0).asText()).startsWith("lake2/");
+        }
+    }
+
     private static int count(String text, String needle) {
         int n = 0;
         for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {

@@ -62,7 +62,8 @@ final class LiveProcess implements AutoCloseable {
             cmd.add("-D" + p);
         }
         cmd.addAll(List.of("-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run",
-                "--flows", h.flows.toString(), "--routes", routes.toString(), "--config", h.config.toString()));
+                "--flows", h.flows.toString(), "--routes", routes.toString(), "--destinations",
+                h.dir.resolve("destinations").toString(), "--config", h.config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LiveProcess live = new LiveProcess(h, routes, log, port, p);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> live.get("/status").statusCode() == 200);
