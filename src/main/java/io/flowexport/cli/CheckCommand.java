@@ -4,11 +4,10 @@ import io.flowexport.app.FlowExportApp;
 import io.flowexport.destination.Describe;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Flow;
+import io.flowexport.run.ExportRunner;
+import io.flowexport.run.RunTrigger;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,17 +83,9 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** Sample placeholder values: now, in UTC, and batch 0. */
+    /** Sample placeholder values: a manual run now, in UTC, run id {@code check}, batch 0. */
     private static Map<String, String> values(Flow flow) {
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        Map<String, String> v = new HashMap<>();
-        v.put("ds", now.toLocalDate().toString());
-        v.put("ds_nodash", now.toLocalDate().toString().replace("-", ""));
-        v.put("ts", DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").format(now));
-        v.put("ts_nodash", DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(now));
-        v.put("flow_id", flow.id());
-        v.put("namespace", flow.namespace());
-        v.put("run_id", "check");
+        Map<String, String> v = new HashMap<>(ExportRunner.placeholders(flow, RunTrigger.manual(), "check"));
         v.put("batch_id", "0");
         return v;
     }

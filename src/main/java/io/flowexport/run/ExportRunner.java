@@ -347,15 +347,23 @@ public final class ExportRunner {
     }
 
     private static Map<String, String> placeholders(FlowRun run) {
-        ZonedDateTime t = run.trigger.logicalTime().atZone(run.trigger.zone());
+        return placeholders(run.flow, run.trigger, run.runId);
+    }
+
+    /**
+     * The placeholder values of a run ({@code {ds}}, {@code {ts}}, {@code {flow_id}}, {@code {run_id}}, ...;
+     * {@code {batch_id}} excluded): times are the trigger's logical time in its zone.
+     */
+    public static Map<String, String> placeholders(Flow flow, RunTrigger trigger, String runId) {
+        ZonedDateTime t = trigger.logicalTime().atZone(trigger.zone());
         Map<String, String> values = new HashMap<>();
         values.put("ds", t.toLocalDate().toString());
         values.put("ds_nodash", t.toLocalDate().toString().replace("-", ""));
         values.put("ts", TS.format(t));
         values.put("ts_nodash", TS_NODASH.format(t));
-        values.put("flow_id", run.flow.id());
-        values.put("namespace", run.flow.namespace());
-        values.put("run_id", run.runId);
+        values.put("flow_id", flow.id());
+        values.put("namespace", flow.namespace());
+        values.put("run_id", runId);
         return values;
     }
 
