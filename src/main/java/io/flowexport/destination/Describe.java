@@ -7,7 +7,6 @@ import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * One-line descriptions of destinations for {@code plan}, {@code check} and logs. Secret references print as
@@ -15,8 +14,6 @@ import java.util.regex.Pattern;
  */
 public final class Describe {
 
-    private static final Pattern SECRET_HEADER = Pattern.compile(
-            "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|password|signature|credential).*)");
 
     private Describe() {
     }
@@ -49,7 +46,7 @@ public final class Describe {
         sb.append(", auth ").append(auth(h.auth()));
         if (!h.headers().isEmpty()) {
             Map<String, String> shown = new TreeMap<>();
-            h.headers().forEach((k, v) -> shown.put(k, SECRET_HEADER.matcher(k).matches()
+            h.headers().forEach((k, v) -> shown.put(k, io.flowexport.flow.Secrets.isSecretHeader(k)
                     && !Secrets.hasReference(v) ? "****" : v));
             sb.append(", headers ").append(shown);
         }

@@ -45,8 +45,8 @@ public final class FileDestination {
     public Path resolve(String relativePath) {
         Path rel = Path.of(relativePath);
         if (rel.isAbsolute()) {
-            throw new IllegalArgumentException("path '" + relativePath + "' is absolute; file_path must be "
-                    + "relative to the export directory " + exportDir);
+            throw new IllegalArgumentException("path '" + relativePath + "' is absolute; file_path and file "
+                    + "destinations' path must be relative to the export directory " + exportDir);
         }
         Path target = exportDir.resolve(rel).normalize();
         if (!target.startsWith(exportDir) || target.equals(exportDir)) {

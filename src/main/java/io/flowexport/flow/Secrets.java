@@ -21,6 +21,8 @@ public final class Secrets {
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+    private static final Pattern SECRET_HEADER = Pattern.compile(
+            "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|password|signature|credential).*)");
 
     private final Function<String, String> env;
 
@@ -95,6 +97,15 @@ public final class Secrets {
             SEEN.add(value);
         }
         return value;
+    }
+
+    /**
+     * True for a header whose value is normally a secret ({@code Authorization}, {@code Cookie}, and names with
+     * token, secret, key, password, signature or credential in them): validation warns when its value is written
+     * in clear, and descriptions mask it.
+     */
+    public static boolean isSecretHeader(String name) {
+        return SECRET_HEADER.matcher(name).matches();
     }
 
     /** True when {@code text} contains a secret reference. */

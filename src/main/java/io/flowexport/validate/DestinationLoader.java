@@ -64,7 +64,7 @@ public final class DestinationLoader {
                     problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "the file name '" + name
                             + "' is not a valid destination name; use letters, digits, '_', '.' and '-'");
                 } else {
-                    spec = DestinationParser.parseCatalogueEntry(f, new String(bytes, StandardCharsets.UTF_8), name,
+                    spec = DestinationParser.parseCatalogueEntry(new String(bytes, StandardCharsets.UTF_8), name,
                             problems);
                 }
             } catch (IOException e) {

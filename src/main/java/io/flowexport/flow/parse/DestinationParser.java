@@ -43,8 +43,6 @@ public final class DestinationParser {
 
     private static final Pattern ANY_REF = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern GOOD_REF = Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/[^}]+)");
-    private static final Pattern SECRET_HEADER = Pattern.compile(
-            "(?i)(authorization|proxy-authorization|cookie|.*(token|secret|key|password|signature|credential).*)");
     private static final Pattern RESERVED_HEADER = Pattern.compile(
             "(?i)(content-type|content-length|host|connection|idempotency-key|transfer-encoding|x-flowexport-.*)");
     private static final Pattern SECRET_QUERY = Pattern.compile(
@@ -97,8 +95,13 @@ public final class DestinationParser {
     /**
      * One entry of the destination catalogue: a file whose top-level keys are one destination's ({@code type}
      * and the type's keys; no {@code name} or {@code ref}).
+     *
+     * @param text     the file's text
+     * @param name     the entry's name (the file name without extension)
+     * @param problems receives every problem, with positions in the file
+     * @return the destination, or null when the file has errors
      */
-    public static DestinationSpec parseCatalogueEntry(java.nio.file.Path file, String text, String name,
+    public static DestinationSpec parseCatalogueEntry(String text, String name,
                                                       io.flowexport.validate.Problems problems) {
         LenientToml.Parsed parsed = LenientToml.parse(text);
         if (parsed.hasErrors()) {
@@ -241,7 +244,7 @@ public final class DestinationParser {
                                 + "(Content-Type, Content-Length, Host, Connection, Idempotency-Key, X-FlowExport-*); "
                                 + "remove it, or set authentication with auth = { ... }");
                     }
-                    if (SECRET_HEADER.matcher(k).matches() && !io.flowexport.flow.Secrets.hasReference(value)) {
+                    if (io.flowexport.flow.Secrets.isSecretHeader(k) && !io.flowexport.flow.Secrets.hasReference(value)) {
                         literal(h, k, "header '" + k + "'");
                     }
                     headers.put(k, value);
