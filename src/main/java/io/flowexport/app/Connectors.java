@@ -5,15 +5,17 @@ import io.flowexport.destination.FileConnector;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.http.HttpConnector;
 import io.flowexport.destination.http.HttpDelivery;
+import io.flowexport.destination.lake.LakeConnector;
 import io.flowexport.flow.Secrets;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The destination connectors of the runner, registered in one place: {@code file}, and {@code http} (Camel's
- * http component on a small Camel context of its own, started on first use and stopped with the runner, so
- * that run-once and validate pay nothing for it).
+ * The destination connectors of the runner, registered in one place: {@code file}, {@code http} (Camel's http
+ * component) and {@code adls}/{@code onelake} (Camel's azure-storage-datalake component and the Azure SDK). The
+ * Camel components run on a small Camel context of their own, started on first use and stopped with the runner,
+ * so that run-once and validate pay nothing for it.
  */
 public final class Connectors implements AutoCloseable {
 
@@ -23,8 +25,9 @@ public final class Connectors implements AutoCloseable {
 
     /** @param files the export directory's publisher */
     public Connectors(FileDestination files) {
+        LakeConnector[] lakes = LakeConnector.both(this::context, Secrets.system());
         this.deliveries = new Deliveries(List.of(new FileConnector(files),
-                new HttpConnector(this::http, Secrets.system())));
+                new HttpConnector(this::http, Secrets.system()), lakes[0], lakes[1]));
     }
 
     /** Every connector, by destination type. */
@@ -32,13 +35,19 @@ public final class Connectors implements AutoCloseable {
         return deliveries;
     }
 
-    private synchronized HttpDelivery http() {
-        if (http == null) {
+    private synchronized CamelContext context() {
+        if (context == null) {
             CamelContext ctx = new DefaultCamelContext();
             ctx.getCamelContextExtension().setName("flowexport-connectors");
             ctx.start();
             context = ctx;
-            http = new HttpDelivery(ctx);
+        }
+        return context;
+    }
+
+    private synchronized HttpDelivery http() {
+        if (http == null) {
+            http = new HttpDelivery(context());
         }
         return http;
     }

@@ -28,7 +28,25 @@ public final class Describe {
         if (d instanceof DestinationSpec.File f) {
             return head + f.path() + " -> " + new PathTemplate(f.path()).render(values);
         }
+        if (d instanceof DestinationSpec.Lake l) {
+            return head + lake(l, values);
+        }
         return head + http((DestinationSpec.Http) d, values);
+    }
+
+    private static String lake(DestinationSpec.Lake l, Map<String, String> values) {
+        StringBuilder sb = new StringBuilder(l.location(new PathTemplate(l.objectPath()).render(values)));
+        sb.append(", auth ").append(io.flowexport.destination.azure.AzureCredentials.describe(l.auth(), l.account()));
+        sb.append(", overwrite ").append(l.overwrite() == null ? "default (true for full exports)" : l.overwrite());
+        if (l.manifest()) {
+            sb.append(", manifest ").append(new PathTemplate(l.manifestObjectPath()).render(values));
+        }
+        sb.append(", blocks of ").append(l.blockSize()).append(" bytes x").append(l.maxConcurrency());
+        sb.append(", ").append(l.retry().maxAttempts()).append(" attempts, try timeout ")
+                .append(Durations.format(l.retry().tryTimeout())).append(", backoff ")
+                .append(Durations.format(l.retry().initialBackoff())).append("..")
+                .append(Durations.format(l.retry().maxBackoff()));
+        return sb.toString();
     }
 
     /** A URL safe to print: user info and literal values of secret-looking query parameters masked. */

@@ -1,7 +1,10 @@
 package io.flowexport.destination;
 
+import io.flowexport.dataset.Column;
+import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -18,12 +21,20 @@ import java.util.function.BooleanSupplier;
  * @param idempotencyScope what makes a delivery the same delivery again: the batch range for modes that export
  *                 batch ranges, the run id otherwise
  * @param aborted  true when the run must stop (the runner is stopping)
+ * @param datasetId  the flow's source dataset
+ * @param mode       the flow's export mode (decides, e.g., whether a lake target may be replaced)
+ * @param rows       rows in the file
+ * @param firstBatch the lowest batch id in the file, or null (full exports, no rows)
+ * @param lastBatch  the highest batch id in the file, or null
+ * @param columns    the file's columns in order (for manifests); empty when unknown
  */
 public record Shipment(String flowId, String runId, Path file, FileFormat format, boolean jsonl,
                        Map<String, String> values, String batchRange, String idempotencyScope,
-                       BooleanSupplier aborted) {
+                       BooleanSupplier aborted, String datasetId, ExportMode mode, long rows, Long firstBatch,
+                       Long lastBatch, List<Column> columns) {
 
     public Shipment {
         values = Map.copyOf(values);
+        columns = List.copyOf(columns);
     }
 }

@@ -20,6 +20,21 @@ public sealed interface DestinationSpec {
     String ref();
 
     /**
+     * The destination's path or URL with placeholders, as the flow writes it: a file's path, an HTTP URL, a lake
+     * file's path in its file system.
+     */
+    static String template(DestinationSpec d) {
+        if (d instanceof File f) {
+            return f.path();
+        } else if (d instanceof Http h) {
+            return h.url();
+        } else if (d instanceof Lake l) {
+            return l.objectPath();
+        }
+        throw new IllegalArgumentException("unknown destination " + d);
+    }
+
+    /**
      * A file under the export directory, published by an atomic rename.
      *
      * @param path target path relative to the export directory, with placeholders ({@code {batch_id}}, ...)
@@ -63,6 +78,93 @@ public sealed interface DestinationSpec {
         public DestinationType type() {
             return DestinationType.HTTP;
         }
+    }
+
+    /**
+     * A file in Azure Data Lake Storage Gen2 ({@code type = "adls"}) or Microsoft OneLake
+     * ({@code type = "onelake"}, which speaks the same DFS API), uploaded under a temporary name beside the target
+     * and renamed into place.
+     *
+     * @param type          {@link DestinationType#ADLS} or {@link DestinationType#ONELAKE}
+     * @param account       the storage account ({@code onelake} for OneLake)
+     * @param fileSystem    the file system (container); for OneLake the workspace (name or id)
+     * @param item          OneLake only: the item, e.g. {@code Sales.Lakehouse}; null for ADLS
+     * @param path          the file's path in the file system (ADLS) or under the item's {@code Files/}
+     *                      (OneLake), with placeholders; no leading {@code /}
+     * @param endpoint      the DFS service URL without a file system, e.g. {@code https://acct.dfs.core.windows.net}
+     *                      or a private endpoint or test server; null for the public endpoint
+     * @param auth          how to authenticate; {@link AzureAuth.DefaultChain} when not set
+     * @param overwrite     whether an existing target may be replaced; null means the default (true for
+     *                      {@code full} exports, false otherwise)
+     * @param manifest      whether a manifest JSON file is written after the data file
+     * @param manifestPath  the manifest's path (placeholders allowed), or null for the default
+     *                      ({@code <target dir>/_manifests/<file name>.json})
+     * @param blockSize     bytes per append request of a chunked upload; also the largest file sent in one append
+     * @param maxConcurrency appends in flight at once for one file
+     * @param retry         the SDK's retry policy
+     */
+    record Lake(String name, String ref, DestinationType type, String account, String fileSystem, String item,
+                String path, String endpoint, AzureAuth auth, Boolean overwrite, boolean manifest,
+                String manifestPath, long blockSize, int maxConcurrency, AzureRetry retry)
+            implements DestinationSpec {
+
+        /** The public OneLake DFS endpoint. */
+        public static final String ONELAKE_ENDPOINT = "https://onelake.dfs.fabric.microsoft.com";
+
+        /** The DFS service URL requests go to: {@link #endpoint()} or the public one for the account. */
+        public String serviceEndpoint() {
+            if (endpoint != null) {
+                return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+            }
+            return type == DestinationType.ONELAKE ? ONELAKE_ENDPOINT : "https://" + account + ".dfs.core.windows.net";
+        }
+
+        /**
+         * Where a file of this destination is, as people write it: {@code abfss://<fs>@<host>/<path>} for an https
+         * endpoint without a path, else {@code <endpoint>/<fs>/<path>}.
+         *
+         * @param objectPath the file's path in the file system, placeholders rendered
+         */
+        public String location(String objectPath) {
+            String e = serviceEndpoint();
+            return e.startsWith("https://") && e.indexOf('/', 8) < 0
+                    ? "abfss://" + fileSystem + "@" + e.substring(8) + "/" + objectPath
+                    : e + "/" + fileSystem + "/" + objectPath;
+        }
+
+        /** The file's path template within the file system: {@code path}, or {@code <item>/Files/<path>}. */
+        public String objectPath() {
+            return item == null ? path : item + "/Files/" + path;
+        }
+
+        /** The manifest's path template within the file system, or null when no manifest is written. */
+        public String manifestObjectPath() {
+            if (!manifest) {
+                return null;
+            }
+            if (manifestPath != null) {
+                return item == null ? manifestPath : item + "/Files/" + manifestPath;
+            }
+            String p = objectPath();
+            int slash = p.lastIndexOf('/');
+            return (slash < 0 ? "" : p.substring(0, slash + 1)) + "_manifests/" + p.substring(slash + 1) + ".json";
+        }
+
+        /** Whether an existing target is replaced, for a flow of the given export mode. */
+        public boolean overwrites(ExportMode mode) {
+            return overwrite != null ? overwrite : mode == ExportMode.FULL;
+        }
+    }
+
+    /**
+     * How the Azure SDK retries a request: exponential backoff on timeouts, connection errors, 429 and 5xx.
+     *
+     * @param maxAttempts    tries per request, the first included
+     * @param tryTimeout     the longest one try may take (an upload's append included)
+     * @param initialBackoff the delay before the second try, doubled for each next one
+     * @param maxBackoff     the longest delay between tries
+     */
+    record AzureRetry(int maxAttempts, Duration tryTimeout, Duration initialBackoff, Duration maxBackoff) {
     }
 
     /** How an HTTP destination sends an export. */

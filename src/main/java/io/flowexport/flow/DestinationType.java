@@ -20,8 +20,13 @@ public enum DestinationType implements TomlEnum {
         return toml;
     }
 
+    /** True for Azure Data Lake Storage Gen2 and OneLake, which share one connector. */
+    public boolean isLake() {
+        return this == ADLS || this == ONELAKE;
+    }
+
     /** True for the types this version can deliver to. */
     public boolean supported() {
-        return this == FILE || this == HTTP;
+        return this == FILE || this == HTTP || this == ADLS || this == ONELAKE;
     }
 }

@@ -104,8 +104,7 @@ final class Publisher {
         if (spec.fileOnly()) {
             publishAlone(run, values);
         } else {
-            Shipment s = shipment(run.flow, run.runId, run.staged, values, run.firstBatch, run.lastBatch,
-                    () -> run.abortReason() != null);
+            Shipment s = shipment(run, run.runId, run.staged, values, run.firstBatch, run.lastBatch, run.rows);
             run.deliveries = deliveries.deliver(s, spec.destinations(), Map.of());
             if (run.abortReason() != null) {
                 throw new RunException("flow '" + run.flow.id() + "': run stopped while delivering: "
@@ -157,8 +156,7 @@ final class Publisher {
                     + p.remaining().keySet() + " is gone (" + p.file() + "); the pending delivery is dropped and the "
                     + "watermark stays, so the next run exports those batches again", null);
         }
-        Shipment s = shipment(run.flow, p.runId(), p.file(), p.values(), p.firstBatch(), p.lastBatch(),
-                () -> run.abortReason() != null);
+        Shipment s = shipment(run, p.runId(), p.file(), p.values(), p.firstBatch(), p.lastBatch(), p.rows());
         run.deliveries = deliveries.deliver(s, remaining, p.remaining());
         List<Delivered> failed = run.deliveries.stream().filter(d -> !d.ok()).toList();
         if (!failed.isEmpty() || run.deliveries.size() < remaining.size()) {
@@ -229,18 +227,20 @@ final class Publisher {
         }
     }
 
-    private static Shipment shipment(Flow flow, String runId, Path file, Map<String, String> values, Long first,
-                                     Long last, java.util.function.BooleanSupplier aborted) {
+    private static Shipment shipment(FlowRun run, String runId, Path file, Map<String, String> values, Long first,
+                                     Long last, long rows) {
+        Flow flow = run.flow;
         ExportSpec spec = flow.export();
         boolean ranged = spec.exportMode() != ExportMode.FULL && first != null;
         boolean jsonl = spec.options() instanceof FormatOptions.Json j && j.jsonl();
         return new Shipment(flow.id(), runId, file, spec.format(), spec.format() == FileFormat.JSON && jsonl,
-                values, range(first, last), ranged ? "batches " + range(first, last) : "run " + runId, aborted);
+                values, range(first, last), ranged ? "batches " + range(first, last) : "run " + runId,
+                () -> run.abortReason() != null, spec.sourceDatasetId(), spec.exportMode(), rows, first, last,
+                run.query == null ? List.of() : run.query.outputColumns());
     }
 
     private static PathTemplate template(DestinationSpec d) {
-        return new PathTemplate(d instanceof DestinationSpec.File f ? f.path()
-                : d instanceof DestinationSpec.Http h ? h.url() : "");
+        return new PathTemplate(DestinationSpec.template(d));
     }
 
     private static String failureMessage(String flowId, List<Delivered> failed, String next) {

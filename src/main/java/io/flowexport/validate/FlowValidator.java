@@ -82,16 +82,16 @@ public final class FlowValidator {
                     + " use export_mode = \"full\" or a dataset with " + Dataset.BATCH_ID);
         }
         for (ExportDraft.Target t : draft.destinations()) {
-            String path = t.spec() instanceof DestinationSpec.File f ? f.path()
-                    : t.spec() instanceof DestinationSpec.Http h ? h.url() : null;
-            if (path == null || mode == ExportMode.BATCH || ds.hasBatchId()) {
+            String path = DestinationSpec.template(t.spec());
+            if (mode == ExportMode.BATCH || ds.hasBatchId()) {
                 continue;
             }
             PathTemplate template = new PathTemplate(path);
             List<String> names = template.placeholders();
             for (int i = 0; i < names.size(); i++) {
                 if (names.get(i).equals("batch_id")) {
-                    problems.error(positions.inString(t.key(), template.placeholderOffsets().get(i)),
+                    problems.error(t.spec() instanceof DestinationSpec.Lake ? positions.key(t.key())
+                            : positions.inString(t.key(), template.placeholderOffsets().get(i)),
                             t.key(), "{batch_id} needs an " + Dataset.BATCH_ID + " column, which dataset '"
                                     + ds.id() + "' does not have (or export_mode = \"batch\"); remove {batch_id}"
                                     + " or use {ds} or {run_id}");

@@ -47,6 +47,9 @@ class FlowValidationTest {
         return new Case(name, text, true, Severity.ERROR, line, column, key, message);
     }
 
+    /** A flow whose one destination is an adls destination (lines 1-6), keys to follow from line 7. */
+    private static final String ADLS = HEAD + "format = \"csv\"\n[properties.export.destination]\ntype = \"adls\"\n";
+
     static Stream<Case> cases() {
         String csv = HEAD + "file_path = \"exports/orders.csv\"\n";
         String trigger = csv + "[[triggers]]\nid = \"t\"\n";
@@ -112,9 +115,39 @@ class FlowValidationTest {
                 error("destination not a table", HEAD + "destination = \"s3://bucket/orders.csv\"\n", 4, 1,
                         "properties.export.destination", "expected a table, found a string"),
                 error("destination type not supported yet", HEAD + "format = \"csv\"\n"
-                        + "[properties.export.destination]\ntype = \"adls\"\n", 6, 1,
-                        "properties.export.destination.type",
-                        "destination type 'adls' is not supported by this version yet; supported: file, http"),
+                        + "[properties.export.destination]\ntype = \"eventhub\"\n", 6, 1,
+                        "properties.export.destination.type", "destination type 'eventhub' is not supported by this "
+                                + "version yet; supported: file, http, adls, onelake"),
+                error("adls without account", ADLS + "file_system = \"exports\"\npath = \"o.csv\"\n", 5, 1,
+                        "properties.export.destination.account", "missing key 'account'; an adls destination needs "
+                                + "account, file_system and path, or url = \"abfss://"),
+                error("adls url not abfss", ADLS + "url = \"https://acct.blob.core.windows.net/ex/o.csv\"\n", 7, 1,
+                        "properties.export.destination.url", "is not of the form abfss://<file_system>@<account>"
+                                + ".dfs.core.windows.net/<path>"),
+                error("adls url and path", ADLS + "url = \"abfss://ex@acct.dfs.core.windows.net/o.csv\"\n"
+                        + "path = \"o.csv\"\n", 8, 1, "properties.export.destination.path",
+                        "'path' and 'url' both say where the file goes; keep one"),
+                error("adls bad account name", ADLS + "account = \"My_Account\"\nfile_system = \"ex\"\n"
+                        + "path = \"o.csv\"\n", 7, 1, "properties.export.destination.account",
+                        "invalid storage account name 'My_Account'; 3 to 24 lower-case letters and digits"),
+                error("adls path with ..", ADLS + "account = \"acct\"\nfile_system = \"exports\"\n"
+                        + "path = \"a/../o.csv\"\n", 9, 1, "properties.export.destination.path",
+                        "path 'a/../o.csv' must not hold empty, '.' or '..' segments"),
+                error("adls bad block size", ADLS + "url = \"abfss://ex1@acct.dfs.core.windows.net/o.csv\"\n"
+                        + "block_size = \"4 parsecs\"\n", 8, 1, "properties.export.destination.block_size",
+                        "invalid size '4 parsecs'; write bytes or a number and a unit: 4MiB, 512KiB, 8MB"),
+                new Case("adls literal account key", ADLS + "url = \"abfss://ex1@acct.dfs.core.windows.net/o.csv\"\n"
+                        + "auth = { type = \"shared_key\", account_key = \"c2VjcmV0\" }\n", false, Severity.WARNING,
+                        8, 31, "properties.export.destination.auth.account_key",
+                        "'account_key' holds a secret in clear text"),
+                error("onelake with a shared key", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"onelake\"\nworkspace = \"Sales\"\nitem = \"Sales.Lakehouse\"\npath = \"o.csv\"\n"
+                        + "auth = { type = \"shared_key\", account_key = \"${env:K}\" }\n", 10, 10,
+                        "properties.export.destination.auth.type", "OneLake does not accept shared keys"),
+                error("onelake url without Files", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
+                        + "type = \"onelake\"\nurl = \"abfss://Sales@onelake.dfs.fabric.microsoft.com/Sales.Lakehouse"
+                        + "/Tables/o\"\n", 7, 1, "properties.export.destination.url",
+                        "a OneLake url needs <item>/Files/<path> after the host"),
                 error("unknown destination type", HEAD + "format = \"csv\"\n"
                         + "[properties.export.destination]\ntype = \"s3\"\n", 6, 1,
                         "properties.export.destination.type", "unknown destination type 's3'; known: file, http,"),
@@ -173,6 +206,9 @@ class FlowValidationTest {
                                 + " which dataset 'orders' does not have"),
                 dbError("{batch_id} needs xt_batch_id", HEAD + "file_path = \"out/o_{batch_id}.csv\"\n", 4, 20,
                         "properties.export.file_path", "{batch_id} needs an xt_batch_id column"),
+                dbError("{batch_id} in an adls path needs xt_batch_id", ADLS
+                        + "url = \"abfss://ex1@acct.dfs.core.windows.net/o_{batch_id}.csv\"\n", 7, 1,
+                        "properties.export.destination.url", "{batch_id} needs an xt_batch_id column"),
                 dbError("change_feed type mismatch", csv + "source_dataset_type = \"change_feed\"\n", 5, 1,
                         "properties.export.source_dataset_type", "source_dataset_type = \"change_feed\" but dataset "
                                 + "'orders' has no xt_record_type or xt_batch_id column"));

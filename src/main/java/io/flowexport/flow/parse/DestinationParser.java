@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.DestinationCatalog;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.DestinationSpec.HttpAuth;
@@ -40,6 +41,18 @@ public final class DestinationParser {
             "connect_timeout", "read_timeout", "total_timeout", "max_attempts", "initial_backoff", "max_backoff",
             "trust_store", "trust_store_password");
     static final Set<String> AUTH_KEYS = Set.of("type", "token", "username", "password", "header", "value");
+    static final Set<String> LAKE_COMMON = Set.of("path", "url", "endpoint", "auth", "overwrite", "manifest",
+            "manifest_path", "block_size", "max_concurrency", "max_attempts", "try_timeout", "initial_backoff",
+            "max_backoff");
+    static final Set<String> ADLS_KEYS = union(LAKE_COMMON, Set.of("account", "file_system"));
+    static final Set<String> ONELAKE_KEYS = union(LAKE_COMMON, Set.of("workspace", "item"));
+    static final Set<String> AZURE_AUTH_KEYS = Set.of("type", "account_key", "token", "tenant_id", "client_id",
+            "client_secret", "authority_host", "managed_identity_client_id");
+
+    private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
+    private static final Pattern FILE_SYSTEM = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
+    private static final Pattern ABFSS = Pattern.compile("abfss?://([^@/]+)@([^/]+)/(.+)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB)?");
 
     private static final Pattern ANY_REF = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern GOOD_REF = Pattern.compile("(env:[A-Za-z_][A-Za-z0-9_]*|file:/[^}]+)");
@@ -123,7 +136,7 @@ public final class DestinationParser {
 
     private static void add(List<ExportDraft.Target> out, TomlView v, DestinationSpec d) {
         if (d != null) {
-            String k = d instanceof DestinationSpec.Http ? "url" : "path";
+            String k = d instanceof DestinationSpec.Http || v.has("url") ? "url" : "path";
             out.add(new ExportDraft.Target(v.has(k) ? v.key(k) : v.has("ref") ? v.key("ref") : v.path(), d));
         }
     }
@@ -185,18 +198,20 @@ public final class DestinationParser {
         } else if (base != null) {
             type = base.type();
         } else {
-            v.missing("type", "set type = \"file\" or \"http\" (or ref = \"<catalogue entry>\")");
+            v.missing("type", "set type = \"file\", \"http\", \"adls\" or \"onelake\" (or ref = \"<catalogue "
+                    + "entry>\")");
             return null;
         }
         if (!type.supported()) {
             v.problems().error(v.pos("type"), v.key("type"), "destination type '" + type.toml() + "' is not "
-                    + "supported by this version yet; supported: file, http");
+                    + "supported by this version yet; supported: file, http, adls, onelake");
             return null;
         }
         String ref = base != null && v.raw("ref") instanceof String r ? r : null;
         return switch (type) {
             case FILE -> file(v, (DestinationSpec.File) base, name, ref);
             case HTTP -> http(v, (DestinationSpec.Http) base, name, ref);
+            case ADLS, ONELAKE -> lake(v, (DestinationSpec.Lake) base, name, ref, type);
             default -> null;
         };
     }
@@ -267,6 +282,306 @@ public final class DestinationParser {
         }
         return new DestinationSpec.Http(name, ref, url, method, mode, batchSize, headers, auth, connect, read, total,
                 attempts, initial, max, trustStore, trustPassword);
+    }
+
+    private static DestinationSpec.Lake lake(TomlView v, DestinationSpec.Lake b, String name, String ref,
+                                             DestinationType type) {
+        boolean onelake = type == DestinationType.ONELAKE;
+        v.checkKeys(union(COMMON, onelake ? ONELAKE_KEYS : ADLS_KEYS));
+        String accountKey = onelake ? "workspace" : "account";
+        String fsKey = onelake ? "item" : "file_system";
+        String account = onelake ? "onelake" : b != null ? b.account() : null;
+        String fileSystem = b != null ? b.fileSystem() : null;
+        String item = b != null ? b.item() : null;
+        String path = b != null ? b.path() : null;
+        String endpoint = b != null ? b.endpoint() : null;
+        if (v.has("url")) {
+            for (String k : List.of(accountKey, fsKey, "path")) {
+                if (v.has(k)) {
+                    v.problems().error(v.pos(k), v.key(k), "'" + k + "' and 'url' both say where the file goes; "
+                            + "keep one");
+                }
+            }
+            String url = v.string("url");
+            Matcher m = url == null ? null : ABFSS.matcher(url);
+            if (m != null && !m.matches()) {
+                v.problems().error(v.pos("url"), v.key("url"), "url '" + url + "' is not of the form abfss://"
+                        + (onelake ? "<workspace>@onelake.dfs.fabric.microsoft.com/<item>/Files/<path>"
+                        : "<file_system>@<account>.dfs.core.windows.net/<path>"));
+                return null;
+            } else if (m != null) {
+                String host = m.group(2).toLowerCase(Locale.ROOT);
+                int dot = host.indexOf('.');
+                if (dot < 1 || !host.substring(dot).startsWith(".dfs.")) {
+                    v.problems().error(v.pos("url"), v.key("url"), "host '" + host + "' in url is not a DFS "
+                            + "endpoint (<account>.dfs.core.windows.net" + (onelake ? ", onelake.dfs.fabric.microsoft.com"
+                            : "") + ")");
+                    return null;
+                }
+                if (onelake) {
+                    fileSystem = m.group(1);
+                    int files = m.group(3).indexOf("/Files/");
+                    if (files < 1) {
+                        v.problems().error(v.pos("url"), v.key("url"), "a OneLake url needs <item>/Files/<path> after "
+                                + "the host, e.g. abfss://Sales@onelake.dfs.fabric.microsoft.com/Sales.Lakehouse/"
+                                + "Files/orders.csv; flow-export writes files, not Tables");
+                        return null;
+                    }
+                    item = m.group(3).substring(0, files);
+                    path = m.group(3).substring(files + "/Files/".length());
+                } else {
+                    account = host.substring(0, dot);
+                    fileSystem = m.group(1);
+                    path = m.group(3);
+                }
+                if (!v.has("endpoint") && !host.equals(onelake ? "onelake.dfs.fabric.microsoft.com"
+                        : account + ".dfs.core.windows.net")) {
+                    endpoint = "https://" + host;
+                }
+            }
+        } else {
+            if (!onelake && v.has("account")) {
+                account = v.string("account");
+            }
+            if (v.has(onelake ? "workspace" : "file_system")) {
+                fileSystem = v.string(onelake ? "workspace" : "file_system");
+            }
+            if (onelake && v.has("item")) {
+                item = v.string("item");
+            }
+            if (v.has("path")) {
+                path = v.string("path");
+            }
+            String where = onelake ? "workspace = \"Sales\", item = \"Sales.Lakehouse\", path = \"orders/orders_"
+                    + "{batch_id}.parquet\" (under Files/)" : "account, file_system and path, or url = \"abfss://"
+                    + "<file_system>@<account>.dfs.core.windows.net/<path>\"";
+            if (!onelake && account == null && !v.has("account")) {
+                v.missing("account", "an adls destination needs " + where);
+            }
+            if (fileSystem == null && !v.has(onelake ? "workspace" : "file_system")) {
+                v.missing(onelake ? "workspace" : "file_system", "an " + type.toml() + " destination needs " + where);
+            }
+            if (onelake && item == null && !v.has("item")) {
+                v.missing("item", "a onelake destination needs " + where);
+            }
+            if (path == null && !v.has("path")) {
+                v.missing("path", "an " + type.toml() + " destination needs " + where);
+            }
+        }
+        if (!onelake && account != null && !ACCOUNT.matcher(account).matches()) {
+            v.problems().error(v.pos(v.has("url") ? "url" : "account"), v.key(v.has("url") ? "url" : "account"),
+                    "invalid storage account name '" + account + "'; 3 to 24 lower-case letters and digits");
+            account = null;
+        }
+        if (!onelake && fileSystem != null && !FILE_SYSTEM.matcher(fileSystem).matches()) {
+            v.problems().error(v.pos(v.has("url") ? "url" : "file_system"), v.key(v.has("url") ? "url"
+                    : "file_system"), "invalid file system name '" + fileSystem + "'; 3 to 63 lower-case letters, "
+                    + "digits and single hyphens, starting and ending with a letter or digit");
+            fileSystem = null;
+        }
+        String pathKey = v.has("url") ? "url" : "path";
+        if (path != null && !lakePath(v, pathKey, path)) {
+            path = null;
+        }
+        if (v.has("endpoint")) {
+            endpoint = v.string("endpoint");
+            if (endpoint != null) {
+                endpoint(v, endpoint);
+            }
+        }
+        AzureAuth auth = v.has("auth") ? azureAuth(v.table("auth"), type) : b != null ? b.auth()
+                : new AzureAuth.DefaultChain(null, null);
+        Boolean overwrite = b != null ? b.overwrite() : null;
+        if (v.has("overwrite")) {
+            overwrite = v.bool("overwrite");
+        }
+        boolean manifest = v.has("manifest") ? Boolean.TRUE.equals(v.bool("manifest")) : b != null && b.manifest();
+        String manifestPath = v.has("manifest_path") ? v.string("manifest_path") : b != null ? b.manifestPath() : null;
+        if (manifestPath != null && !lakePath(v, "manifest_path", manifestPath)) {
+            manifestPath = null;
+        }
+        if (v.has("manifest_path") && !manifest) {
+            v.problems().warning(v.pos("manifest_path"), v.key("manifest_path"), "manifest_path has no effect "
+                    + "without manifest = true");
+        }
+        Long blockSize = size(v, "block_size", b != null ? b.blockSize() : 8L << 20);
+        int concurrency = bounded(v, "max_concurrency", b != null ? b.maxConcurrency() : 4, 64);
+        DestinationSpec.AzureRetry r = b != null ? b.retry() : new DestinationSpec.AzureRetry(5,
+                Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        int attempts = bounded(v, "max_attempts", r.maxAttempts(), 100);
+        Duration tryTimeout = duration(v, "try_timeout", r.tryTimeout());
+        Duration initial = duration(v, "initial_backoff", r.initialBackoff());
+        Duration max = duration(v, "max_backoff", r.maxBackoff());
+        if (account == null || fileSystem == null || onelake && item == null || path == null || auth == null
+                || blockSize == null || tryTimeout == null || initial == null || max == null
+                || v.has("endpoint") && endpoint == null) {
+            return null;
+        }
+        return new DestinationSpec.Lake(name, ref, type, account, fileSystem, item, path, endpoint, auth, overwrite,
+                manifest, manifestPath, blockSize, concurrency, new DestinationSpec.AzureRetry(attempts, tryTimeout,
+                initial, max));
+    }
+
+    /** Checks a path inside a file system: relative, no empty, {@code .} or {@code ..} segments, known placeholders. */
+    private static boolean lakePath(TomlView v, String k, String path) {
+        String why = null;
+        if (path.isEmpty() || path.startsWith("/")) {
+            why = "must be relative to the file system (no leading '/')";
+        } else if (path.endsWith("/")) {
+            why = "must name a file, not end with '/'";
+        } else if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+            why = "must not hold control characters or '\\'";
+        } else if (java.util.Arrays.stream(path.split("/", -1)).anyMatch(seg -> seg.isEmpty() || seg.equals(".")
+                || seg.equals(".."))) {
+            why = "must not hold empty, '.' or '..' segments";
+        }
+        if (why != null) {
+            v.problems().error(v.pos(k), v.key(k), "path '" + path + "' " + why);
+            return false;
+        }
+        for (String p : new PathTemplate(path).placeholders()) {
+            if (!PathTemplate.PLACEHOLDERS.contains(p)) {
+                v.problems().error(v.pos(k), v.key(k), "unknown placeholder {" + p + "}; known: "
+                        + String.join(", ", new TreeSet<>(PathTemplate.PLACEHOLDERS)));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void endpoint(TomlView v, String endpoint) {
+        try {
+            URI uri = new URI(endpoint);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
+                    || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+                v.problems().error(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + mask(endpoint) + "' is not "
+                        + "an https:// service URL without query, e.g. https://myaccount.dfs.core.windows.net");
+            } else if (scheme.equals("http") && !List.of("127.0.0.1", "localhost", "[::1]").contains(uri.getHost())) {
+                v.problems().warning(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + endpoint + "' is plain "
+                        + "http: keys, tokens and data cross the network unencrypted; use https");
+            }
+        } catch (URISyntaxException e) {
+            v.problems().error(v.pos("endpoint"), v.key("endpoint"), "invalid endpoint: " + e.getReason());
+        }
+    }
+
+    private static AzureAuth azureAuth(TomlView a, DestinationType type) {
+        if (a == null) {
+            return null;
+        }
+        a.checkKeys(AZURE_AUTH_KEYS);
+        String t = a.string("type");
+        if (t == null) {
+            if (!a.has("type")) {
+                a.missing("type", "set type = \"shared_key\", \"sas\", \"service_principal\" or \"default\"");
+            }
+            return null;
+        }
+        return switch (t) {
+            case "shared_key" -> {
+                only(a, Set.of("type", "account_key"));
+                if (type == DestinationType.ONELAKE) {
+                    a.problems().error(a.pos("type"), a.key("type"), "OneLake does not accept shared keys; use "
+                            + "type = \"service_principal\", \"default\" or \"sas\"");
+                    yield null;
+                }
+                SecretValue key = required(a, "account_key", "the storage account key: account_key = \"${env:NAME}\"");
+                yield key == null ? null : new AzureAuth.SharedKey(key);
+            }
+            case "sas" -> {
+                only(a, Set.of("type", "token"));
+                SecretValue token = required(a, "token", "the SAS token: token = \"${env:NAME}\"");
+                yield token == null ? null : new AzureAuth.Sas(token);
+            }
+            case "service_principal" -> {
+                only(a, Set.of("type", "tenant_id", "client_id", "client_secret", "authority_host"));
+                String tenant = requiredString(a, "tenant_id", "the directory (tenant) id");
+                String client = requiredString(a, "client_id", "the application (client) id");
+                SecretValue secret = required(a, "client_secret", "client_secret = \"${env:NAME}\"");
+                String authority = a.has("authority_host") ? a.string("authority_host") : null;
+                if (authority != null && !authority.startsWith("https://")) {
+                    a.problems().error(a.pos("authority_host"), a.key("authority_host"), "authority_host must be an "
+                            + "https:// URL, e.g. https://login.microsoftonline.us");
+                    yield null;
+                }
+                yield tenant == null || client == null || secret == null ? null
+                        : new AzureAuth.ServicePrincipal(tenant, client, secret, authority);
+            }
+            case "default" -> {
+                only(a, Set.of("type", "managed_identity_client_id", "tenant_id"));
+                yield new AzureAuth.DefaultChain(a.has("managed_identity_client_id")
+                        ? a.string("managed_identity_client_id") : null, a.has("tenant_id") ? a.string("tenant_id")
+                        : null);
+            }
+            default -> {
+                a.problems().error(a.pos("type"), a.key("type"), "unknown auth type '" + t + "'; known: shared_key, "
+                        + "sas, service_principal, default");
+                yield null;
+            }
+        };
+    }
+
+    private static String requiredString(TomlView a, String k, String what) {
+        if (!a.has(k)) {
+            a.missing(k, what + ": " + k + " = \"...\"");
+            return null;
+        }
+        return a.string(k);
+    }
+
+    /** A byte size: an integer (bytes) or a string with a unit (KiB, MiB...); 1 KiB to 4000 MiB. */
+    private static Long size(TomlView v, String k, long fallback) {
+        if (!v.has(k)) {
+            return fallback;
+        }
+        Object raw = v.raw(k);
+        long bytes;
+        if (raw instanceof Long l) {
+            v.integer(k);
+            bytes = l;
+        } else {
+            String s = v.string(k);
+            if (s == null) {
+                return null;
+            }
+            Matcher m = SIZE.matcher(s.trim());
+            if (!m.matches()) {
+                v.problems().error(v.pos(k), v.key(k), "invalid size '" + s + "'; write bytes or a number and a "
+                        + "unit: 4MiB, 512KiB, 8MB");
+                return null;
+            }
+            long unit = switch (m.group(2) == null ? "B" : m.group(2)) {
+                case "KB" -> 1000L;
+                case "KiB" -> 1024L;
+                case "MB" -> 1000_000L;
+                case "MiB" -> 1L << 20;
+                case "GB" -> 1000_000_000L;
+                case "GiB" -> 1L << 30;
+                default -> 1L;
+            };
+            bytes = Long.parseLong(m.group(1)) * unit;
+        }
+        if (bytes < 1024 || bytes > 4000L << 20) {
+            v.problems().error(v.pos(k), v.key(k), k + " must be between 1KiB and 4000MiB, found " + bytes + " bytes");
+            return null;
+        }
+        return bytes;
+    }
+
+    private static int bounded(TomlView v, String k, int fallback, int max) {
+        if (!v.has(k)) {
+            return fallback;
+        }
+        Long n = v.integer(k);
+        if (n == null) {
+            return fallback;
+        }
+        if (n < 1 || n > max) {
+            v.problems().error(v.pos(k), v.key(k), k + " must be between 1 and " + max + ", found " + n);
+            return fallback;
+        }
+        return n.intValue();
     }
 
     private static void url(TomlView v, String url) {

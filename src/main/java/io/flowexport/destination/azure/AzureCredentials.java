@@ -1,0 +1,95 @@
+package io.flowexport.destination.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
+import io.flowexport.flow.AzureAuth;
+import io.flowexport.flow.Secrets;
+
+/**
+ * The one credential factory of every Azure destination: turns an {@link AzureAuth} (secrets as references) into
+ * the Azure SDK's credentials, resolving secrets only here, and names the credential in words for error messages
+ * (never a secret's value).
+ */
+public final class AzureCredentials {
+
+    private final Secrets secrets;
+
+    /** @param secrets resolves {@code ${env:...}} and {@code ${file:...}} references */
+    public AzureCredentials(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    /**
+     * Sets the credential of a DFS (ADLS Gen2, OneLake) client builder.
+     *
+     * @param account the storage account the shared key belongs to
+     * @throws Secrets.SecretException when a referenced variable or file is missing (the message names it)
+     * @throws IllegalArgumentException when a key is not valid base64
+     */
+    public void apply(DataLakeServiceClientBuilder builder, AzureAuth auth, String account) {
+        if (auth instanceof AzureAuth.SharedKey k) {
+            String key = secrets.resolve(k.accountKey());
+            try {
+                java.util.Base64.getDecoder().decode(key.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the account key from " + k.accountKey().masked()
+                        + " is not base64; copy key1 or key2 from the storage account's Access keys");
+            }
+            builder.credential(new StorageSharedKeyCredential(account, key.trim()));
+        } else if (auth instanceof AzureAuth.Sas s) {
+            String token = secrets.resolve(s.token()).trim();
+            builder.sasToken(token.startsWith("?") ? token.substring(1) : token);
+        } else {
+            builder.credential(token(auth));
+        }
+    }
+
+    /**
+     * A Microsoft Entra ID token credential for a service principal or the default chain.
+     *
+     * @throws IllegalArgumentException for a shared key or SAS, which are not token credentials
+     * @throws Secrets.SecretException when the client secret's reference cannot be read
+     */
+    public TokenCredential token(AzureAuth auth) {
+        if (auth instanceof AzureAuth.ServicePrincipal sp) {
+            ClientSecretCredentialBuilder b = new ClientSecretCredentialBuilder().tenantId(sp.tenantId())
+                    .clientId(sp.clientId()).clientSecret(secrets.resolve(sp.clientSecret()));
+            if (sp.authorityHost() != null) {
+                b.authorityHost(sp.authorityHost());
+            }
+            return b.build();
+        } else if (auth instanceof AzureAuth.DefaultChain d) {
+            DefaultAzureCredentialBuilder b = new DefaultAzureCredentialBuilder();
+            if (d.managedIdentityClientId() != null) {
+                b.managedIdentityClientId(d.managedIdentityClientId());
+            }
+            if (d.tenantId() != null) {
+                b.tenantId(d.tenantId());
+            }
+            return b.build();
+        }
+        throw new IllegalArgumentException("auth type '" + auth.toml() + "' is not a token credential");
+    }
+
+    /**
+     * The credential in words, e.g. {@code the shared key of account 'contoso' (${env:ADLS_KEY})} or
+     * {@code service principal 1234... in tenant 'abcd...'}.
+     */
+    public static String describe(AzureAuth auth, String account) {
+        if (auth instanceof AzureAuth.SharedKey k) {
+            return "the shared key of account '" + account + "' (" + k.accountKey().masked() + ")";
+        } else if (auth instanceof AzureAuth.Sas s) {
+            return "the SAS token " + s.token().masked();
+        } else if (auth instanceof AzureAuth.ServicePrincipal sp) {
+            return "service principal (client id " + sp.clientId() + ") in tenant " + sp.tenantId();
+        } else if (auth instanceof AzureAuth.DefaultChain d) {
+            return "the default credential chain (environment, workload identity, managed identity"
+                    + (d.managedIdentityClientId() != null ? " " + d.managedIdentityClientId() : "")
+                    + ", Azure CLI)";
+        }
+        return auth.toml();
+    }
+}

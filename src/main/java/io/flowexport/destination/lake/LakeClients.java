@@ -1,0 +1,127 @@
+package io.flowexport.destination.lake;
+
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelineNextPolicy;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.DataLakeServiceClient;
+import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
+import io.flowexport.destination.azure.AzureCredentials;
+import io.flowexport.flow.AzureAuth;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.SecretValue;
+import io.flowexport.flow.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import reactor.core.publisher.Mono;
+
+/**
+ * The DFS service clients of lake destinations, one per endpoint, credential and retry policy, made on first use
+ * and kept (token credentials cache their tokens). Each client is also bound in the connectors' Camel registry
+ * under its own name, so a {@code azure-storage-datalake} endpoint can name it with {@code serviceClient=#name}
+ * (no client is ever autowired).
+ *
+ * <p>A secret read from a file or variable is part of the key: a rotated key or SAS makes a new client.
+ */
+final class LakeClients {
+
+    private final Supplier<CamelContext> context;
+    private final Secrets secrets;
+    private final AzureCredentials credentials;
+    private final Map<Key, Entry> clients = new ConcurrentHashMap<>();
+    private final AtomicInteger names = new AtomicInteger();
+
+    /** A client and its bean name in the Camel registry. */
+    record Entry(DataLakeServiceClient client, String bean) {
+    }
+
+    private record Key(String endpoint, String account, AzureAuth auth, DestinationSpec.AzureRetry retry,
+                       String secretDigest) {
+    }
+
+    LakeClients(Supplier<CamelContext> context, Secrets secrets) {
+        this.context = context;
+        this.secrets = secrets;
+        this.credentials = new AzureCredentials(secrets);
+    }
+
+    /**
+     * The client of a destination.
+     *
+     * @throws Secrets.SecretException  when a secret reference cannot be read
+     * @throws IllegalArgumentException when a secret is malformed (e.g. a key that is not base64)
+     */
+    Entry client(DestinationSpec.Lake d) {
+        Key key = new Key(d.serviceEndpoint(), d.account(), d.auth(), d.retry(), digest(d.auth()));
+        return clients.computeIfAbsent(key, k -> {
+            DataLakeServiceClientBuilder b = new DataLakeServiceClientBuilder().endpoint(k.endpoint())
+                    .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, d.retry().maxAttempts(),
+                            d.retry().tryTimeout(), d.retry().initialBackoff(), d.retry().maxBackoff(), null))
+                    .addPolicy(new GatewayErrors());
+            credentials.apply(b, d.auth(), d.account());
+            DataLakeServiceClient client = b.buildClient();
+            String bean = "flowexport-lake-" + names.incrementAndGet();
+            context.get().getRegistry().bind(bean, DataLakeServiceClient.class, client);
+            return new Entry(client, bean);
+        });
+    }
+
+    /** The file system client of a destination ({@code file_system}, or the OneLake workspace). */
+    DataLakeFileSystemClient fileSystem(DestinationSpec.Lake d) {
+        return client(d).client().getFileSystemClient(d.fileSystem());
+    }
+
+    /** A digest of the secrets {@code auth} refers to, so that a rotated secret makes a new client. */
+    private String digest(AzureAuth auth) {
+        List<SecretValue> refs = new ArrayList<>();
+        if (auth instanceof AzureAuth.SharedKey k) {
+            refs.add(k.accountKey());
+        } else if (auth instanceof AzureAuth.Sas s) {
+            refs.add(s.token());
+        } else if (auth instanceof AzureAuth.ServicePrincipal sp) {
+            refs.add(sp.clientSecret());
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (SecretValue r : refs) {
+                sha.update(secrets.resolve(r).getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes 502 and 504 answers (a gateway or load balancer in front of the service) retryable: the storage
+     * retry policy retries 429, 500, 503, timeouts and connection errors, not these. Runs inside each try.
+     */
+    static final class GatewayErrors implements HttpPipelinePolicy {
+        @Override
+        public Mono<HttpResponse> process(HttpPipelineCallContext ctx, HttpPipelineNextPolicy next) {
+            return next.process().flatMap(r -> {
+                if (r.getStatusCode() == 502 || r.getStatusCode() == 504) {
+                    int status = r.getStatusCode();
+                    r.close();
+                    return Mono.error(new IOException("HTTP " + status + (status == 502 ? " (Bad Gateway)"
+                            : " (Gateway Timeout)") + " from " + ctx.getHttpRequest().getUrl().getHost()));
+                }
+                return Mono.just(r);
+            });
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.flowexport.destination.lake;
+
+import com.azure.core.util.Context;
+import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
+import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import com.azure.storage.file.datalake.models.PathHttpHeaders;
+import com.azure.storage.file.datalake.models.PathProperties;
+import com.azure.storage.common.ParallelTransferOptions;
+import io.flowexport.destination.Connector;
+import io.flowexport.destination.Delivered;
+import io.flowexport.destination.Shipment;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationType;
+import io.flowexport.flow.FileFormat;
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.flow.Secrets;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.azure.storage.datalake.DataLakeConstants;
+import org.apache.camel.component.azure.storage.datalake.DataLakeOperationsDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code adls} and {@code onelake} connector (one instance per type; they share the clients).
+ *
+ * <p>A delivery: the staged file's MD5 and SHA-256 are computed; if the target already holds the same bytes (an
+ * earlier attempt delivered them) nothing is sent again. Otherwise the file is uploaded with Camel's
+ * {@code azure-storage-datalake} component ({@code uploadFromFile}: create, appends of {@code block_size} bytes,
+ * {@code max_concurrency} at a time, read from the staged file, then flush with the Content-MD5) to
+ * {@code <target dir>/_tmp/<flow id>/<run id>-<destination>-<file name>}, and renamed to the target with the SDK
+ * (the component has no rename), refusing to replace an existing target unless the destination overwrites. A
+ * rename that fails or times out after in fact succeeding is recognised by the target's size and checksum. The
+ * temporary file is deleted on failure; after a success {@code _tmp/<flow id>/} (leftovers of crashed runs
+ * included) and, when empty, {@code _tmp/} are removed. The manifest, when asked for, is written last the same way.
+ */
+public final class LakeConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeConnector.class);
+    static final String TMP = "_tmp";
+
+    private final DestinationType type;
+    private final LakeClients clients;
+    private final Supplier<ProducerTemplate> producer;
+
+    /**
+     * One connector per lake type over shared clients.
+     *
+     * @param context the connectors' Camel context (started), made on first use
+     * @param secrets resolves secret references
+     * @return the {@code adls} and {@code onelake} connectors
+     */
+    public static LakeConnector[] both(Supplier<CamelContext> context, Secrets secrets) {
+        LakeClients clients = new LakeClients(context, secrets);
+        Supplier<ProducerTemplate> producer = new Supplier<>() {
+            private ProducerTemplate template;
+
+            @Override
+            public synchronized ProducerTemplate get() {
+                if (template == null) {
+                    template = context.get().createProducerTemplate();
+                }
+                return template;
+            }
+        };
+        return new LakeConnector[] {new LakeConnector(DestinationType.ADLS, clients, producer),
+                new LakeConnector(DestinationType.ONELAKE, clients, producer)};
+    }
+
+    private LakeConnector(DestinationType type, LakeClients clients, Supplier<ProducerTemplate> producer) {
+        this.type = type;
+        this.clients = clients;
+        this.producer = producer;
+    }
+
+    @Override
+    public DestinationType type() {
+        return type;
+    }
+
+    @Override
+    public Delivered deliver(Shipment s, DestinationSpec destination, int startChunk) {
+        DestinationSpec.Lake d = (DestinationSpec.Lake) destination;
+        String target = new PathTemplate(d.objectPath()).render(s.values());
+        String shown = d.location(target);
+        String temp = null;
+        DataLakeFileSystemClient fs = null;
+        long started = System.nanoTime();
+        try {
+            fs = clients.fileSystem(d);
+            Checksums sums = Checksums.of(s.file());
+            boolean overwrite = d.overwrites(s.mode());
+            String detail;
+            PathProperties existing = properties(fs, target);
+            if (existing != null && sums.sameAs(existing)) {
+                detail = "the target already holds these " + sums.size() + " bytes (an earlier attempt delivered "
+                        + "them); not sent again";
+            } else if (existing != null && !overwrite) {
+                return failed(d, shown, "the target exists (" + existing.getFileSize() + " bytes, other content) "
+                        + "and overwrite = false: nothing was written; put {batch_id} or {run_id} in the path, "
+                        + "remove the old file, or set overwrite = true");
+            } else {
+                temp = tempPath(target, s.flowId(), s.runId() + "-" + d.name());
+                upload(d, fs, s.file(), temp, sums, metadata(s, sums), s.format());
+                String how = rename(fs, temp, target, overwrite, sums);
+                temp = null;
+                detail = "uploaded " + sums.size() + " bytes in " + seconds(started) + " s, " + how;
+            }
+            cleanTmp(fs, target, s.flowId());
+            String manifest = d.manifestObjectPath();
+            if (manifest != null) {
+                String m = new PathTemplate(manifest).render(s.values());
+                byte[] json = Manifest.json(s, target, shown, sums);
+                String mTemp = tempPath(m, s.flowId(), s.runId() + "-" + d.name() + "-manifest");
+                try {
+                    put(d, fs, json, mTemp);
+                    fs.getFileClient(mTemp).renameWithResponse(null, m, null, null, null, Context.NONE);
+                } catch (RuntimeException e) {
+                    deleteQuietly(fs, mTemp);
+                    throw new ManifestException(m, e);
+                }
+                cleanTmp(fs, m, s.flowId());
+                detail += "; manifest " + m;
+            }
+            return new Delivered(d.name(), type, shown, true, 1, null, detail, null);
+        } catch (ManifestException e) {
+            return failed(d, shown, "the data file is in place, but the manifest " + e.path + " could not be "
+                    + "written: " + LakeErrors.explain(e.getCause(), d, e.path));
+        } catch (RuntimeException e) {
+            if (temp != null && fs != null) {
+                deleteQuietly(fs, temp);
+            }
+            return failed(d, shown, LakeErrors.explain(e, d, target));
+        }
+    }
+
+    @Override
+    public String check(DestinationSpec destination, Map<String, String> values) {
+        DestinationSpec.Lake d = (DestinationSpec.Lake) destination;
+        String target = new PathTemplate(d.objectPath()).render(values);
+        String probe = tempPath(target, "check", UUID.randomUUID().toString()) + ".probe";
+        try {
+            DataLakeFileSystemClient fs = clients.fileSystem(d);
+            String tmpDir = parent(probe);
+            boolean hadTmp = fs.getDirectoryClient(parent(tmpDir)).exists();
+            fs.getFileClient(probe).create(true);
+            fs.getFileClient(probe).delete();
+            deleteEmptyDirectory(fs, tmpDir);
+            if (!hadTmp) {
+                deleteEmptyDirectory(fs, parent(tmpDir));
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return LakeErrors.explain(e, d, target);
+        }
+    }
+
+    private void upload(DestinationSpec.Lake d, DataLakeFileSystemClient fs, Path file, String remote,
+                        Checksums sums, Map<String, String> metadata, FileFormat format) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.uploadFromFile);
+        headers.put(DataLakeConstants.FILESYSTEM_NAME, d.fileSystem());
+        headers.put(DataLakeConstants.FILE_NAME, remote);
+        headers.put(DataLakeConstants.PATH, file.toString());
+        headers.put(DataLakeConstants.METADATA, metadata);
+        headers.put(DataLakeConstants.PATH_HTTP_HEADERS, new PathHttpHeaders().setContentType(contentType(format))
+                .setContentMd5(sums.md5()));
+        headers.put(DataLakeConstants.PARALLEL_TRANSFER_OPTIONS, new ParallelTransferOptions()
+                .setBlockSizeLong(d.blockSize()).setMaxSingleUploadSizeLong(d.blockSize())
+                .setMaxConcurrency(d.maxConcurrency()));
+        producer.get().requestBodyAndHeaders(endpointUri(d), null, headers);
+    }
+
+    private void put(DestinationSpec.Lake d, DataLakeFileSystemClient fs, byte[] content, String remote) {
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.upload);
+        headers.put(DataLakeConstants.FILESYSTEM_NAME, d.fileSystem());
+        headers.put(DataLakeConstants.FILE_NAME, remote);
+        headers.put(DataLakeConstants.PATH_HTTP_HEADERS, new PathHttpHeaders().setContentType("application/json"));
+        producer.get().requestBodyAndHeaders(endpointUri(d), new ByteArrayInputStream(content), headers);
+    }
+
+    private String endpointUri(DestinationSpec.Lake d) {
+        return "azure-storage-datalake:" + d.account() + "?serviceClient=#" + clients.client(d).bean();
+    }
+
+    /**
+     * Renames {@code temp} to {@code target}; when that fails, looks at the target: if it holds the uploaded
+     * bytes, the rename did happen (a retried request after a lost answer) and it counts as done.
+     *
+     * @return how it went, for the delivery's detail
+     */
+    private static String rename(DataLakeFileSystemClient fs, String temp, String target, boolean overwrite,
+                                 Checksums sums) {
+        DataLakeRequestConditions dest = overwrite ? null : new DataLakeRequestConditions().setIfNoneMatch("*");
+        try {
+            fs.getFileClient(temp).renameWithResponse(null, target, null, dest, null, Context.NONE);
+            return "renamed into place";
+        } catch (DataLakeStorageException e) {
+            PathProperties now = properties(fs, target);
+            if (now != null && sums.sameAs(now) && !fs.getFileClient(temp).exists()) {
+                LOG.info("rename of {} to {} answered {} {}, but the target holds the uploaded file: the rename "
+                        + "had succeeded (a retried request)", temp, target, e.getStatusCode(), e.getErrorCode());
+                return "renamed into place (a retried rename had already succeeded)";
+            }
+            if (e.getStatusCode() == 409 && "PathAlreadyExists".equals(e.getErrorCode())) {
+                throw new LakeErrors.TargetExists(target, e);
+            }
+            throw e;
+        }
+    }
+
+    /** The target's properties, or null when it does not exist. */
+    static PathProperties properties(DataLakeFileSystemClient fs, String path) {
+        try {
+            return fs.getFileClient(path).getProperties();
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code <dir>/_tmp/<flow id>/<unique>-<file name>} for {@code <dir>/<file name>}. */
+    static String tempPath(String target, String flowId, String unique) {
+        int slash = target.lastIndexOf('/');
+        String dir = slash < 0 ? "" : target.substring(0, slash + 1);
+        return dir + TMP + "/" + flowId + "/" + unique + "-" + target.substring(slash + 1);
+    }
+
+    private static void cleanTmp(DataLakeFileSystemClient fs, String target, String flowId) {
+        String tmp = parent(tempPath(target, flowId, "x"));
+        try {
+            fs.getDirectoryClient(tmp).deleteIfExistsWithResponse(
+                    new com.azure.storage.file.datalake.options.DataLakePathDeleteOptions().setIsRecursive(true),
+                    null, Context.NONE);
+        } catch (RuntimeException e) {
+            LOG.debug("could not remove {}: {}", tmp, Secrets.redact(e.getMessage()));
+        }
+        deleteEmptyDirectory(fs, parent(tmp));
+    }
+
+    private static void deleteEmptyDirectory(DataLakeFileSystemClient fs, String dir) {
+        try {
+            fs.getDirectoryClient(dir).deleteWithResponse(false, null, null, Context.NONE);
+        } catch (RuntimeException e) {
+            // not empty (another flow's upload in progress) or gone: both fine
+        }
+    }
+
+    private static void deleteQuietly(DataLakeFileSystemClient fs, String path) {
+        try {
+            fs.getFileClient(path).deleteIfExists();
+        } catch (RuntimeException e) {
+            LOG.warn("could not delete the temporary file {}: {}; the next successful run of the flow removes it",
+                    path, Secrets.redact(e.getMessage()));
+        }
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    private static Map<String, String> metadata(Shipment s, Checksums sums) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("flowexport_flow", s.flowId());
+        m.put("flowexport_run", s.runId());
+        m.put("flowexport_batches", s.batchRange());
+        m.put("flowexport_rows", String.valueOf(s.rows()));
+        m.put("flowexport_sha256", sums.sha256Hex());
+        return m;
+    }
+
+    private static String contentType(FileFormat format) {
+        return switch (format) {
+            case CSV -> "text/csv";
+            case JSON -> "application/json";
+            case PARQUET -> "application/vnd.apache.parquet";
+        };
+    }
+
+    private Delivered failed(DestinationSpec.Lake d, String shown, String why) {
+        return new Delivered(d.name(), type, shown, false, 0, null, Secrets.redact(why), null);
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** The manifest could not be written after the data file was. */
+    private static final class ManifestException extends RuntimeException {
+        final String path;
+
+        ManifestException(String path, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.path = path;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.flowexport.destination.lake;
+
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import io.flowexport.destination.azure.AzureCredentials;
+import io.flowexport.flow.AzureAuth;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationType;
+import io.flowexport.flow.Secrets;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns what the Azure SDK and Camel throw into one sentence that says which credential or permission is missing
+ * and what to do. Secret values never appear: messages pass through {@link Secrets#redact}.
+ */
+final class LakeErrors {
+
+    private LakeErrors() {
+    }
+
+    /** A rename refused because the target exists and the destination does not overwrite. */
+    static final class TargetExists extends RuntimeException {
+        TargetExists(String target, Throwable cause) {
+            super("the target " + target + " appeared while uploading and overwrite = false: it was left as it is "
+                    + "and the upload removed; put {batch_id} or {run_id} in the path or set overwrite = true", cause);
+        }
+    }
+
+    /**
+     * Explains a failure of a delivery or a check of {@code d} at {@code target} (a path in the file system).
+     */
+    static String explain(Throwable error, DestinationSpec.Lake d, String target) {
+        Throwable e = unwrap(error);
+        String credential = AzureCredentials.describe(d.auth(), d.account());
+        String where = (d.type() == DestinationType.ONELAKE ? "workspace '" : "file system '") + d.fileSystem() + "'"
+                + (d.type() == DestinationType.ONELAKE ? "" : " of account '" + d.account() + "'");
+        String folder = target.contains("/") ? target.substring(0, target.lastIndexOf('/')) : "/";
+        if (e instanceof TargetExists || e instanceof Secrets.SecretException || e instanceof IllegalArgumentException) {
+            return Secrets.redact(e.getMessage());
+        }
+        if (e instanceof DataLakeStorageException s) {
+            String code = s.getErrorCode() == null ? "" : s.getErrorCode();
+            String said = "HTTP " + s.getStatusCode() + (code.isEmpty() ? "" : " " + code);
+            String answer;
+            if (s.getStatusCode() == 403 && code.equals("AuthenticationFailed")) {
+                answer = "the service did not accept " + credential + " (" + said + "): "
+                        + (d.auth() instanceof AzureAuth.Sas ? "the SAS token is expired, not yet valid, or not "
+                        + "signed for this account; make a new one" : "check that the key is current (keys are "
+                        + "rotated) and belongs to account '" + d.account() + "'");
+            } else if (s.getStatusCode() == 403) {
+                answer = credential + " may not write to '" + folder + "' in " + where + " (" + said + "): "
+                        + permissionHint(d, folder);
+            } else if (s.getStatusCode() == 401) {
+                answer = "the service asked for credentials (" + said + "); set auth in the destination";
+            } else if (s.getStatusCode() == 404 && code.toLowerCase(java.util.Locale.ROOT).contains("filesystem")) {
+                answer = where + " does not exist (" + said + "); "
+                        + (d.type() == DestinationType.ONELAKE ? "check the workspace name or id"
+                        : "create it (flow-export does not create file systems) or fix file_system");
+            } else if (s.getStatusCode() == 409 && code.equals("PathAlreadyExists")) {
+                answer = "the target " + target + " exists and overwrite = false (" + said + ")";
+            } else {
+                String msg = s.getServiceMessage() != null ? s.getServiceMessage() : s.getMessage();
+                answer = said + ": " + firstLine(msg) + (s.getStatusCode() >= 500 || s.getStatusCode() == 429
+                        ? " (still failing after " + d.retry().maxAttempts() + " attempts; the next run tries again)"
+                        : "");
+            }
+            return Secrets.redact(answer);
+        }
+        if (e instanceof ClientAuthenticationException || e.getClass().getName().startsWith("com.azure.identity")) {
+            return Secrets.redact("could not get a Microsoft Entra ID token with " + credential + ": "
+                    + firstLine(e.getMessage()) + (d.auth() instanceof AzureAuth.DefaultChain
+                    ? "; on a machine without a managed identity, set AZURE_CLIENT_ID, AZURE_TENANT_ID and "
+                    + "AZURE_CLIENT_SECRET, or run az login, or use auth type \"service_principal\"" : ""));
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof UnknownHostException || c instanceof ConnectException) {
+                return Secrets.redact("cannot reach " + d.serviceEndpoint() + ": " + c.getClass().getSimpleName()
+                        + " " + c.getMessage() + "; check the account name, endpoint and network (private endpoint, "
+                        + "firewall)");
+            }
+            if (c instanceof TimeoutException) {
+                return Secrets.redact("no answer from " + d.serviceEndpoint() + " within try_timeout ("
+                        + io.flowexport.flow.Durations.format(d.retry().tryTimeout()) + ") after "
+                        + d.retry().maxAttempts() + " attempts; the next run tries again");
+            }
+        }
+        return Secrets.redact(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+    }
+
+    private static String permissionHint(DestinationSpec.Lake d, String folder) {
+        if (d.type() == DestinationType.ONELAKE) {
+            return "give the identity the Contributor (or Member) role on workspace '" + d.fileSystem()
+                    + "', or write permission on item '" + d.item() + "'";
+        }
+        if (d.auth() instanceof AzureAuth.Sas) {
+            return "the SAS token needs read, add, create, write and delete permissions (sp=racwd, plus m for a "
+                    + "service SAS with move) on the file system";
+        }
+        return "assign the role 'Storage Blob Data Contributor' on the storage account or file system '"
+                + d.fileSystem() + "', or grant ACLs write and execute on '" + folder + "' and execute on each "
+                + "parent folder";
+    }
+
+    /** Strips Camel's and Reactor's wrappers. */
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t instanceof org.apache.camel.CamelExecutionException
+                || t.getClass().getName().startsWith("reactor.core.Exceptions"))) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+}
