@@ -149,14 +149,14 @@ public final class LakeConnector implements Connector {
         String probe = tempPath(target, "check", UUID.randomUUID().toString()) + ".probe";
         try {
             DataLakeFileSystemClient fs = clients.fileSystem(d);
-            String tmpDir = parent(probe);
-            boolean hadTmp = fs.getDirectoryClient(parent(tmpDir)).exists();
+            // the folders the probe creates (deepest first), to remove them again: never one that was there
+            java.util.List<String> created = new java.util.ArrayList<>();
+            for (String dir = parent(probe); !dir.isEmpty() && !fs.getDirectoryClient(dir).exists(); dir = parent(dir)) {
+                created.add(dir);
+            }
             fs.getFileClient(probe).create(true);
             fs.getFileClient(probe).delete();
-            deleteEmptyDirectory(fs, tmpDir);
-            if (!hadTmp) {
-                deleteEmptyDirectory(fs, parent(tmpDir));
-            }
+            created.forEach(dir -> deleteEmptyDirectory(fs, dir));
             return null;
         } catch (RuntimeException e) {
             return LakeErrors.explain(e, d, target);
