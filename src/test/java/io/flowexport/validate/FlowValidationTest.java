@@ -156,7 +156,7 @@ class FlowValidationTest {
                         "properties.export.destination.url", "missing key 'url'"),
                 error("no format without a file destination", HEAD
                         + "[properties.export.destination]\ntype = \"http\"\nurl = \"https://h/x\"\n", 2, 1,
-                        "properties.export.format", "no file destination gives the format"),
+                        "properties.export.format", "no file or lake destination gives the format"),
                 error("not an http url", HEAD + "format = \"csv\"\n[properties.export.destination]\n"
                         + "type = \"http\"\nurl = \"ftp://h/x\"\n", 7, 1, "properties.export.destination.url",
                         "url 'ftp://h/x' is not an http:// or https:// URL with a host"),

@@ -20,13 +20,15 @@ class LakeDestinationTest {
     @TempDir
     Path dir;
 
-    private static final String HEAD = "id = \"orders\"\n[properties.export]\nsource_dataset_id = \"orders\"\n"
-            + "format = \"parquet\"\n";
+    private static final String HEAD = "id = \"orders\"\n[properties.export]\nsource_dataset_id = \"orders\"\n";
+
+    private io.flowexport.flow.Flow lastFlow;
 
     private DestinationSpec.Lake parse(String destination) {
         FileOutcome o = FlowLoader.parse(Path.of("flows/orders.toml"), HEAD + "[properties.export.destination]\n"
                 + destination, new ValidationContext(null, null, null));
         assertThat(o.problems()).isEmpty();
+        lastFlow = o.flow();
         return (DestinationSpec.Lake) o.flow().export().destinations().get(0);
     }
 
@@ -39,6 +41,7 @@ class LakeDestinationTest {
                 path = "sales/orders/{ds}/orders_{batch_id}.parquet"
                 """);
         assertThat(l.type()).isEqualTo(DestinationType.ADLS);
+        assertThat(lastFlow.export().format().toml()).as("from the lake path's extension").isEqualTo("parquet");
         assertThat(l.name()).isEqualTo("adls");
         assertThat(l.serviceEndpoint()).isEqualTo("https://contosolake.dfs.core.windows.net");
         assertThat(l.objectPath()).isEqualTo("sales/orders/{ds}/orders_{batch_id}.parquet");

@@ -4,6 +4,7 @@ import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
@@ -70,7 +71,12 @@ final class LakeClients {
             DataLakeServiceClientBuilder b = new DataLakeServiceClientBuilder().endpoint(k.endpoint())
                     .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, d.retry().maxAttempts(),
                             d.retry().tryTimeout(), d.retry().initialBackoff(), d.retry().maxBackoff(), null))
-                    .addPolicy(new GatewayErrors());
+                    .addPolicy(new GatewayErrors())
+                    // the sync client does not apply tryTimeout to a slow answer; these timeouts do
+                    .clientOptions(new HttpClientOptions().setResponseTimeout(d.retry().tryTimeout())
+                            .setReadTimeout(d.retry().tryTimeout()).setWriteTimeout(d.retry().tryTimeout())
+                            .setConnectTimeout(java.time.Duration.ofSeconds(Math.min(30,
+                                    Math.max(1, d.retry().tryTimeout().toSeconds())))));
             credentials.apply(b, d.auth(), d.account());
             DataLakeServiceClient client = b.buildClient();
             String bean = "flowexport-lake-" + names.incrementAndGet();

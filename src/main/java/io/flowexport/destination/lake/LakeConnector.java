@@ -124,7 +124,7 @@ public final class LakeConnector implements Connector {
                     put(d, fs, json, mTemp);
                     fs.getFileClient(mTemp).renameWithResponse(null, m, null, null, null, Context.NONE);
                 } catch (RuntimeException e) {
-                    deleteQuietly(fs, mTemp);
+                    deleteQuietly(fs, mTemp, d);
                     throw new ManifestException(m, e);
                 }
                 cleanTmp(fs, m, s.flowId());
@@ -136,7 +136,7 @@ public final class LakeConnector implements Connector {
                     + "written: " + LakeErrors.explain(e.getCause(), d, e.path));
         } catch (RuntimeException e) {
             if (temp != null && fs != null) {
-                deleteQuietly(fs, temp);
+                deleteQuietly(fs, temp, d);
             }
             return failed(d, shown, LakeErrors.explain(e, d, target));
         }
@@ -244,7 +244,7 @@ public final class LakeConnector implements Connector {
                     new com.azure.storage.file.datalake.options.DataLakePathDeleteOptions().setIsRecursive(true),
                     null, Context.NONE);
         } catch (RuntimeException e) {
-            LOG.debug("could not remove {}: {}", tmp, Secrets.redact(e.getMessage()));
+            LOG.debug("could not remove {}: {}", tmp, e.getClass().getSimpleName());
         }
         deleteEmptyDirectory(fs, parent(tmp));
     }
@@ -257,12 +257,14 @@ public final class LakeConnector implements Connector {
         }
     }
 
-    private static void deleteQuietly(DataLakeFileSystemClient fs, String path) {
+    private static void deleteQuietly(DataLakeFileSystemClient fs, String path, DestinationSpec.Lake d) {
         try {
-            fs.getFileClient(path).deleteIfExists();
+            if (fs.getFileClient(path).exists()) { // a refused create left nothing to delete
+                fs.getFileClient(path).delete();
+            }
         } catch (RuntimeException e) {
             LOG.warn("could not delete the temporary file {}: {}; the next successful run of the flow removes it",
-                    path, Secrets.redact(e.getMessage()));
+                    path, LakeErrors.explain(e, d, path));
         }
     }
 

@@ -41,9 +41,10 @@ final class ExportSpecParser {
                     + "describe where the export goes in [properties.export.destination]");
         }
         List<ExportDraft.Target> targets = DestinationParser.parseExport(v, filePath, v.context().catalogue());
+        // the first file-like destination (a local file, a lake file) gives the format by its extension
         String firstPath = targets.stream().map(ExportDraft.Target::spec)
-                .filter(d -> d instanceof DestinationSpec.File).map(d -> ((DestinationSpec.File) d).path())
-                .findFirst().orElse(null);
+                .filter(d -> d instanceof DestinationSpec.File || d instanceof DestinationSpec.Lake)
+                .map(DestinationSpec::template).findFirst().orElse(null);
         ExportMode mode = v.has("export_mode")
                 ? v.enumValue("export_mode", ExportMode.class, "export_mode") : ExportMode.FULL;
         Long batchId = batchId(v, mode);
@@ -82,11 +83,11 @@ final class ExportSpecParser {
         Optional<FileFormat> fromExtension = filePath == null ? Optional.empty() : FileFormat.fromExtension(filePath);
         if (!v.has("format")) {
             if (filePath == null && !noDestination) {
-                v.missing("format", "no file destination gives the format by its extension; add format = \"csv\", "
+                v.missing("format", "no file or lake destination gives the format by its extension; add format = \"csv\", "
                         + "\"json\" or \"parquet\"");
             } else if (fromExtension.isEmpty() && filePath != null) {
-                v.problems().error(v.pos("file_path"), v.key("format"), "cannot tell the format from file_path '"
-                        + filePath + "'; add format = \"csv\", \"json\" or \"parquet\", or end the path in .csv, "
+                v.problems().error(v.pos("file_path"), v.key("format"), "cannot tell the format from "
+                        + (v.has("file_path") ? "file_path" : "the path") + " '" + filePath + "'; add format = \"csv\", \"json\" or \"parquet\", or end the path in .csv, "
                         + ".json, .jsonl or .parquet");
             }
             return fromExtension.orElse(null);

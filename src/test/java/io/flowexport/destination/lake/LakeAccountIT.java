@@ -77,7 +77,7 @@ class LakeAccountIT {
     private Shipment shipment(Path file, long batch) {
         return new Shipment("account_it", "run-" + batch, file, FileFormat.CSV, false,
                 Map.of("batch_id", String.valueOf(batch)), batch + ".." + batch, "x", () -> false, "orders",
-                ExportMode.INCREMENTAL, 2, batch, batch, List.of(Column.of("id", ValueKind.LONG)));
+                ExportMode.INCREMENTAL, 2, batch, batch, List.of(Column.of("id", ValueKind.INT64)));
     }
 
     private Path csv(String content) throws Exception {

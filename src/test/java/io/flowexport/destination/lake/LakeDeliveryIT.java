@@ -92,7 +92,7 @@ class LakeDeliveryIT {
     private Shipment shipment(Path file, ExportMode mode, Long first, Long last) {
         return new Shipment("orders", "r1", file, FileFormat.CSV, false, Map.of("batch_id", String.valueOf(last),
                 "flow_id", "orders"), first == null ? "-" : first + ".." + last, "x", () -> false, "public.orders",
-                mode, 3, first, last, List.of(new Column("order_id", ValueKind.LONG, "int8", 0, 0, false),
+                mode, 3, first, last, List.of(new Column("order_id", ValueKind.INT64, "int8", 0, 0, false),
                 new Column("total", ValueKind.DECIMAL, "numeric", 12, 2, true)));
     }
 
