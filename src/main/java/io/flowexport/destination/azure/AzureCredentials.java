@@ -15,6 +15,11 @@ import io.flowexport.flow.Secrets;
  */
 public final class AzureCredentials {
 
+    /** The Entra ID hosts of Microsoft's clouds, which instance discovery knows. */
+    static final java.util.Set<String> MICROSOFT_AUTHORITIES = java.util.Set.of("login.microsoftonline.com",
+            "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn",
+            "login.microsoftonline.de");
+
     private final Secrets secrets;
 
     /** @param secrets resolves {@code ${env:...}} and {@code ${file:...}} references */
@@ -59,6 +64,10 @@ public final class AzureCredentials {
                     .clientId(sp.clientId()).clientSecret(secrets.resolve(sp.clientSecret()));
             if (sp.authorityHost() != null) {
                 b.authorityHost(sp.authorityHost());
+                if (!MICROSOFT_AUTHORITIES.contains(java.net.URI.create(sp.authorityHost()).getHost())) {
+                    // Azure Stack, AD FS, private authorities: Microsoft's instance discovery does not know them
+                    b.disableInstanceDiscovery();
+                }
             }
             return b.build();
         } else if (auth instanceof AzureAuth.DefaultChain d) {
