@@ -110,6 +110,11 @@ public final class LakeConnector implements Connector {
             } else {
                 temp = tempPath(target, s.flowId(), s.runId() + "-" + d.name());
                 upload(d, fs, s.file(), temp, sums, metadata(s, sums), s.format());
+                if (s.aborted().getAsBoolean()) {
+                    deleteQuietly(fs, temp, d);
+                    return failed(d, shown, "the run was stopped after the upload and before the rename; nothing "
+                            + "was published");
+                }
                 String how = rename(fs, temp, target, overwrite, sums);
                 temp = null;
                 detail = "uploaded " + sums.size() + " bytes in " + seconds(started) + " s, " + how;
