@@ -200,6 +200,17 @@ class LakeDeliveryIT {
     }
 
     @Test
+    void a429OnCreateAndA502OnFlushAreRetriedToo() throws Exception {
+        server.failNext(DfsServer.Op.CREATE_FILE, 1, 429, "TooManyRequests");
+        server.failNext(DfsServer.Op.FLUSH, 1, 502, "BadGateway");
+        Delivered d = adls.deliver(shipment(csv(), ExportMode.INCREMENTAL, 1L, 2L), lake("o_{batch_id}.csv"), 0);
+        assertThat(d.ok()).as(d.detail()).isTrue();
+        assertThat(server.requests().stream().filter(r -> r.contains("action=flush"))).hasSize(2);
+        assertThat(server.requests().stream().filter(r -> r.contains("resource=file"))).hasSize(2);
+        assertThat(server.files("exports")).containsOnlyKeys("o_2.csv");
+    }
+
+    @Test
     void aRefusedPermissionSaysWhichCredentialAndWhichPermission() throws Exception {
         server.denyWrites("exports", "sales/");
         Delivered d = adls.deliver(shipment(csv(), ExportMode.INCREMENTAL, 1L, 2L), lake("sales/o_{batch_id}.csv"), 0);
