@@ -21,11 +21,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code check}: tests each destination of the given flows without sending data (a file destination's directory
- * is writable; an HTTP destination answers a HEAD request and accepts the credentials) and says what is wrong.
+ * is writable; an HTTP destination answers a HEAD request and accepts the credentials; a lake destination lets
+ * the credential create and delete a probe file in the target folder) and says what is wrong. With {@code --all},
+ * a flow file with errors counts as a failure.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Test each destination of the flows without sending data: file destinations' directories "
-                + "writable; HTTP destinations reachable and authorised (a HEAD request). Secrets are masked.",
+                + "writable; HTTP destinations reachable and authorised (a HEAD request); ADLS and OneLake "
+                + "destinations accept the credential and let it write in the target folder (an empty probe file, "
+                + "deleted). Secrets are masked.",
                 "Exit code 1 when a destination fails its check or a flow is unknown or invalid."})
 final class CheckCommand implements Callable<Integer> {
 
@@ -53,6 +57,17 @@ final class CheckCommand implements Callable<Integer> {
             FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
             int failed = 0;
             List<Flow> flows = all ? set.exportFlows() : List.of();
+            if (all) {
+                for (io.flowexport.validate.FileOutcome o : set.files()) {
+                    if (o.hasErrors()) {
+                        err.println(o.file() + ": not checked: the flow file has errors; run validate to see them");
+                        failed++;
+                    }
+                }
+                if (set.exportFlows().isEmpty()) {
+                    err.println("no valid export flow in " + common.flowsDir);
+                }
+            }
             if (!all) {
                 flows = new java.util.ArrayList<>();
                 for (String id : flowIds) {
