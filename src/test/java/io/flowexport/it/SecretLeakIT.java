@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Secrets never leave the runner: flows whose HTTP destinations authenticate with a wrong token, a wrong
  * password and a wrong API key (all {@code ${env:...}} or {@code ${file:...}} references), against a server that
- * answers 401 and echoes the credentials it got back in its error body. Every command is run in a child JVM with
+ * answers 401 and echoes the credentials it got back in its error body, and lake destinations with a wrong
+ * account key and a SAS the (local DFS) server does not accept. Every command is run in a child JVM with
  * the secrets in its environment, and everything it printed (log lines, errors, command output) is searched for
  * the secret values and their Base64 forms.
  */
@@ -30,6 +31,11 @@ class SecretLeakIT {
     private static final String TOKEN = "tok-9f8e7d6c5b4a3210";
     private static final String PASSWORD = "pw-1a2b3c4d5e6f7788";
     private static final String API_KEY = "key-0f1e2d3c4b5a6978";
+    /** A storage account key the lake server does not accept (it has its own). */
+    private static final String LAKE_KEY = Base64.getEncoder().encodeToString("wrong lake key 0123456789abcdef"
+            .getBytes(StandardCharsets.UTF_8));
+    private static final String SAS_SIG = "Zm9vYmFy%2BbGVha2Vk%3D";
+    private static final String SAS = "sv=2022-11-02&ss=b&srt=co&sp=racwdl&se=2099-01-01T00:00:00Z&sig=" + SAS_SIG;
 
     @TempDir
     Path tmp;
@@ -38,6 +44,10 @@ class SecretLeakIT {
     void noSecretInAnyOutput() throws Exception {
         WireMockServer http = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(true));
         http.start();
+        io.flowexport.destination.adls.DfsServer lake = io.flowexport.destination.adls.DfsServer.start("leaklake",
+                Base64.getEncoder().encodeToString("the lake's own key, not the one sent".getBytes(
+                        StandardCharsets.UTF_8)));
+        lake.createFileSystem("exports");
         try {
             http.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401).withBody(
                     "denied: Authorization={{request.headers.Authorization}} X-Api-Key={{request.headers.X-Api-Key}}"
@@ -56,10 +66,17 @@ class SecretLeakIT {
             h.flow("apikey", "id = \"apikey\"\n" + head + "url = \"" + base + "/k\"\n"
                     + "auth = { type = \"api_key\", value = \"${file:" + keyFile.toAbsolutePath() + "}\" }\n"
                     + "headers = { X-Echo = \"${env:FE_PASSWORD}\" }\n");
+            String lakeHead = "[properties.export]\nsource_dataset_id = \"items\"\n[properties.export.destination]\n"
+                    + "type = \"adls\"\nurl = \"abfss://exports@leaklake.dfs.core.windows.net/items.csv\"\n"
+                    + "endpoint = \"" + lake.endpoint() + "\"\nmax_attempts = 1\n";
+            h.flow("lakekey", "id = \"lakekey\"\n" + lakeHead
+                    + "auth = { type = \"shared_key\", account_key = \"${env:FE_LAKE_KEY}\" }\n");
+            h.flow("lakesas", "id = \"lakesas\"\n" + lakeHead + "auth = { type = \"sas\", token = \"${env:FE_SAS}\" }\n");
 
             List<String> outputs = new ArrayList<>();
             for (List<String> command : List.of(List.of("validate"), List.of("plan", "bearer"),
-                    List.of("plan", "basic"), List.of("plan", "apikey"), List.of("check", "--all"),
+                    List.of("plan", "basic"), List.of("plan", "apikey"), List.of("plan", "lakesas"),
+                    List.of("check", "--all"),
                     List.of("run-once", "--all"))) {
                 outputs.add(run(h, command));
             }
@@ -70,11 +87,16 @@ class SecretLeakIT {
             assertThat(all).as("the server's echo of the credentials is masked").contains("${env:FE_TOKEN}")
                     .contains("Authorization=***").contains("X-Api-Key=***").contains("code=***");
             String basic = Base64.getEncoder().encodeToString(("u:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-            for (String secret : List.of(TOKEN, PASSWORD, API_KEY, basic)) {
+            assertThat(all).contains("the service did not accept the shared key of account 'leaklake' "
+                    + "(${env:FE_LAKE_KEY})", "the service did not accept the SAS token ${env:FE_SAS}");
+            assertThat(lake.requests()).as("the runner did send the lake credentials").isNotEmpty();
+            for (String secret : List.of(TOKEN, PASSWORD, API_KEY, basic, LAKE_KEY, SAS, SAS_SIG,
+                    java.net.URLDecoder.decode(SAS_SIG, StandardCharsets.UTF_8))) {
                 assertThat(all).as("output holds secret %s:%n%s", secret, all).doesNotContain(secret);
             }
         } finally {
             http.stop();
+            lake.close();
         }
     }
 
@@ -88,6 +110,8 @@ class SecretLeakIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("FE_TOKEN", TOKEN);
         pb.environment().put("FE_PASSWORD", PASSWORD);
+        pb.environment().put("FE_LAKE_KEY", LAKE_KEY);
+        pb.environment().put("FE_SAS", SAS);
         Process p = pb.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
         return "$ " + String.join(" ", command) + "\n" + Files.readString(log);
