@@ -1,12 +1,16 @@
 package io.flowexport.destination.azure;
 
+import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
 import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.Secrets;
+import reactor.core.publisher.Mono;
 
 /**
  * The one credential factory of every Azure destination: turns an {@link AzureAuth} (secrets as references) into
@@ -48,7 +52,53 @@ public final class AzureCredentials {
             String token = secrets.resolve(s.token()).trim();
             builder.sasToken(token.startsWith("?") ? token.substring(1) : token);
         } else {
-            builder.credential(token(auth));
+            builder.credential(new WholeFailures(token(auth)));
+        }
+    }
+
+    /**
+     * A token credential whose failures reach the caller of a synchronous storage call whole. Those calls rethrow
+     * the <em>cause</em> of what the pipeline threw, not the exception itself (azure-storage-common's
+     * {@code StorageImplUtils.sendRequest}): a credential exception without a cause, as the default chain throws
+     * when no credential is available, came out as a bare {@code RuntimeException} without a message, and a
+     * refused client secret as a {@code RuntimeException} around an {@code ExecutionException}. Here a failure is
+     * thrown as a {@link TokenFailure} whose cause is a {@link TokenFailure} holding it, so that what is unwrapped
+     * is still a {@link ClientAuthenticationException} with the original message and the original as its cause.
+     */
+    static final class WholeFailures implements TokenCredential {
+        private final TokenCredential credential;
+
+        WholeFailures(TokenCredential credential) {
+            this.credential = credential;
+        }
+
+        @Override
+        public Mono<AccessToken> getToken(TokenRequestContext request) {
+            return credential.getToken(request).onErrorMap(e -> !(e instanceof TokenFailure), TokenFailure::twice);
+        }
+
+        @Override
+        public AccessToken getTokenSync(TokenRequestContext request) {
+            try {
+                return credential.getTokenSync(request);
+            } catch (TokenFailure e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw TokenFailure.twice(e);
+            }
+        }
+    }
+
+    /** A credential's failure to get a token, with the credential's message; see {@link WholeFailures}. */
+    static final class TokenFailure extends ClientAuthenticationException {
+        private static final long serialVersionUID = 1L;
+
+        TokenFailure(Throwable failure) {
+            super(failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName(), null, failure);
+        }
+
+        static TokenFailure twice(Throwable failure) {
+            return new TokenFailure(new TokenFailure(failure));
         }
     }
 

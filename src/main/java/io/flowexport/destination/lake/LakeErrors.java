@@ -17,6 +17,10 @@ import java.util.concurrent.TimeoutException;
  */
 final class LakeErrors {
 
+    /** azure-identity's refusal to get a token for the tenant a storage challenge named. */
+    private static final java.util.regex.Pattern OTHER_TENANT = java.util.regex.Pattern.compile(
+            "not configured to acquire tokens for tenant (\\S+?)\\.(?:\\s|$)");
+
     private LakeErrors() {
     }
 
@@ -68,9 +72,10 @@ final class LakeErrors {
             }
             return Secrets.redact(answer);
         }
-        if (e instanceof ClientAuthenticationException || e.getClass().getName().startsWith("com.azure.identity")) {
+        Throwable tokenFailure = tokenFailure(e);
+        if (tokenFailure != null) {
             return Secrets.redact("could not get a Microsoft Entra ID token with " + credential + ": "
-                    + firstLine(e.getMessage()) + (d.auth() instanceof AzureAuth.DefaultChain
+                    + tokenReason(tokenFailure) + (d.auth() instanceof AzureAuth.DefaultChain
                     ? "; on a machine without a managed identity, set AZURE_CLIENT_ID, AZURE_TENANT_ID and "
                     + "AZURE_CLIENT_SECRET, or run az login, or use auth type \"service_principal\"" : ""));
         }
@@ -87,6 +92,59 @@ final class LakeErrors {
             }
         }
         return Secrets.redact(e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+    }
+
+    /**
+     * The first failure to get a token in {@code e}'s causes, or null. The storage SDK's synchronous calls may
+     * throw it wrapped (a {@code RuntimeException} around the credential's cause), so the whole chain is searched.
+     */
+    private static Throwable tokenFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String name = c.getClass().getName();
+            if (c instanceof ClientAuthenticationException || name.startsWith("com.azure.identity.")
+                    || name.startsWith("com.microsoft.aad.msal4j.")) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a token could not be had: what Microsoft Entra ID or MSAL said (e.g. {@code AADSTS7000215: Invalid client
+     * secret provided...}) when the failure comes from there; that the account is in another tenant when the
+     * storage service's challenge named a tenant the credential may not get tokens for; else the credential's
+     * message: of each of its lines
+     * (the default chain gives one per credential tried) the first two sentences, without the links that follow.
+     */
+    private static String tokenReason(Throwable failure) {
+        Throwable msal = null;
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c.getClass().getName().startsWith("com.microsoft.aad.msal4j.") && c.getMessage() != null) {
+                msal = c;
+            }
+        }
+        if (msal != null) {
+            return firstLine(msal.getMessage());
+        }
+        java.util.regex.Matcher other = OTHER_TENANT.matcher(String.valueOf(failure.getMessage()));
+        if (other.find()) {
+            // the SDK's advice (AdditionallyAllowedTenants) is not a setting here; the account is in another tenant
+            return "the storage service asked for a token of tenant " + other.group(1) + ", the directory the "
+                    + "account belongs to, and the credential is not of that tenant: use an identity of tenant "
+                    + other.group(1) + " (for a service principal, one registered there, with tenant_id = \""
+                    + other.group(1) + "\")";
+        }
+        StringBuilder reason = new StringBuilder();
+        for (String line : String.valueOf(failure.getMessage()).split("\\r?\\n")) {
+            int link = line.indexOf("To mitigate this issue");
+            String[] sentences = (link < 0 ? line : line.substring(0, link)).trim().split("(?<=\\.) ");
+            String text = String.join(" ", java.util.Arrays.asList(sentences).subList(0, Math.min(2,
+                    sentences.length))).trim();
+            if (!text.isEmpty()) {
+                reason.append(reason.length() == 0 ? "" : " ").append(text);
+            }
+        }
+        return reason.toString();
     }
 
     private static String permissionHint(DestinationSpec.Lake d, String folder) {

@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.text.Collator;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +38,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -38,6 +48,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * An in-memory stand-in for one Azure Data Lake Storage Gen2 account (hierarchical namespace enabled), for tests.
@@ -52,8 +67,33 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code x-ms-error-code} header; HEAD errors have no body.
  *
  * <p>Requests are authenticated like the service does: SharedKey (the string-to-sign is built here from the request
- * as received, independently of the SDK) or a SAS token registered with {@link #acceptSas(String)} (only its
- * {@code sig} is compared; permissions and expiry are not checked).
+ * as received, independently of the SDK), a SAS token registered with {@link #acceptSas(String)} (only its
+ * {@code sig} is compared; permissions and expiry are not checked), or a Microsoft Entra ID bearer token that this
+ * server's own token endpoint issued (see below). A request without credentials answers 401
+ * {@code NoAuthenticationInformation}, a bearer token the server did not issue (or expired, or for another audience)
+ * 401 {@code InvalidAuthenticationInfo} (so does one issued in a tenant other than the account's,
+ * {@link #accountTenant(String)}); both carry the service's challenge
+ * {@code WWW-Authenticate: Bearer authorization_uri=https://login.microsoftonline.com/<tenant>/oauth2/authorize
+ * resource_id=https://storage.azure.com}.
+ *
+ * <p><b>HTTPS and a mini Entra ID.</b> The SDK sends bearer tokens only over HTTPS, so {@link #startHttps} serves
+ * the same API over TLS with a self-signed certificate for {@code 127.0.0.1} and {@code localhost} (made once per
+ * JVM with the JDK's {@code keytool}; clients must trust it: {@link #clientSslContext()}, or
+ * {@link #trustInThisJvm()} for code that builds its clients from the JVM's default trust). On the same port it
+ * answers, for a tenant with a principal registered by {@link #registerServicePrincipal}:
+ * <ul>
+ *   <li>{@code POST /<tenant>/oauth2/v2.0/token}: the client credentials grant ({@code client_id},
+ *   {@code client_secret}, {@code grant_type=client_credentials}, {@code scope=<resource>/.default}), answered
+ *   {@code {"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"<random>"}}; errors as
+ *   the real service words them: a wrong secret 401 {@code invalid_client} AADSTS7000215, an unknown client 400
+ *   {@code unauthorized_client} AADSTS700016, an unknown tenant 400 {@code invalid_request} AADSTS90002;</li>
+ *   <li>{@code GET /<tenant>/v2.0/.well-known/openid-configuration}: a discovery document naming that token
+ *   endpoint. MSAL does not ask for it for an authority of the Entra ID shape ({@code https://host/<tenant>}), whose
+ *   token endpoint it derives; it is there for OIDC-style authorities.</li>
+ * </ul>
+ * Those two paths are taken for identity requests only when their first segment is not the account name.
+ * {@link #identityRequests()} logs them (without the secret); {@link #authorizations()} tells how each storage
+ * request authenticated and, for a bearer token, which client it was issued to.
  *
  * <p>Behaviour modelled on the real service, some of it stricter than a naive fake:
  * <ul>
@@ -125,6 +165,8 @@ public final class DfsServer implements AutoCloseable {
     private static final Map<String, String> MESSAGES = Map.ofEntries(
             Map.entry("AuthenticationFailed", "Server failed to authenticate the request. Make sure the value of "
                     + "Authorization header is formed correctly including the signature."),
+            Map.entry("InvalidAuthenticationInfo", "Server failed to authenticate the request. Please refer to the "
+                    + "information in the www-authenticate header."),
             Map.entry("NoAuthenticationInformation", "Server failed to authenticate the request. Please refer to the "
                     + "information in the www-authenticate header."),
             Map.entry("AuthorizationPermissionMismatch",
@@ -170,9 +212,45 @@ public final class DfsServer implements AutoCloseable {
             Map.entry("InternalError", "The server encountered an internal error. Please retry the request."),
             Map.entry("OperationTimedOut", "The operation could not be completed within the permitted time."));
 
+    /** The audience of storage tokens; clients ask for the scope {@code https://storage.azure.com/.default}. */
+    static final String STORAGE_RESOURCE = "https://storage.azure.com";
+    private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
+    private static final Pattern DISCOVERY_PATH = Pattern.compile("/([^/]+)/v2\\.0/\\.well-known/openid-configuration");
+    private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(3599);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The one certificate of every HTTPS server in this JVM; guarded by the class. */
+    private static Tls tls;
+
+    /**
+     * How one storage request authenticated.
+     *
+     * @param request {@code "METHOD /decoded/path?query-as-sent"}, as {@link #requests()} logs it
+     * @param scheme {@code SharedKey}, {@code SAS}, {@code Bearer} or {@code none}
+     * @param clientId for a bearer token this server issued, the client it was issued to; else null
+     */
+    public record Authorization(String request, String scheme, String clientId) {
+    }
+
+    /**
+     * A trust store file.
+     *
+     * @param path the PKCS12 file
+     * @param password its password
+     * @param type {@code PKCS12}
+     */
+    public record TrustStore(Path path, String password, String type) {
+    }
+
     private final String account;
     private final byte[] key;
     private final MiniHttpServer http;
+
+    /** Client secrets by client id, by tenant. */
+    private final Map<String, Map<String, String>> principals = new ConcurrentHashMap<>();
+    private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
+    private volatile String accountTenant;
+    private final List<String> identityRequests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Authorization> authorizations = Collections.synchronizedList(new ArrayList<>());
 
     private final Object lock = new Object();
     /** File systems by name; guarded by {@link #lock}. */
@@ -185,10 +263,10 @@ public final class DfsServer implements AutoCloseable {
     private final List<Delay> delays = new CopyOnWriteArrayList<>();
     private final List<Deny> denials = new CopyOnWriteArrayList<>();
 
-    private DfsServer(String account, byte[] key) {
+    private DfsServer(String account, byte[] key, SSLContext tls) {
         this.account = account;
         this.key = key;
-        this.http = new MiniHttpServer(this::handle, "dfs-server");
+        this.http = new MiniHttpServer(this::handle, tls == null ? "dfs-server" : "dfs-server-https", tls);
     }
 
     /**
@@ -199,19 +277,107 @@ public final class DfsServer implements AutoCloseable {
      * @return the running server
      */
     public static DfsServer start(String account, String base64Key) {
-        if (account == null || account.isEmpty() || account.contains("/")) {
-            throw new IllegalArgumentException("account must be a plain name: " + account);
-        }
-        return new DfsServer(account, Base64.getDecoder().decode(base64Key));
+        return new DfsServer(checkAccount(account), Base64.getDecoder().decode(base64Key), null);
     }
 
     /**
-     * The endpoint to give the SDK: {@code http://127.0.0.1:PORT/<account>}.
+     * Starts a server for one storage account on 127.0.0.1 and a free port that speaks HTTPS, with the certificate
+     * of {@link #clientSslContext()} (subject alternative names {@code IP:127.0.0.1} and {@code DNS:localhost}),
+     * and is also a Microsoft Entra ID authority host for principals registered with
+     * {@link #registerServicePrincipal}.
+     *
+     * @param account the storage account name (the first path segment of every storage request)
+     * @param base64Key the account key, base 64, used to check SharedKey signatures
+     * @return the running server
+     */
+    public static DfsServer startHttps(String account, String base64Key) {
+        return new DfsServer(checkAccount(account), Base64.getDecoder().decode(base64Key), tls().serverContext);
+    }
+
+    private static String checkAccount(String account) {
+        if (account == null || account.isEmpty() || account.contains("/")) {
+            throw new IllegalArgumentException("account must be a plain name: " + account);
+        }
+        return account;
+    }
+
+    /**
+     * The endpoint to give the SDK: {@code http://127.0.0.1:PORT/<account>} ({@code https://} when started with
+     * {@link #startHttps}).
      *
      * @return the account URL
      */
     public String endpoint() {
-        return "http://127.0.0.1:" + http.port() + "/" + account;
+        return authorityHost() + "/" + account;
+    }
+
+    /**
+     * The server's origin, {@code https://127.0.0.1:PORT} for a server started with {@link #startHttps}: the
+     * authority host to give a service principal credential.
+     *
+     * @return scheme, host and port, without a trailing slash
+     */
+    public String authorityHost() {
+        return http.scheme() + "://127.0.0.1:" + http.port();
+    }
+
+    /**
+     * Registers a service principal (an app registration with a client secret) in a tenant, so that the token
+     * endpoint issues it storage tokens. The first tenant registered is also the account's tenant, whose tokens
+     * alone the storage side accepts, unless {@link #accountTenant(String)} says otherwise.
+     *
+     * @param tenant the tenant (directory) id
+     * @param clientId the application (client) id
+     * @param clientSecret the client secret
+     */
+    public synchronized void registerServicePrincipal(String tenant, String clientId, String clientSecret) {
+        principals.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put(clientId, clientSecret);
+        if (accountTenant == null) {
+            accountTenant = tenant;
+        }
+    }
+
+    /**
+     * Sets the tenant the storage account belongs to: only tokens issued in it are accepted, and 401 challenges name
+     * it in their {@code authorization_uri} (by default the first tenant registered; before that, any tenant's
+     * tokens are accepted and challenges name {@code common}).
+     *
+     * @param tenant the tenant id
+     */
+    public synchronized void accountTenant(String tenant) {
+        accountTenant = tenant;
+    }
+
+    /**
+     * Forgets every token issued so far: storage requests carrying one answer 401 {@code InvalidAuthenticationInfo},
+     * as for a token the service cannot validate.
+     */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
+    /**
+     * Every request to the Entra ID endpoints so far, in arrival order: {@code "GET /<tenant>/v2.0/.well-known/..."}
+     * or {@code "POST /<tenant>/oauth2/v2.0/token client_id=..&client_secret=***&grant_type=..&scope=.."} (the form
+     * fields sorted by name, decoded, the secret hidden), followed by {@code " -> <status>"}.
+     *
+     * @return a copy of the log
+     */
+    public List<String> identityRequests() {
+        synchronized (identityRequests) {
+            return List.copyOf(identityRequests);
+        }
+    }
+
+    /**
+     * How each storage request authenticated, in arrival order (the same requests as {@link #requests()}).
+     *
+     * @return a copy of the log
+     */
+    public List<Authorization> authorizations() {
+        synchronized (authorizations) {
+            return List.copyOf(authorizations);
+        }
     }
 
     /**
@@ -360,9 +526,11 @@ public final class DfsServer implements AutoCloseable {
         }
     }
 
-    /** Empties the request log. */
+    /** Empties the request logs ({@link #requests()}, {@link #authorizations()}, {@link #identityRequests()}). */
     public void clearRequests() {
         requests.clear();
+        authorizations.clear();
+        identityRequests.clear();
     }
 
     /**
@@ -435,15 +603,19 @@ public final class DfsServer implements AutoCloseable {
     // Request handling
 
     private MiniHttpServer.Response handle(MiniHttpServer.Request request) throws InterruptedException {
+        MiniHttpServer.Response identity = identity(request);
+        if (identity != null) {
+            return identity;
+        }
         Call call;
         try {
             call = new Call(request);
         } catch (Failure f) {
-            requests.add(request.method() + " " + percentDecode(request.rawPath())
-                    + (request.rawQuery() == null ? "" : "?" + request.rawQuery()));
+            log(request, percentDecode(request.rawPath()) + (request.rawQuery() == null ? "" : "?"
+                    + request.rawQuery()));
             return response(request, null, errorReply(null, f));
         }
-        requests.add(call.method + " " + call.pathAndQuery());
+        log(request, call.pathAndQuery());
         Reply reply;
         Duration delay = null;
         try {
@@ -469,6 +641,27 @@ public final class DfsServer implements AutoCloseable {
             Thread.sleep(delay.toMillis());
         }
         return response(request, call, reply);
+    }
+
+    private void log(MiniHttpServer.Request request, String pathAndQuery) {
+        String line = request.method() + " " + pathAndQuery;
+        String authorization = request.header("Authorization");
+        String scheme;
+        String clientId = null;
+        if (authorization != null) {
+            int space = authorization.indexOf(' ');
+            scheme = space < 0 ? authorization : authorization.substring(0, space);
+            if (scheme.equalsIgnoreCase("Bearer")) {
+                Issued issued = tokens.get(authorization.substring(space + 1).trim());
+                clientId = issued == null ? null : issued.clientId;
+            }
+        } else {
+            scheme = queryParameters(request.rawQuery()).containsKey("sig") ? "SAS" : "none";
+        }
+        synchronized (requests) {
+            requests.add(line);
+            authorizations.add(new Authorization(line, scheme, clientId));
+        }
     }
 
     private static void trace(MiniHttpServer.Request request, Reply reply) {
@@ -1135,14 +1328,360 @@ public final class DfsServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Microsoft Entra ID: token endpoint and discovery document
+
+    /** Answers a request to an Entra ID endpoint; null when the request is not one (a storage request). */
+    private MiniHttpServer.Response identity(MiniHttpServer.Request request) {
+        String path = request.rawPath();
+        Matcher token = TOKEN_PATH.matcher(path);
+        Matcher discovery = DISCOVERY_PATH.matcher(path);
+        boolean isToken = token.matches();
+        if (!isToken && !discovery.matches()) {
+            return null;
+        }
+        String tenant = percentDecode(isToken ? token.group(1) : discovery.group(1));
+        if (tenant.equals(account)) {
+            return null;
+        }
+        MiniHttpServer.Response response;
+        String logged;
+        if (isToken) {
+            Map<String, String> form = form(request);
+            TreeMap<String, String> shown = new TreeMap<>(form);
+            shown.computeIfPresent("client_secret", (name, value) -> "***");
+            StringBuilder fields = new StringBuilder();
+            shown.forEach((name, value) -> fields.append(fields.length() == 0 ? "" : "&").append(name).append('=')
+                    .append(value));
+            logged = request.method() + " " + path + " " + fields;
+            response = request.method().equals("POST") ? issueToken(request, tenant, form)
+                    : aadError(request, 405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
+        } else {
+            logged = request.method() + " " + path;
+            response = request.method().equals("GET") || request.method().equals("HEAD")
+                    ? discoveryDocument(request, tenant)
+                    : aadError(request, 405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
+        }
+        identityRequests.add(logged + " -> " + response.status());
+        if (TRACE) {
+            System.err.println(">> " + logged + "\n<< " + response.status() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response;
+    }
+
+    private MiniHttpServer.Response issueToken(MiniHttpServer.Request request, String tenant,
+                                               Map<String, String> form) {
+        Map<String, String> secrets = principals.get(tenant);
+        if (secrets == null) {
+            return aadError(request, 400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make "
+                    + "sure you have the correct tenant ID and are signing into the correct cloud. Check with your "
+                    + "subscription administrator, this may happen if there are no active subscriptions for the "
+                    + "tenant.");
+        }
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            return aadError(request, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant "
+                    + "type '" + form.get("grant_type") + "'.");
+        }
+        String clientId = form.get("client_id");
+        if (clientId == null || !secrets.containsKey(clientId)) {
+            return aadError(request, 400, "unauthorized_client", 700016, "Application with identifier '" + clientId
+                    + "' was not found in the directory '" + tenant + "'. This can happen if the application has not "
+                    + "been installed by the administrator of the tenant or consented to by any user in the tenant. "
+                    + "You may have sent your authentication request to the wrong tenant.");
+        }
+        String secret = form.get("client_secret");
+        if (secret == null) {
+            return aadError(request, 400, "invalid_request", 7000216, "'client_assertion', 'client_secret' or "
+                    + "'request' is required for the 'client_credentials' grant type.");
+        }
+        if (!MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                secrets.get(clientId).getBytes(StandardCharsets.UTF_8))) {
+            return aadError(request, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the "
+                    + "secret being sent in the request is the client secret value, not the client secret ID, for a "
+                    + "secret added to app '" + clientId + "'.");
+        }
+        String scope = form.getOrDefault("scope", "");
+        String resource = Arrays.stream(scope.split(" ")).filter(s -> s.endsWith("/.default")).findFirst()
+                .map(s -> s.substring(0, s.length() - "/.default".length())).orElse(null);
+        if (resource == null) {
+            return aadError(request, 400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is "
+                    + "not valid. Client credential flows must have a scope value with /.default suffixed to the "
+                    + "resource identifier (application ID URI).");
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String accessToken = "eyJ0eXAiOiJKV1QifQ." + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        tokens.put(accessToken, new Issued(tenant, clientId, resource, Instant.now().plus(TOKEN_LIFETIME)));
+        ObjectNode body = JSON.createObjectNode();
+        body.put("token_type", "Bearer");
+        body.put("expires_in", TOKEN_LIFETIME.toSeconds());
+        body.put("ext_expires_in", TOKEN_LIFETIME.toSeconds());
+        body.put("access_token", accessToken);
+        return aadJson(request, 200, body);
+    }
+
+    private MiniHttpServer.Response discoveryDocument(MiniHttpServer.Request request, String tenant) {
+        if (!principals.containsKey(tenant)) {
+            return aadError(request, 400, "invalid_tenant", 90002, "Tenant '" + tenant + "' not found. Check to make "
+                    + "sure you have the correct tenant ID and are signing into the correct cloud.");
+        }
+        String base = authorityHost() + "/" + tenant;
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("token_endpoint", base + "/oauth2/v2.0/token");
+        doc.putArray("token_endpoint_auth_methods_supported").add("client_secret_post").add("private_key_jwt")
+                .add("client_secret_basic");
+        doc.put("jwks_uri", base + "/discovery/v2.0/keys");
+        doc.putArray("response_modes_supported").add("query").add("fragment").add("form_post");
+        doc.putArray("subject_types_supported").add("pairwise");
+        doc.putArray("id_token_signing_alg_values_supported").add("RS256");
+        doc.putArray("response_types_supported").add("code").add("id_token").add("code id_token")
+                .add("id_token token");
+        doc.putArray("scopes_supported").add("openid").add("profile").add("email").add("offline_access");
+        doc.put("issuer", base + "/v2.0");
+        doc.put("request_uri_parameter_supported", false);
+        doc.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
+        doc.put("device_authorization_endpoint", base + "/oauth2/v2.0/devicecode");
+        doc.put("end_session_endpoint", base + "/oauth2/v2.0/logout");
+        doc.put("tenant_region_scope", "EU");
+        return aadJson(request, 200, doc);
+    }
+
+    /** An Entra ID error as the real service words it. */
+    private static MiniHttpServer.Response aadError(MiniHttpServer.Request request, int status, String error, int code,
+                                                    String description) {
+        String trace = UUID.randomUUID().toString();
+        String correlation = firstNonNull(request.header("client-request-id"), UUID.randomUUID().toString());
+        String timestamp = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC)
+                .format(Instant.now());
+        ObjectNode body = JSON.createObjectNode();
+        body.put("error", error);
+        body.put("error_description", "AADSTS" + code + ": " + description + "\r\nTrace ID: " + trace
+                + "\r\nCorrelation ID: " + correlation + "\r\nTimestamp: " + timestamp);
+        body.putArray("error_codes").add(code);
+        body.put("timestamp", timestamp);
+        body.put("trace_id", trace);
+        body.put("correlation_id", correlation);
+        body.put("error_uri", "https://login.microsoftonline.com/error?code=" + code);
+        return aadJson(request, status, body);
+    }
+
+    private static MiniHttpServer.Response aadJson(MiniHttpServer.Request request, int status, ObjectNode body) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        headers.add(Map.entry("Content-Type", "application/json; charset=utf-8"));
+        headers.add(Map.entry("Cache-Control", "no-store, no-cache"));
+        headers.add(Map.entry("Pragma", "no-cache"));
+        headers.add(Map.entry("x-ms-request-id", UUID.randomUUID().toString()));
+        String clientRequestId = request.header("client-request-id");
+        if (clientRequestId != null) {
+            headers.add(Map.entry("client-request-id", clientRequestId));
+        }
+        headers.add(Map.entry("Date", HTTP_DATE.format(Instant.now())));
+        try {
+            return new MiniHttpServer.Response(status, headers, JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body, decoded; the first value of each field. */
+    private static Map<String, String> form(MiniHttpServer.Request request) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : new String(request.body(), StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            form.putIfAbsent(name, value);
+        }
+        return form;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // TLS
+
+    /**
+     * A TLS context that trusts exactly the certificate of the HTTPS servers (for a client the test builds itself,
+     * e.g. {@code java.net.http.HttpClient.newBuilder().sslContext(...)}).
+     *
+     * @return a client TLS context
+     */
+    public static SSLContext clientSslContext() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("dfs-server", tls().certificate);
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A trust store with what the JVM trusts by default (at the first call) and the HTTPS servers' certificate.
+     *
+     * @return the store, made once per JVM
+     */
+    public static synchronized TrustStore trustStoreWithJvmDefaults() {
+        Tls t = tls();
+        if (t.withDefaults == null) {
+            try {
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init((KeyStore) null);
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                int n = 0;
+                for (TrustManager manager : factory.getTrustManagers()) {
+                    if (manager instanceof X509TrustManager x509) {
+                        for (X509Certificate issuer : x509.getAcceptedIssuers()) {
+                            store.setCertificateEntry("jvm-default-" + n++, issuer);
+                        }
+                    }
+                }
+                store.setCertificateEntry("dfs-server", t.certificate);
+                Path file = t.dir.resolve("trust-with-jvm-defaults.p12");
+                file.toFile().deleteOnExit();
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    store.store(out, Tls.PASSWORD.toCharArray());
+                }
+                t.withDefaults = new TrustStore(file, Tls.PASSWORD, "PKCS12");
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return t.withDefaults;
+    }
+
+    /**
+     * Points the JVM's default trust ({@code javax.net.ssl.trustStore}, {@code trustStorePassword},
+     * {@code trustStoreType}) at {@link #trustStoreWithJvmDefaults()}, for code that builds its HTTPS clients from
+     * the defaults, as azure-core's Netty client (and MSAL through it) does. Closing the handle restores the
+     * properties as they were.
+     *
+     * <p>Caveat: reactor-netty makes its default client TLS context once per JVM, at its first {@code https}
+     * connection, from the trust configured then, and keeps it. So this must come before anything in the JVM opens
+     * an {@code https} connection through azure-core. Because the store also holds what the JVM trusted before,
+     * a context made while it is set trusts everything the JVM did, so other code in the JVM is not affected.
+     *
+     * @return a handle whose {@code close()} restores the properties
+     */
+    public static JvmTrust trustInThisJvm() {
+        TrustStore store = trustStoreWithJvmDefaults();
+        Map<String, String> before = new LinkedHashMap<>();
+        for (String name : JvmTrust.PROPERTIES) {
+            before.put(name, System.getProperty(name));
+        }
+        System.setProperty("javax.net.ssl.trustStore", store.path().toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", store.password());
+        System.setProperty("javax.net.ssl.trustStoreType", store.type());
+        return new JvmTrust(before);
+    }
+
+    /** Restores the JVM's trust store properties; see {@link #trustInThisJvm()}. */
+    public static final class JvmTrust implements AutoCloseable {
+        static final List<String> PROPERTIES = List.of("javax.net.ssl.trustStore",
+                "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
+        private final Map<String, String> before;
+
+        private JvmTrust(Map<String, String> before) {
+            this.before = before;
+        }
+
+        @Override
+        public void close() {
+            before.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
+        }
+    }
+
+    /** The servers' key pair and self-signed certificate, made once per JVM with keytool. */
+    private static synchronized Tls tls() {
+        if (tls == null) {
+            tls = Tls.make();
+        }
+        return tls;
+    }
+
+    private static final class Tls {
+        static final String PASSWORD = "dfs-server-test";
+        final Path dir;
+        final X509Certificate certificate;
+        final SSLContext serverContext;
+        TrustStore withDefaults;
+
+        private Tls(Path dir, X509Certificate certificate, SSLContext serverContext) {
+            this.dir = dir;
+            this.certificate = certificate;
+            this.serverContext = serverContext;
+        }
+
+        static Tls make() {
+            try {
+                Path dir = Files.createTempDirectory("dfs-server-tls");
+                dir.toFile().deleteOnExit();
+                Path keyStore = dir.resolve("server.p12");
+                keyStore.toFile().deleteOnExit();
+                Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                        .toString(), "-genkeypair", "-alias", "dfs-server", "-keyalg", "EC", "-groupname", "secp256r1",
+                        "-dname", "CN=127.0.0.1", "-validity", "7", "-ext", "san=ip:127.0.0.1,dns:localhost",
+                        "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
+                        "-keypass", PASSWORD).redirectErrorStream(true).start();
+                String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                    throw new IllegalStateException("keytool failed: " + output);
+                }
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                try (InputStream in = Files.newInputStream(keyStore)) {
+                    store.load(in, PASSWORD.toCharArray());
+                }
+                KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(store, PASSWORD.toCharArray());
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(keys.getKeyManagers(), null, null);
+                return new Tls(dir, (X509Certificate) store.getCertificate("dfs-server"), context);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make the test certificate", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Authentication
 
     private void authenticate(Call call) {
         String authorization = call.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Issued issued = tokens.get(authorization.substring(7).trim());
+            String problem = issued == null ? "Signature validation failed. Signature is invalid."
+                    : Instant.now().isAfter(issued.expires) ? "Lifetime validation failed. The token is expired."
+                    : !STORAGE_RESOURCE.equals(issued.audience) ? "Audience validation failed. Audience did not match."
+                    : accountTenant != null && !accountTenant.equals(issued.tenant)
+                    ? "Issuer validation failed. Issuer did not match."
+                    : null;
+            if (problem != null) {
+                throw new Failure(401, "InvalidAuthenticationInfo").header("WWW-Authenticate", challenge())
+                        .detail(problem);
+            }
+            return;
+        }
         if (authorization != null) {
             if (!authorization.startsWith("SharedKey ")) {
                 throw new Failure(403, "AuthenticationFailed",
-                        MESSAGES.get("AuthenticationFailed") + " (DfsServer only checks SharedKey and SAS)");
+                        MESSAGES.get("AuthenticationFailed") + " (DfsServer only checks SharedKey, SAS and Bearer)");
             }
             String credential = authorization.substring("SharedKey ".length()).trim();
             int colon = credential.lastIndexOf(':');
@@ -1168,7 +1707,14 @@ public final class DfsServer implements AutoCloseable {
             }
             throw new Failure(403, "AuthenticationFailed").detail("Signature did not match.");
         }
-        throw new Failure(401, "NoAuthenticationInformation");
+        throw new Failure(401, "NoAuthenticationInformation").header("WWW-Authenticate", challenge());
+    }
+
+    /** The service's bearer challenge, naming the account's tenant. */
+    private String challenge() {
+        String tenant = accountTenant;
+        return "Bearer authorization_uri=https://login.microsoftonline.com/" + (tenant == null ? "common" : tenant)
+                + "/oauth2/authorize resource_id=" + STORAGE_RESOURCE;
     }
 
     /**
@@ -1569,5 +2115,9 @@ public final class DfsServer implements AutoCloseable {
     }
 
     private record Deny(String fs, String prefix) {
+    }
+
+    /** A token the token endpoint issued. */
+    private record Issued(String tenant, String clientId, String audience, Instant expires) {
     }
 }

@@ -54,6 +54,8 @@ class DfsServerTest {
     private static final String KEY = key("a 64 byte test key for the in-memory DFS server, not a secret!!!");
     private static final String SAS = "sv=2021-08-06&ss=b&srt=co&sp=rwdlac&se=2099-01-01T00:00:00Z&sig=abc%2Bdef";
     private static final Pattern POSITION = Pattern.compile("position=(\\d+)");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -290,8 +292,108 @@ class DfsServerTest {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("x-ms-error-code")).hasValue("NoAuthenticationInformation");
         assertThat(response.headers().firstValue("x-ms-request-id")).isPresent();
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer authorization_uri="
+                + "https://login.microsoftonline.com/common/oauth2/authorize resource_id=https://storage.azure.com");
         assertThat(response.body()).startsWith("{\"error\":{\"code\":\"NoAuthenticationInformation\","
                 + "\"message\":\"Server failed to authenticate the request.");
+        assertThat(server.authorizations()).extracting(DfsServer.Authorization::scheme).containsExactly("none");
+    }
+
+    @Test
+    void overHttpsItIsAlsoAnEntraIdAuthorityAndAcceptsTheTokensItIssued() throws Exception {
+        try (DfsServer https = DfsServer.startHttps(ACCOUNT, KEY)) {
+            https.createFileSystem("fs");
+            https.registerServicePrincipal("tenant-1", "client-1", "secret-1");
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(DfsServer.clientSslContext()).build();
+            assertThat(https.endpoint()).startsWith("https://127.0.0.1:").endsWith("/" + ACCOUNT);
+
+            HttpResponse<String> discovery = client.send(HttpRequest.newBuilder(URI.create(https.authorityHost()
+                    + "/tenant-1/v2.0/.well-known/openid-configuration")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(discovery.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(discovery.body()).get("token_endpoint").asText())
+                    .isEqualTo(https.authorityHost() + "/tenant-1/oauth2/v2.0/token");
+
+            HttpResponse<String> token = client.send(tokenRequest(https, "tenant-1", "client-1", "secret-1"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode issued = JSON.readTree(token.body());
+            assertThat(issued.get("token_type").asText()).isEqualTo("Bearer");
+            assertThat(issued.get("expires_in").asInt()).isEqualTo(3599);
+            String accessToken = issued.get("access_token").asText();
+            assertThat(accessToken).isNotBlank();
+
+            HttpResponse<String> listed = client.send(list(https, "Bearer " + accessToken),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+
+            HttpResponse<String> unknown = client.send(list(https, "Bearer not-a-token-it-issued"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(401);
+            assertThat(unknown.headers().firstValue("x-ms-error-code")).hasValue("InvalidAuthenticationInfo");
+            assertThat(unknown.headers().firstValue("WWW-Authenticate")).hasValue("Bearer authorization_uri=https://"
+                    + "login.microsoftonline.com/tenant-1/oauth2/authorize resource_id=https://storage.azure.com");
+
+            https.revokeTokens();
+            assertThat(client.send(list(https, "Bearer " + accessToken), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+
+            assertThat(https.authorizations()).containsExactly(
+                    new DfsServer.Authorization("GET /devacct/fs?resource=filesystem&recursive=false", "Bearer",
+                            "client-1"),
+                    new DfsServer.Authorization("GET /devacct/fs?resource=filesystem&recursive=false", "Bearer", null),
+                    new DfsServer.Authorization("GET /devacct/fs?resource=filesystem&recursive=false", "Bearer",
+                            null));
+        }
+    }
+
+    @Test
+    void theTokenEndpointRefusesLikeEntraId() throws Exception {
+        try (DfsServer https = DfsServer.startHttps(ACCOUNT, KEY)) {
+            https.registerServicePrincipal("tenant-1", "client-1", "secret-1");
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .sslContext(DfsServer.clientSslContext()).build();
+
+            assertAadError(client.send(tokenRequest(https, "tenant-1", "client-1", "wrong"),
+                    HttpResponse.BodyHandlers.ofString()), 401, "invalid_client", 7000215,
+                    "AADSTS7000215: Invalid client secret provided.");
+            assertAadError(client.send(tokenRequest(https, "tenant-1", "client-2", "secret-1"),
+                    HttpResponse.BodyHandlers.ofString()), 400, "unauthorized_client", 700016,
+                    "AADSTS700016: Application with identifier 'client-2' was not found in the directory 'tenant-1'.");
+            assertAadError(client.send(tokenRequest(https, "tenant-2", "client-1", "secret-1"),
+                    HttpResponse.BodyHandlers.ofString()), 400, "invalid_request", 90002,
+                    "AADSTS90002: Tenant 'tenant-2' not found.");
+            assertThat(https.identityRequests()).containsExactly(
+                    "POST /tenant-1/oauth2/v2.0/token client_id=client-1&client_secret=***"
+                            + "&grant_type=client_credentials&scope=https://storage.azure.com/.default -> 401",
+                    "POST /tenant-1/oauth2/v2.0/token client_id=client-2&client_secret=***"
+                            + "&grant_type=client_credentials&scope=https://storage.azure.com/.default -> 400",
+                    "POST /tenant-2/oauth2/v2.0/token client_id=client-1&client_secret=***"
+                            + "&grant_type=client_credentials&scope=https://storage.azure.com/.default -> 400");
+        }
+    }
+
+    private static HttpRequest tokenRequest(DfsServer https, String tenant, String clientId, String secret) {
+        String form = "client_id=" + clientId + "&client_secret=" + secret + "&grant_type=client_credentials"
+                + "&scope=https%3A%2F%2Fstorage.azure.com%2F.default";
+        return HttpRequest.newBuilder(URI.create(https.authorityHost() + "/" + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+    }
+
+    private static HttpRequest list(DfsServer https, String authorization) {
+        return HttpRequest.newBuilder(URI.create(https.endpoint() + "/fs?resource=filesystem&recursive=false"))
+                .header("Authorization", authorization).header("x-ms-version", "2025-11-05").build();
+    }
+
+    private static void assertAadError(HttpResponse<String> response, int status, String error, int code,
+                                       String description) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("error").asText()).isEqualTo(error);
+        assertThat(body.get("error_description").asText()).startsWith(description).contains("\r\nTrace ID: ");
+        assertThat(body.get("error_codes").get(0).asInt()).isEqualTo(code);
     }
 
     @Test

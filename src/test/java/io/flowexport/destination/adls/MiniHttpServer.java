@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A minimal HTTP/1.1 server on 127.0.0.1 for {@link DfsServer}: persistent connections, any method, request bodies
@@ -36,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each connection is served by its own thread (a keep-alive connection held idle by the client's pool must not
  * starve others), so a handler that sleeps delays only its own connection.
+ *
+ * <p>Given an {@link SSLContext}, it speaks HTTPS instead (TLS on every connection, same HTTP/1.1 inside; no ALPN,
+ * so clients stay on HTTP/1.1).
  */
 final class MiniHttpServer implements AutoCloseable {
 
@@ -61,13 +65,22 @@ final class MiniHttpServer implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024;
 
     private final Handler handler;
+    private final boolean tls;
     private final ServerSocket serverSocket;
     private final ExecutorService connections;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     MiniHttpServer(Handler handler, String threadName) {
+        this(handler, threadName, null);
+    }
+
+    /**
+     * @param tls the server's TLS context (its key manager holds the certificate), or null for plain HTTP
+     */
+    MiniHttpServer(Handler handler, String threadName, SSLContext tls) {
         this.handler = handler;
+        this.tls = tls != null;
         AtomicInteger threads = new AtomicInteger();
         this.connections = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, threadName + "-" + threads.incrementAndGet());
@@ -75,7 +88,8 @@ final class MiniHttpServer implements AutoCloseable {
             return thread;
         });
         try {
-            this.serverSocket = new ServerSocket();
+            this.serverSocket = tls == null ? new ServerSocket()
+                    : tls.getServerSocketFactory().createServerSocket();
             serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,6 +101,11 @@ final class MiniHttpServer implements AutoCloseable {
 
     int port() {
         return serverSocket.getLocalPort();
+    }
+
+    /** {@code https} with a TLS context, else {@code http}. */
+    String scheme() {
+        return tls ? "https" : "http";
     }
 
     /** Stops accepting, drops every open connection and interrupts handlers that are still running. */
