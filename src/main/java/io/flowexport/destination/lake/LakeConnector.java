@@ -109,7 +109,7 @@ public final class LakeConnector implements Connector {
                         + "remove the old file, or set overwrite = true");
             } else {
                 temp = tempPath(target, s.flowId(), s.runId() + "-" + d.name());
-                upload(d, fs, s.file(), temp, sums, metadata(s, sums), s.format());
+                upload(d, s.file(), temp, sums, metadata(s, sums), s.format());
                 if (s.aborted().getAsBoolean()) {
                     deleteQuietly(fs, temp, d);
                     return failed(d, shown, "the run was stopped after the upload and before the rename; nothing "
@@ -126,7 +126,7 @@ public final class LakeConnector implements Connector {
                 byte[] json = Manifest.json(s, target, shown, sums);
                 String mTemp = tempPath(m, s.flowId(), s.runId() + "-" + d.name() + "-manifest");
                 try {
-                    put(d, fs, json, mTemp);
+                    put(d, json, mTemp);
                     fs.getFileClient(mTemp).renameWithResponse(null, m, null, null, null, Context.NONE);
                 } catch (RuntimeException e) {
                     deleteQuietly(fs, mTemp, d);
@@ -168,8 +168,8 @@ public final class LakeConnector implements Connector {
         }
     }
 
-    private void upload(DestinationSpec.Lake d, DataLakeFileSystemClient fs, Path file, String remote,
-                        Checksums sums, Map<String, String> metadata, FileFormat format) {
+    private void upload(DestinationSpec.Lake d, Path file, String remote, Checksums sums,
+                        Map<String, String> metadata, FileFormat format) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.uploadFromFile);
         headers.put(DataLakeConstants.FILESYSTEM_NAME, d.fileSystem());
@@ -184,7 +184,7 @@ public final class LakeConnector implements Connector {
         producer.get().requestBodyAndHeaders(endpointUri(d), null, headers);
     }
 
-    private void put(DestinationSpec.Lake d, DataLakeFileSystemClient fs, byte[] content, String remote) {
+    private void put(DestinationSpec.Lake d, byte[] content, String remote) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.upload);
         headers.put(DataLakeConstants.FILESYSTEM_NAME, d.fileSystem());
