@@ -6,6 +6,7 @@ import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.http.HttpConnector;
 import io.flowexport.destination.http.HttpDelivery;
 import io.flowexport.destination.lake.LakeConnector;
+import io.flowexport.destination.messaging.EventHubConnector;
 import io.flowexport.flow.Secrets;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -13,7 +14,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * The destination connectors of the runner, registered in one place: {@code file}, {@code http} (Camel's http
- * component) and {@code adls}/{@code onelake} (Camel's azure-storage-datalake component and the Azure SDK). The
+ * component), {@code adls}/{@code onelake} (Camel's azure-storage-datalake component and the Azure SDK) and
+ * {@code eventhub} (Camel's kafka component on the namespace's Kafka endpoint). The
  * Camel components run on a small Camel context of their own, started on first use and stopped with the runner,
  * so that run-once and validate pay nothing for it.
  */
@@ -27,7 +29,8 @@ public final class Connectors implements AutoCloseable {
     public Connectors(FileDestination files) {
         LakeConnector[] lakes = LakeConnector.both(this::context, Secrets.system());
         this.deliveries = new Deliveries(List.of(new FileConnector(files),
-                new HttpConnector(this::http, Secrets.system()), lakes[0], lakes[1]));
+                new HttpConnector(this::http, Secrets.system()), lakes[0], lakes[1],
+                new EventHubConnector(this::context, Secrets.system(), files)));
     }
 
     /** Every connector, by destination type. */

@@ -31,6 +31,19 @@ public final class Describe {
         if (d instanceof DestinationSpec.Lake l) {
             return head + lake(l, values);
         }
+        if (d instanceof DestinationSpec.EventHub e) {
+            DestinationSpec.MessageShape m = e.messages();
+            return head + "event hub " + e.namespace() + "/" + e.eventHub() + " over Kafka at " + e.kafkaBootstrap()
+                    + (e.tls() ? "" : " WITHOUT TLS") + ", auth connection string " + ((io.flowexport.flow.AzureAuth
+                    .ConnectionString) e.auth()).value().masked() + ", " + (m.rowsPerMessage() == 1 ? "one event per "
+                    + "row" : "up to " + m.rowsPerMessage() + " rows per event") + (m.keyColumns().isEmpty() ? ""
+                    : ", ids from " + m.keyColumns()) + (e.partitionKey() == null ? "" : ", partition key "
+                    + e.partitionKey()) + (m.properties().isEmpty() ? "" : ", properties " + m.properties())
+                    + ", events up to " + m.maxMessageBytes() + " bytes, batches up to " + m.maxBatchBytes()
+                    + " bytes" + (m.deadLetterPath() == null ? "" : ", too large rows to " + new PathTemplate(
+                    m.deadLetterPath()).render(values)) + ", " + e.maxAttempts() + " attempts, send timeout "
+                    + Durations.format(e.sendTimeout());
+        }
         return head + http((DestinationSpec.Http) d, values);
     }
 

@@ -53,6 +53,18 @@ public sealed interface AzureAuth {
     }
 
     /**
+     * A connection string ({@code type = "connection_string"}), as the portal gives it for an Event Hubs or Service
+     * Bus namespace or entity: {@code Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=...;
+     * SharedAccessKey=...[;EntityPath=...]}.
+     */
+    record ConnectionString(SecretValue value) implements AzureAuth {
+        @Override
+        public String toml() {
+            return "connection_string";
+        }
+    }
+
+    /**
      * The Azure default credential chain ({@code type = "default"}, the default when {@code auth} is absent):
      * environment variables ({@code AZURE_CLIENT_ID}...), workload identity, managed identity, Azure CLI, in
      * that order.

@@ -30,6 +30,8 @@ public sealed interface DestinationSpec {
             return h.url();
         } else if (d instanceof Lake l) {
             return l.objectPath();
+        } else if (d instanceof EventHub e) {
+            return e.eventHub();
         }
         throw new IllegalArgumentException("unknown destination " + d);
     }
@@ -153,6 +155,76 @@ public sealed interface DestinationSpec {
         /** Whether an existing target is replaced, for a flow of the given export mode. */
         public boolean overwrites(ExportMode mode) {
             return overwrite != null ? overwrite : mode == ExportMode.FULL;
+        }
+    }
+
+    /**
+     * An Azure Event Hub ({@code type = "eventhub"}) that receives the export's rows as events, one per row or one
+     * per chunk of rows, through the namespace's Kafka endpoint ({@code protocol = "kafka"}).
+     *
+     * @param namespace    the Event Hubs namespace (the host is {@code <namespace>.servicebus.windows.net})
+     * @param eventHub     the event hub (the Kafka topic)
+     * @param protocol     how events are sent
+     * @param endpoint     {@code host:port} of the Kafka endpoint; null for {@code <namespace>.servicebus.windows.net:9093}
+     * @param tls          whether the connection is encrypted (always, except against a local test broker)
+     * @param auth         {@link AzureAuth.ConnectionString} for the Kafka endpoint
+     * @param messages     how rows become events
+     * @param partitionKey a column whose value is each event's partition key (the Kafka record key), or null
+     * @param maxAttempts  tries per batch of events before the run fails
+     * @param initialBackoff delay before the second try, doubled per try
+     * @param maxBackoff   the longest delay between tries
+     * @param sendTimeout  the longest one batch may wait for the broker's acknowledgements
+     */
+    record EventHub(String name, String ref, String namespace, String eventHub, EventHubProtocol protocol,
+                    String endpoint, boolean tls, AzureAuth auth, MessageShape messages, String partitionKey,
+                    int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration sendTimeout)
+            implements DestinationSpec {
+
+        @Override
+        public DestinationType type() {
+            return DestinationType.EVENTHUB;
+        }
+
+        /** {@code host:port} of the namespace's Kafka endpoint. */
+        public String kafkaBootstrap() {
+            return endpoint != null ? endpoint : namespace + ".servicebus.windows.net:9093";
+        }
+    }
+
+    /** How an Event Hubs destination talks to the namespace. */
+    enum EventHubProtocol implements TomlEnum {
+        AMQP("amqp"), KAFKA("kafka");
+
+        private final String toml;
+
+        EventHubProtocol(String toml) {
+            this.toml = toml;
+        }
+
+        @Override
+        public String toml() {
+            return toml;
+        }
+    }
+
+    /**
+     * How rows become messages (Event Hubs events; later Service Bus messages).
+     *
+     * @param rowsPerMessage  1: one message per row, a JSON object; more: one message per chunk of up to this many
+     *                        rows, a JSON array (json) or JSON Lines (jsonl), as the flow's file is written
+     * @param keyColumns      the columns whose values identify a row (its message id is derived from the flow, the
+     *                        row's batch and these values); empty: the row's position in the export
+     * @param properties      columns whose values become application properties (one message per row only)
+     * @param maxMessageBytes the largest message the namespace accepts (256 KB Basic, 1 MB Standard and above)
+     * @param maxBatchBytes   the most bytes sent before waiting for the broker's acknowledgements
+     * @param deadLetterPath  a file under the export directory that rows too large for one message are appended to
+     *                        (placeholders allowed); null: such a row fails the run
+     */
+    record MessageShape(int rowsPerMessage, java.util.List<String> keyColumns, java.util.List<String> properties,
+                        long maxMessageBytes, long maxBatchBytes, String deadLetterPath) {
+        public MessageShape {
+            keyColumns = java.util.List.copyOf(keyColumns);
+            properties = java.util.List.copyOf(properties);
         }
     }
 

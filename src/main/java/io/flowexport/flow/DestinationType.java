@@ -27,6 +27,6 @@ public enum DestinationType implements TomlEnum {
 
     /** True for the types this version can deliver to. */
     public boolean supported() {
-        return this == FILE || this == HTTP || this == ADLS || this == ONELAKE;
+        return this != SERVICEBUS;
     }
 }

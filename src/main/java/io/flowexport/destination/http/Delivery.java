@@ -1,5 +1,6 @@
 package io.flowexport.destination.http;
 
+import io.flowexport.destination.Pause;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -47,7 +47,16 @@ public final class DestinationParser {
     static final Set<String> ADLS_KEYS = union(LAKE_COMMON, Set.of("account", "file_system"));
     static final Set<String> ONELAKE_KEYS = union(LAKE_COMMON, Set.of("workspace", "item"));
     static final Set<String> AZURE_AUTH_KEYS = Set.of("type", "account_key", "token", "tenant_id", "client_id",
-            "client_secret", "authority_host", "managed_identity_client_id");
+            "client_secret", "authority_host", "managed_identity_client_id", "value");
+    static final Set<String> EVENTHUB_KEYS = Set.of("namespace", "event_hub", "protocol", "endpoint", "tls", "auth",
+            "rows_per_message", "message_key", "partition_key", "properties", "max_message_size", "max_batch_size",
+            "dead_letter_path", "max_attempts", "initial_backoff", "max_backoff", "send_timeout");
+    /** Application properties flow-export sets itself on every message. */
+    public static final Set<String> MESSAGE_PROPERTIES = Set.of("flow_id", "run_id", "batch_id", "xt_record_type",
+            "message_id", "row_count", "content_type");
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]");
+    private static final Pattern ENTITY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,255}");
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:\\d{1,5}");
 
     private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
     private static final Pattern FILE_SYSTEM = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
@@ -204,7 +213,7 @@ public final class DestinationParser {
         }
         if (!type.supported()) {
             v.problems().error(v.pos("type"), v.key("type"), "destination type '" + type.toml() + "' is not "
-                    + "supported by this version yet; supported: file, http, adls, onelake");
+                    + "supported by this version yet; supported: file, http, adls, onelake, eventhub");
             return null;
         }
         String ref = base != null && v.raw("ref") instanceof String r ? r : null;
@@ -212,6 +221,7 @@ public final class DestinationParser {
             case FILE -> file(v, (DestinationSpec.File) base, name, ref);
             case HTTP -> http(v, (DestinationSpec.Http) base, name, ref);
             case ADLS, ONELAKE -> lake(v, (DestinationSpec.Lake) base, name, ref, type);
+            case EVENTHUB -> eventHub(v, (DestinationSpec.EventHub) base, name, ref);
             default -> null;
         };
     }
@@ -422,6 +432,114 @@ public final class DestinationParser {
                 initial, max));
     }
 
+    private static DestinationSpec.EventHub eventHub(TomlView v, DestinationSpec.EventHub b, String name,
+                                                     String ref) {
+        v.checkKeys(union(COMMON, EVENTHUB_KEYS));
+        String namespace = v.has("namespace") ? v.string("namespace") : b != null ? b.namespace() : null;
+        if (namespace == null && !v.has("namespace")) {
+            v.missing("namespace", "an eventhub destination needs namespace = \"<namespace>\" (the part before "
+                    + ".servicebus.windows.net)");
+        } else if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
+            v.problems().error(v.pos("namespace"), v.key("namespace"), "invalid namespace '" + namespace + "'; 6 to 50 "
+                    + "letters, digits and hyphens, starting with a letter (without .servicebus.windows.net)");
+            namespace = null;
+        }
+        String hub = v.has("event_hub") ? v.string("event_hub") : b != null ? b.eventHub() : null;
+        if (hub == null && !v.has("event_hub")) {
+            v.missing("event_hub", "an eventhub destination needs event_hub = \"<name>\"");
+        } else if (hub != null && !ENTITY.matcher(hub).matches()) {
+            v.problems().error(v.pos("event_hub"), v.key("event_hub"), "invalid event hub name '" + hub + "'; "
+                    + "letters, digits, '.', '_' and '-'");
+            hub = null;
+        }
+        DestinationSpec.EventHubProtocol protocol = v.has("protocol")
+                ? v.enumValue("protocol", DestinationSpec.EventHubProtocol.class, "protocol")
+                : b != null ? b.protocol() : DestinationSpec.EventHubProtocol.AMQP;
+        if (protocol == DestinationSpec.EventHubProtocol.AMQP) {
+            v.problems().error(v.has("protocol") ? v.pos("protocol") : v.header(), v.key("protocol"), "this version "
+                    + "sends to Event Hubs through the namespace's Kafka endpoint only (AMQP is planned): set "
+                    + "protocol = \"kafka\"");
+            protocol = null;
+        }
+        String endpoint = v.has("endpoint") ? v.string("endpoint") : b != null ? b.endpoint() : null;
+        if (v.has("endpoint") && endpoint != null && !HOST_PORT.matcher(endpoint).matches()) {
+            v.problems().error(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + endpoint + "' is not host:port "
+                    + "(the Kafka endpoint, e.g. mynamespace.servicebus.windows.net:9093)");
+            endpoint = null;
+        }
+        boolean tls = v.has("tls") ? !Boolean.FALSE.equals(v.bool("tls")) : b == null || b.tls();
+        if (v.has("tls") && !tls && endpoint != null && !endpoint.startsWith("127.0.0.1:")
+                && !endpoint.startsWith("localhost:")) {
+            v.problems().warning(v.pos("tls"), v.key("tls"), "tls = false sends the connection string and the "
+                    + "events unencrypted; only for a local test broker");
+        }
+        AzureAuth auth = v.has("auth") ? azureAuth(v.table("auth"), DestinationType.EVENTHUB)
+                : b != null ? b.auth() : null;
+        if (auth == null && !v.has("auth")) {
+            v.missing("auth", "the Kafka endpoint needs auth = { type = \"connection_string\", value = \"${env:NAME}\" }");
+        } else if (auth != null && !(auth instanceof AzureAuth.ConnectionString)) {
+            v.problems().error(v.pos("auth"), v.key("auth"), "the Kafka endpoint takes only a connection string: "
+                    + "auth = { type = \"connection_string\", value = \"${env:NAME}\" }");
+            auth = null;
+        }
+        DestinationSpec.MessageShape m = b != null ? b.messages() : new DestinationSpec.MessageShape(1, List.of(),
+                List.of(), 1L << 20, 1L << 20, null);
+        int perMessage = bounded(v, "rows_per_message", m.rowsPerMessage(), 100_000);
+        List<String> keys = v.has("message_key") ? columnList(v, "message_key") : m.keyColumns();
+        List<String> props = v.has("properties") ? columnList(v, "properties") : m.properties();
+        for (String p : props == null ? List.<String>of() : props) {
+            if (MESSAGE_PROPERTIES.contains(p)) {
+                v.problems().error(v.pos("properties"), v.key("properties"), "property '" + p + "' is set by "
+                        + "flow-export itself (" + String.join(", ", new TreeSet<>(MESSAGE_PROPERTIES))
+                        + "); remove it from properties");
+            }
+        }
+        if (props != null && !props.isEmpty() && perMessage > 1 && v.has("properties")) {
+            v.problems().warning(v.pos("properties"), v.key("properties"), "properties come from one row; with "
+                    + "rows_per_message = " + perMessage + " a message holds several rows, so only flow_id, run_id, "
+                    + "batch_id and row_count are set");
+        }
+        String partitionKey = v.has("partition_key") ? v.string("partition_key") : b != null ? b.partitionKey() : null;
+        Long maxMessage = size(v, "max_message_size", m.maxMessageBytes());
+        Long maxBatch = size(v, "max_batch_size", m.maxBatchBytes());
+        String deadLetter = v.has("dead_letter_path") ? v.string("dead_letter_path") : m.deadLetterPath();
+        int attempts = bounded(v, "max_attempts", b != null ? b.maxAttempts() : 5, 100);
+        Duration initial = duration(v, "initial_backoff", b != null ? b.initialBackoff() : Duration.ofSeconds(1));
+        Duration max = duration(v, "max_backoff", b != null ? b.maxBackoff() : Duration.ofSeconds(30));
+        Duration timeout = duration(v, "send_timeout", b != null ? b.sendTimeout() : Duration.ofMinutes(2));
+        if (namespace == null || hub == null || protocol == null || auth == null || keys == null || props == null
+                || maxMessage == null || maxBatch == null || initial == null || max == null || timeout == null
+                || v.has("endpoint") && endpoint == null) {
+            return null;
+        }
+        return new DestinationSpec.EventHub(name, ref, namespace, hub, protocol, endpoint, tls, auth,
+                new DestinationSpec.MessageShape(perMessage, keys, props, maxMessage, Math.max(maxBatch, maxMessage),
+                        deadLetter), partitionKey, attempts, initial, max, timeout);
+    }
+
+    /** A list of column names: an array of strings, or one string; null when wrong (reported). */
+    private static List<String> columnList(TomlView v, String k) {
+        Object raw = v.raw(k);
+        if (raw instanceof String s) {
+            v.string(k);
+            return List.of(s);
+        }
+        TomlArray a = v.array(k, "an array of column names");
+        if (a == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.get(i) instanceof String s)) {
+                v.problems().error(v.elementPos(a, i), v.key(k), "expected column names (strings), found "
+                        + TomlView.typeName(a.get(i)));
+                return null;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     /** Checks a path inside a file system: relative, no empty, {@code .} or {@code ..} segments, known placeholders. */
     private static boolean lakePath(TomlView v, String k, String path) {
         String why = null;
@@ -479,8 +597,23 @@ public final class DestinationParser {
             return null;
         }
         return switch (t) {
+            case "connection_string" -> {
+                only(a, Set.of("type", "value"));
+                if (type != DestinationType.EVENTHUB && type != DestinationType.SERVICEBUS) {
+                    a.problems().error(a.pos("type"), a.key("type"), "a connection string is for Event Hubs and "
+                            + "Service Bus; use type = \"shared_key\", \"sas\", \"service_principal\" or \"default\"");
+                    yield null;
+                }
+                SecretValue cs = required(a, "value", "the connection string: value = \"${env:NAME}\"");
+                yield cs == null ? null : new AzureAuth.ConnectionString(cs);
+            }
             case "shared_key" -> {
                 only(a, Set.of("type", "account_key"));
+                if (!type.isLake()) {
+                    a.problems().error(a.pos("type"), a.key("type"), "a storage account key is for adls; an "
+                            + type.toml() + " destination over Kafka takes type = \"connection_string\"");
+                    yield null;
+                }
                 if (type == DestinationType.ONELAKE) {
                     a.problems().error(a.pos("type"), a.key("type"), "OneLake does not accept shared keys; use "
                             + "type = \"service_principal\", \"default\" or \"sas\"");

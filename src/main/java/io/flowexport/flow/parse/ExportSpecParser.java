@@ -51,6 +51,13 @@ final class ExportSpecParser {
         FileFormat format = format(v, firstPath, targets.isEmpty());
         String lower = firstPath == null ? "" : firstPath.toLowerCase(Locale.ROOT);
         boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
+        for (ExportDraft.Target t : targets) {
+            if (t.spec() instanceof DestinationSpec.EventHub && format != null && format != FileFormat.JSON) {
+                v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), "an eventhub destination "
+                        + "sends rows as JSON, but this flow writes " + format.toml() + "; set format = \"json\" "
+                        + "(exporter_config jsonl = true for JSON Lines chunks)");
+            }
+        }
         TomlView cfg = v.table("exporter_config");
         FormatOptions options = ExporterConfigParser.parse(cfg, format, jsonlDefault);
         ExportDraft draft = new ExportDraft(sourceId, kind, targets, mode, batchId,

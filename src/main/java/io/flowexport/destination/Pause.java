@@ -1,13 +1,13 @@
-package io.flowexport.destination.http;
+package io.flowexport.destination;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** A wait that ends early when the delivery is aborted. */
-final class Pause {
+/** A wait that ends early when the delivery is aborted (retry backoff of HTTP and message destinations). */
+public final class Pause {
 
     /** Longest stretch without looking at the abort flag. */
-    static final Duration SLICE = Duration.ofMillis(100);
+    public static final Duration SLICE = Duration.ofMillis(100);
 
     private Pause() {
     }
@@ -17,7 +17,7 @@ final class Pause {
      *
      * @return true when the whole time passed, false when aborted (or the thread was interrupted, whose flag is kept)
      */
-    static boolean pause(Duration duration, BooleanSupplier aborted) {
+    public static boolean pause(Duration duration, BooleanSupplier aborted) {
         long end = System.nanoTime() + duration.toNanos();
         while (!aborted.getAsBoolean()) {
             long left = end - System.nanoTime();

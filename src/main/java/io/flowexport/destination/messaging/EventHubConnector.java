@@ -1,0 +1,235 @@
+package io.flowexport.destination.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowexport.destination.Connector;
+import io.flowexport.destination.Delivered;
+import io.flowexport.destination.FileDestination;
+import io.flowexport.destination.Pause;
+import io.flowexport.destination.Shipment;
+import io.flowexport.flow.AzureAuth;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationType;
+import io.flowexport.flow.PathTemplate;
+import io.flowexport.flow.Secrets;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code eventhub} connector: reads the staged JSON or JSON Lines file row by row ({@link RowMessages}), groups
+ * the events into batches of at most {@code max_batch_size} bytes (and 500 events), and sends each batch, waiting
+ * for the broker's acknowledgements before reading on: memory holds one batch. A batch that fails is sent again,
+ * whole, with the same ids, up to {@code max_attempts} times with exponential backoff. The delivery's chunk count
+ * is the number of batches acknowledged, so a pending delivery resumes after them.
+ *
+ * <p>Rows too large for one event go to {@code dead_letter_path} (a JSON Lines file under the export directory,
+ * {@code {"reason": ..., "row": {...}}} per row, published by an atomic rename once the delivery succeeded) or,
+ * without it, fail the delivery naming the row's key.
+ */
+public final class EventHubConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventHubConnector.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BATCH_EVENTS = 500;
+
+    private final Supplier<CamelContext> context;
+    private final Secrets secrets;
+    private final FileDestination files;
+    private final Map<String, MessageSender> senders = new ConcurrentHashMap<>();
+    private final AtomicInteger clientIds = new AtomicInteger();
+
+    /**
+     * @param context the connectors' Camel context, made on first use
+     * @param secrets resolves the connection string reference
+     * @param files   the export directory, for dead-letter files
+     */
+    public EventHubConnector(Supplier<CamelContext> context, Secrets secrets, FileDestination files) {
+        this.context = context;
+        this.secrets = secrets;
+        this.files = files;
+    }
+
+    @Override
+    public DestinationType type() {
+        return DestinationType.EVENTHUB;
+    }
+
+    @Override
+    public Delivered deliver(Shipment s, DestinationSpec destination, int startChunk) {
+        DestinationSpec.EventHub d = (DestinationSpec.EventHub) destination;
+        String shown = "eventhub " + d.namespace() + "/" + d.eventHub();
+        DeadLetters dead = d.messages().deadLetterPath() == null ? null
+                : new DeadLetters(new PathTemplate(d.messages().deadLetterPath()).render(s.values()), s, d);
+        int acked = startChunk;
+        long events = 0;
+        long started = System.nanoTime();
+        try (RowMessages messages = new RowMessages(s, d.messages(), d.partitionKey(), dead)) {
+            MessageSender sender = sender(d);
+            int chunk = 0;
+            List<OutMessage> batch = new ArrayList<>();
+            long bytes = 0;
+            while (messages.hasNext()) {
+                OutMessage m = messages.next();
+                if (!batch.isEmpty() && (bytes + m.size() > d.messages().maxBatchBytes()
+                        || batch.size() >= MAX_BATCH_EVENTS)) {
+                    if (++chunk > startChunk) {
+                        sendWithRetries(sender, batch, d, s);
+                        acked = chunk;
+                    }
+                    events += batch.size();
+                    batch = new ArrayList<>();
+                    bytes = 0;
+                }
+                batch.add(m);
+                bytes += m.size();
+            }
+            if (!batch.isEmpty()) {
+                if (++chunk > startChunk) {
+                    sendWithRetries(sender, batch, d, s);
+                    acked = chunk;
+                }
+                events += batch.size();
+            }
+            String deadDetail = dead == null ? "" : dead.publish();
+            return new Delivered(d.name(), DestinationType.EVENTHUB, shown, true, acked, null, events + " event(s) in "
+                    + chunk + " batch(es)" + (startChunk > 0 ? " (" + startChunk + " acknowledged before)" : "")
+                    + " in " + String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9)
+                    + " s" + deadDetail, null);
+        } catch (Exception e) {
+            if (dead != null) {
+                dead.discard();
+            }
+            return new Delivered(d.name(), DestinationType.EVENTHUB, shown, false, acked, null,
+                    EventHubErrors.explain(e, d) + (acked > 0 ? " (" + acked + " batch(es) were acknowledged; the "
+                            + "next attempt goes on after them, with the same ids)" : ""), null);
+        }
+    }
+
+    @Override
+    public String check(DestinationSpec destination, Map<String, String> values) {
+        DestinationSpec.EventHub d = (DestinationSpec.EventHub) destination;
+        try {
+            return sender(d).check();
+        } catch (RuntimeException e) {
+            return EventHubErrors.explain(e, d);
+        }
+    }
+
+    private void sendWithRetries(MessageSender sender, List<OutMessage> batch, DestinationSpec.EventHub d,
+                                 Shipment s) throws Exception {
+        Duration backoff = d.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            if (s.aborted().getAsBoolean()) {
+                throw new IOException("the run was stopped");
+            }
+            try {
+                sender.send(batch);
+                return;
+            } catch (RowMessages.TooLargeException e) {
+                throw e;
+            } catch (Exception e) {
+                if (attempt >= d.maxAttempts()) {
+                    throw e;
+                }
+                LOG.warn("flow '{}' destination '{}': batch of {} event(s) not acknowledged (attempt {} of {}): {}; "
+                        + "sending it again in {}", s.flowId(), d.name(), batch.size(), attempt, d.maxAttempts(),
+                        EventHubErrors.explain(e, d), io.flowexport.flow.Durations.format(backoff));
+                if (!Pause.pause(backoff, s.aborted())) {
+                    throw new IOException("the run was stopped");
+                }
+                backoff = backoff.multipliedBy(2).compareTo(d.maxBackoff()) > 0 ? d.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** The sender of a destination, made on first use and kept; a changed connection string makes a new one. */
+    private MessageSender sender(DestinationSpec.EventHub d) {
+        String connectionString = secrets.resolve(((AzureAuth.ConnectionString) d.auth()).value());
+        String key = d.kafkaBootstrap() + "|" + d.eventHub() + "|" + d.tls() + "|" + d.messages().maxMessageBytes()
+                + "|" + d.sendTimeout() + "|" + digest(connectionString);
+        return senders.computeIfAbsent(key, k -> new KafkaEventHubSender(context.get(), d, connectionString,
+                "flowexport-eventhub-" + clientIds.incrementAndGet()));
+    }
+
+    private static String digest(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(
+                    StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rows too large for one event: staged beside the dead-letter path, published when the delivery succeeds. */
+    private final class DeadLetters implements RowMessages.TooLarge {
+        private final String relative;
+        private final Shipment shipment;
+        private final DestinationSpec.EventHub destination;
+        private Path staged;
+        private BufferedWriter out;
+        private long rows;
+
+        DeadLetters(String relative, Shipment shipment, DestinationSpec.EventHub destination) {
+            this.relative = relative;
+            this.shipment = shipment;
+            this.destination = destination;
+        }
+
+        @Override
+        public void accept(ObjectNode row, String describe, long size) throws IOException {
+            if (out == null) {
+                staged = files.stage(destination.messages().deadLetterPath(), shipment.flowId(),
+                        shipment.runId() + "-" + destination.name());
+                out = Files.newBufferedWriter(staged, StandardCharsets.UTF_8);
+            }
+            ObjectNode line = JSON.createObjectNode();
+            line.put("reason", describe + " is " + size + " bytes as an event, more than max_message_size ("
+                    + destination.messages().maxMessageBytes() + ")");
+            line.put("flow_id", shipment.flowId());
+            line.put("run_id", shipment.runId());
+            line.set("row", row);
+            out.write(JSON.writeValueAsString(line));
+            out.write('\n');
+            rows++;
+        }
+
+        /** Publishes the file (when a row went to it); returns words for the delivery's detail. */
+        String publish() throws IOException {
+            if (out == null) {
+                return "";
+            }
+            out.close();
+            files.publish(staged, relative);
+            LOG.warn("flow '{}' destination '{}': {} row(s) too large for one event written to {}", shipment.flowId(),
+                    destination.name(), rows, relative);
+            return "; " + rows + " row(s) too large for one event written to " + relative;
+        }
+
+        void discard() {
+            try {
+                if (out != null) {
+                    out.close();
+                    Files.deleteIfExists(staged);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}: {}", staged, e.getMessage());
+            }
+        }
+    }
+}
