@@ -17,6 +17,11 @@ final class EventHubErrors {
     private EventHubErrors() {
     }
 
+    private static String cs(DestinationSpec.EventHub d) {
+        return d.auth() instanceof io.flowexport.flow.AzureAuth.ConnectionString c ? c.value().masked() : "";
+    }
+
+    /** Explains a failure to send to, or check, {@code d}. */
     static String explain(Throwable error, DestinationSpec.EventHub d) {
         String where = "event hub '" + d.eventHub() + "' of namespace '" + d.namespace() + "' ("
                 + d.kafkaBootstrap() + ")";
@@ -25,12 +30,12 @@ final class EventHubErrors {
                 return Secrets.redact(c.getMessage());
             }
             if (c instanceof AuthenticationException) {
-                return Secrets.redact("the connection string " + d.auth() + " was refused by " + where + ": "
+                return Secrets.redact("the connection string " + cs(d) + " was refused by " + where + ": "
                         + c.getMessage() + "; copy it again from the namespace's (or event hub's) Shared access "
                         + "policies, with Send rights");
             }
             if (c instanceof AuthorizationException) {
-                return Secrets.redact("the connection string " + d.auth() + " may not send to " + where + ": "
+                return Secrets.redact("the connection string " + cs(d) + " may not send to " + where + ": "
                         + c.getMessage() + "; use a policy with the Send claim");
             }
             if (c instanceof UnknownTopicOrPartitionException) {

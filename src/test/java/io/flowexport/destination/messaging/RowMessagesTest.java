@@ -1,0 +1,129 @@
+package io.flowexport.destination.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexport.destination.Shipment;
+import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.ExportMode;
+import io.flowexport.flow.FileFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rows to messages: bodies, deterministic ids, properties, chunks split by key and size, rows too large. */
+class RowMessagesTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String ROWS = """
+            [
+              {"order_id": 1, "region": "eu", "total": 9.99, "xt_record_type": "new", "xt_batch_id": 41},
+              {"order_id": 2, "region": "eu", "total": 10.00, "xt_record_type": "changed", "xt_batch_id": 41},
+              {"order_id": 3, "region": "us", "total": 0.50, "xt_record_type": "deleted", "xt_batch_id": 42}
+            ]
+            """;
+
+    private Shipment shipment(String content, boolean jsonl, String runId) throws IOException {
+        Path f = Files.writeString(dir.resolve(jsonl ? "rows.jsonl" : "rows.json"), content);
+        return new Shipment("orders", runId, f, FileFormat.JSON, jsonl, Map.of(), "41..42", "batches 41..42",
+                () -> false, "orders", ExportMode.INCREMENTAL, 3, 41L, 42L, List.of());
+    }
+
+    private static DestinationSpec.MessageShape shape(int perMessage, List<String> keys, List<String> props,
+                                                      long max) {
+        return new DestinationSpec.MessageShape(perMessage, keys, props, max, 1 << 20, null);
+    }
+
+    private static List<OutMessage> all(RowMessages m) throws IOException {
+        List<OutMessage> out = new ArrayList<>();
+        m.forEachRemaining(out::add);
+        m.close();
+        return out;
+    }
+
+    @Test
+    void oneEventPerRowWithKeyIdsAndProperties() throws IOException {
+        List<OutMessage> first = all(new RowMessages(shipment(ROWS, false, "r1"), shape(1, List.of("order_id"),
+                List.of("region", "total"), 1 << 20), "region", null));
+        assertThat(first).hasSize(3);
+        OutMessage m = first.get(0);
+        assertThat(new ObjectMapper().readTree(m.body()).get("order_id").asInt()).isEqualTo(1);
+        assertThat(m.contentType()).isEqualTo("application/json");
+        assertThat(m.partitionKey()).isEqualTo("eu");
+        assertThat(m.id()).hasSize(32).matches("[0-9a-f]+");
+        assertThat(m.properties()).containsEntry("flow_id", "orders").containsEntry("run_id", "r1")
+                .containsEntry("batch_id", 41L).containsEntry("xt_record_type", "new").containsEntry("region", "eu")
+                .containsEntry("total", "9.99").containsEntry("message_id", m.id());
+        assertThat(m.describe()).isEqualTo("order_id=1");
+        assertThat(first).extracting(OutMessage::id).doesNotHaveDuplicates();
+
+        List<OutMessage> rerun = all(new RowMessages(shipment(ROWS, false, "r2"), shape(1, List.of("order_id"),
+                List.of(), 1 << 20), null, null));
+        assertThat(rerun).extracting(OutMessage::id).as("the same rows get the same ids in another run")
+                .containsExactlyElementsOf(first.stream().map(OutMessage::id).toList());
+    }
+
+    @Test
+    void chunksAreJsonArraysOrJsonLinesAndSplitWhereThePartitionKeyChanges() throws IOException {
+        List<OutMessage> chunks = all(new RowMessages(shipment(ROWS, false, "r1"), shape(10, List.of(), List.of(),
+                1 << 20), "region", null));
+        assertThat(chunks).hasSize(2);
+        assertThat(new ObjectMapper().readTree(chunks.get(0).body()).size()).isEqualTo(2);
+        assertThat(chunks.get(0).partitionKey()).isEqualTo("eu");
+        assertThat(chunks.get(0).properties()).containsEntry("row_count", 2L).containsEntry("batch_id", 41L);
+        assertThat(chunks.get(1).partitionKey()).isEqualTo("us");
+        assertThat(chunks.get(1).rows()).isEqualTo(1);
+
+        String jsonl = ROWS.lines().filter(l -> l.trim().startsWith("{")).map(l -> l.trim().replaceAll(",$", ""))
+                .reduce("", (a, b) -> a + b + "\n");
+        List<OutMessage> lines = all(new RowMessages(shipment(jsonl, true, "r1"), shape(2, List.of(), List.of(),
+                1 << 20), null, null));
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0).contentType()).isEqualTo("application/x-ndjson");
+        assertThat(new String(lines.get(0).body(), StandardCharsets.UTF_8).lines()).hasSize(2);
+        assertThat(lines.get(0).properties()).containsEntry("batch_id", 41L);
+        assertThat(lines.get(1).properties()).containsEntry("batch_id", 42L);
+        assertThat(lines.get(0).id()).isNotEqualTo(lines.get(1).id());
+    }
+
+    @Test
+    void aChunkEndsBeforeItOutgrowsTheMessageLimit() throws IOException {
+        StringBuilder big = new StringBuilder("[");
+        for (int i = 0; i < 10; i++) {
+            big.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"note\":\"").append("x".repeat(300))
+                    .append("\"}");
+        }
+        big.append("]");
+        List<OutMessage> chunks = all(new RowMessages(shipment(big.toString(), false, "r1"), shape(100, List.of(),
+                List.of(), 1200), null, null));
+        assertThat(chunks).allSatisfy(c -> assertThat(c.body().length).isLessThanOrEqualTo(1200));
+        assertThat(chunks.stream().mapToInt(OutMessage::rows).sum()).isEqualTo(10);
+    }
+
+    @Test
+    void aRowTooLargeFailsNamingItsKeyOrGoesToTheDeadLetters() throws IOException {
+        String rows = "[{\"id\": 1, \"note\": \"small\"}, {\"id\": 2, \"note\": \"" + "y".repeat(5000) + "\"},"
+                + " {\"id\": 3, \"note\": \"small\"}]";
+        RowMessages failing = new RowMessages(shipment(rows, false, "r1"), shape(1, List.of("id"), List.of(), 2048),
+                null, null);
+        assertThat(failing.next().describe()).isEqualTo("id=1");
+        assertThatThrownBy(failing::next).isInstanceOf(RowMessages.TooLargeException.class)
+                .hasMessageContaining("id=2 is ").hasMessageContaining("more than max_message_size (2048 bytes)");
+        failing.close();
+
+        List<String> dead = new ArrayList<>();
+        List<OutMessage> sent = all(new RowMessages(shipment(rows, false, "r1"), shape(1, List.of("id"), List.of(),
+                2048), null, (row, describe, size) -> dead.add(describe)));
+        assertThat(sent).extracting(OutMessage::describe).containsExactly("id=1", "id=3");
+        assertThat(dead).containsExactly("id=2");
+    }
+}
