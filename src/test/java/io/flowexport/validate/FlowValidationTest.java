@@ -50,6 +50,10 @@ class FlowValidationTest {
     /** A flow whose one destination is an adls destination (lines 1-6), keys to follow from line 7. */
     private static final String ADLS = HEAD + "format = \"csv\"\n[properties.export.destination]\ntype = \"adls\"\n";
 
+    /** A flow whose one destination is an event hub (lines 1-8), keys to follow from line 9. */
+    private static final String EVENTHUB = HEAD + "format = \"json\"\n[properties.export.destination]\n"
+            + "type = \"eventhub\"\nnamespace = \"contoso-events\"\nevent_hub = \"orders\"\n";
+
     static Stream<Case> cases() {
         String csv = HEAD + "file_path = \"exports/orders.csv\"\n";
         String trigger = csv + "[[triggers]]\nid = \"t\"\n";
@@ -115,9 +119,22 @@ class FlowValidationTest {
                 error("destination not a table", HEAD + "destination = \"s3://bucket/orders.csv\"\n", 4, 1,
                         "properties.export.destination", "expected a table, found a string"),
                 error("destination type not supported yet", HEAD + "format = \"csv\"\n"
-                        + "[properties.export.destination]\ntype = \"eventhub\"\n", 6, 1,
-                        "properties.export.destination.type", "destination type 'eventhub' is not supported by this "
-                                + "version yet; supported: file, http, adls, onelake"),
+                        + "[properties.export.destination]\ntype = \"servicebus\"\n", 6, 1,
+                        "properties.export.destination.type", "destination type 'servicebus' is not supported by this "
+                                + "version yet; supported: file, http, adls, onelake, eventhub"),
+                error("eventhub over amqp", EVENTHUB + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\n",
+                        5, 1, "properties.export.destination.protocol", "through the namespace's Kafka endpoint "
+                                + "only (AMQP is planned): set protocol = \"kafka\""),
+                error("eventhub with a storage key", EVENTHUB + "protocol = \"kafka\"\n"
+                        + "auth = { type = \"shared_key\", account_key = \"${env:K}\" }\n", 10, 10,
+                        "properties.export.destination.auth.type", "a storage account key is for adls"),
+                error("eventhub reserved property", EVENTHUB + "protocol = \"kafka\"\n"
+                        + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\nproperties = [\"run_id\"]\n",
+                        11, 1, "properties.export.destination.properties", "property 'run_id' is set by flow-export"),
+                error("eventhub from a csv flow", EVENTHUB.replace("format = \"json\"", "format = \"csv\"")
+                        + "protocol = \"kafka\"\nauth = { type = \"connection_string\", value = \"${env:CS}\" }\n", 4, 1,
+                        "properties.export.destination", "an eventhub destination sends rows as JSON, but this flow "
+                                + "writes csv"),
                 error("adls without account", ADLS + "file_system = \"exports\"\npath = \"o.csv\"\n", 5, 1,
                         "properties.export.destination.account", "missing key 'account'; an adls destination needs "
                                 + "account, file_system and path, or url = \"abfss://"),
@@ -209,6 +226,10 @@ class FlowValidationTest {
                 dbError("{batch_id} in an adls path needs xt_batch_id", ADLS
                         + "url = \"abfss://ex1@acct.dfs.core.windows.net/o_{batch_id}.csv\"\n", 7, 1,
                         "properties.export.destination.url", "{batch_id} needs an xt_batch_id column"),
+                dbError("eventhub partition key not a column", EVENTHUB + "protocol = \"kafka\"\n"
+                        + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\npartition_key = \"regoin\"\n",
+                        5, 1, "properties.export.destination", "column 'regoin' is not in the export (dataset "
+                                + "'orders')"),
                 dbError("change_feed type mismatch", csv + "source_dataset_type = \"change_feed\"\n", 5, 1,
                         "properties.export.source_dataset_type", "source_dataset_type = \"change_feed\" but dataset "
                                 + "'orders' has no xt_record_type or xt_batch_id column"));
