@@ -62,11 +62,13 @@ final class KafkaEventHubSender implements MessageSender {
         c.setValueSerializer("org.apache.kafka.common.serialization.ByteArraySerializer");
         c.setKeySerializer("org.apache.kafka.common.serialization.StringSerializer");
         c.setMaxRequestSize((int) Math.min(Integer.MAX_VALUE, destination.messages().maxMessageBytes() + 1024));
-        c.setDeliveryTimeoutMs(timeout);
-        c.setRequestTimeoutMs(Math.min(timeout, 30_000));
+        int request = Math.max(1000, Math.min(30_000, timeout / 2));
+        c.setRequestTimeoutMs(request);
+        c.setDeliveryTimeoutMs(Math.max(timeout, request + 5 + 1)); // Kafka: delivery >= linger + request timeout
         c.setMaxBlockMs(timeout);
         c.setLingerMs(5);
         c.setRecordMetadata(false);
+        c.setBatchWithIndividualHeaders(true); // else every record gets the (empty) headers of the batch's exchange
         this.producer = context.createProducerTemplate();
     }
 
