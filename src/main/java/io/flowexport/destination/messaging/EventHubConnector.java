@@ -114,6 +114,7 @@ public final class EventHubConnector implements Connector {
             if (dead != null) {
                 dead.discard();
             }
+            forget(d); // a fresh producer next time: this one may keep reconnecting with a refused login
             return new Delivered(d.name(), DestinationType.EVENTHUB, shown, false, acked, null,
                     EventHubErrors.explain(e, d) + (acked > 0 ? " (" + acked + " batch(es) were acknowledged; the "
                             + "next attempt goes on after them, with the same ids)" : ""), null);
@@ -140,10 +141,8 @@ public final class EventHubConnector implements Connector {
             try {
                 sender.send(batch);
                 return;
-            } catch (RowMessages.TooLargeException e) {
-                throw e;
             } catch (Exception e) {
-                if (attempt >= d.maxAttempts()) {
+                if (attempt >= d.maxAttempts() || !EventHubErrors.retryable(e)) {
                     throw e;
                 }
                 LOG.warn("flow '{}' destination '{}': batch of {} event(s) not acknowledged (attempt {} of {}): {}; "
@@ -161,10 +160,24 @@ public final class EventHubConnector implements Connector {
     /** The sender of a destination, made on first use and kept; a changed connection string makes a new one. */
     private MessageSender sender(DestinationSpec.EventHub d) {
         String connectionString = secrets.resolve(((AzureAuth.ConnectionString) d.auth()).value());
-        String key = d.kafkaBootstrap() + "|" + d.eventHub() + "|" + d.tls() + "|" + d.messages().maxMessageBytes()
-                + "|" + d.sendTimeout() + "|" + digest(connectionString);
-        return senders.computeIfAbsent(key, k -> new KafkaEventHubSender(context.get(), d, connectionString,
-                "flowexport-eventhub-" + clientIds.incrementAndGet()));
+        return senders.computeIfAbsent(key(d, connectionString), k -> new KafkaEventHubSender(context.get(), d,
+                connectionString, "flowexport-eventhub-" + clientIds.incrementAndGet()));
+    }
+
+    private void forget(DestinationSpec.EventHub d) {
+        try {
+            MessageSender s = senders.remove(key(d, secrets.resolve(((AzureAuth.ConnectionString) d.auth()).value())));
+            if (s != null) {
+                s.close();
+            }
+        } catch (RuntimeException e) {
+            // the secret is gone too: nothing was cached under it
+        }
+    }
+
+    private static String key(DestinationSpec.EventHub d, String connectionString) {
+        return d.kafkaBootstrap() + "|" + d.eventHub() + "|" + d.tls() + "|" + d.messages().maxMessageBytes() + "|"
+                + d.sendTimeout() + "|" + digest(connectionString);
     }
 
     private static String digest(String s) {

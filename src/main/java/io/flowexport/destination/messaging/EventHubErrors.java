@@ -21,6 +21,18 @@ final class EventHubErrors {
         return d.auth() instanceof io.flowexport.flow.AzureAuth.ConnectionString c ? c.value().masked() : "";
     }
 
+    /** False for failures another try cannot mend: a refused login or permission, a missing event hub, a size. */
+    static boolean retryable(Throwable error) {
+        for (Throwable c = error; c != null; c = c.getCause()) {
+            if (c instanceof AuthenticationException || c instanceof AuthorizationException
+                    || c instanceof UnknownTopicOrPartitionException || c instanceof RecordTooLargeException
+                    || c instanceof RowMessages.TooLargeException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Explains a failure to send to, or check, {@code d}. */
     static String explain(Throwable error, DestinationSpec.EventHub d) {
         String where = "event hub '" + d.eventHub() + "' of namespace '" + d.namespace() + "' ("
