@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Test each destination of the flows without sending data: file destinations' directories "
                 + "writable; HTTP destinations reachable and authorised (a HEAD request); ADLS and OneLake "
                 + "destinations accept the credential and let it write in the target folder (an empty probe file, "
-                + "deleted). Secrets are masked.",
+                + "deleted); Event Hubs destinations accept the connection string and the event hub exists. Secrets are "
+                + "masked.",
                 "Exit code 1 when a destination fails its check or a flow is unknown or invalid."})
 final class CheckCommand implements Callable<Integer> {
 
