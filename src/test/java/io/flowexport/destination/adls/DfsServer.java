@@ -596,8 +596,12 @@ public final class DfsServer implements AutoCloseable {
     /** Stops the server at once; requests being delayed are abandoned. */
     @Override
     public void close() {
+        closed.countDown();
         http.close();
     }
+
+    /** Released by {@link #close()}: answers held back by {@link #delayAfterApplying} are dropped at once. */
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Request handling
@@ -638,7 +642,11 @@ public final class DfsServer implements AutoCloseable {
             trace(request, reply);
         }
         if (delay != null) {
-            Thread.sleep(delay.toMillis());
+            // a late answer: held until the delay passes (simulated latency, not a test wait); when the server closes
+            // first, it is never sent
+            if (closed.await(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new InterruptedException("the server closed while holding this answer back");
+            }
         }
         return response(request, call, reply);
     }
