@@ -34,8 +34,8 @@ public final class Describe {
         if (d instanceof DestinationSpec.EventHub e) {
             DestinationSpec.MessageShape m = e.messages();
             return head + "event hub " + e.namespace() + "/" + e.eventHub() + " over Kafka at " + e.kafkaBootstrap()
-                    + (e.tls() ? "" : " WITHOUT TLS") + ", auth connection string " + ((io.flowexport.flow.AzureAuth
-                    .ConnectionString) e.auth()).value().masked() + ", " + (m.rowsPerMessage() == 1 ? "one event per "
+                    + (e.tls() ? "" : " WITHOUT TLS") + ", auth " + io.flowexport.destination.azure.AzureCredentials
+                    .describe(e.auth(), null) + ", " + (m.rowsPerMessage() == 1 ? "one event per "
                     + "row" : "up to " + m.rowsPerMessage() + " rows per event") + (m.keyColumns().isEmpty() ? ""
                     : ", ids from " + m.keyColumns()) + (e.partitionKey() == null ? "" : ", partition key "
                     + e.partitionKey()) + (m.properties().isEmpty() ? "" : ", properties " + m.properties())

@@ -134,6 +134,49 @@ public final class AzureCredentials {
     }
 
     /**
+     * The connection string of {@link AzureAuth.ConnectionString}, resolved.
+     *
+     * @throws IllegalArgumentException for any other auth type
+     * @throws Secrets.SecretException  when the reference cannot be read (the message names it)
+     */
+    public String connectionString(AzureAuth auth) {
+        if (auth instanceof AzureAuth.ConnectionString c) {
+            return secrets.resolve(c.value());
+        }
+        throw new IllegalArgumentException("auth type '" + auth.toml() + "' is not a connection string");
+    }
+
+    /**
+     * A fingerprint of the secret values {@code auth} refers to (64 hex characters of SHA-256, never the values):
+     * part of a client cache's key, so that a rotated key, SAS, client secret or connection string makes a new
+     * client. Empty input for the default chain, which holds no secret here.
+     *
+     * @throws Secrets.SecretException when a reference cannot be read
+     */
+    public String fingerprint(AzureAuth auth) {
+        java.util.List<io.flowexport.flow.SecretValue> refs = new java.util.ArrayList<>();
+        if (auth instanceof AzureAuth.SharedKey k) {
+            refs.add(k.accountKey());
+        } else if (auth instanceof AzureAuth.Sas s) {
+            refs.add(s.token());
+        } else if (auth instanceof AzureAuth.ServicePrincipal sp) {
+            refs.add(sp.clientSecret());
+        } else if (auth instanceof AzureAuth.ConnectionString c) {
+            refs.add(c.value());
+        }
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (io.flowexport.flow.SecretValue r : refs) {
+                sha.update(secrets.resolve(r).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * The credential in words, e.g. {@code the shared key of account 'contoso' (${env:ADLS_KEY})} or
      * {@code service principal 1234... in tenant 'abcd...'}.
      */
@@ -144,6 +187,8 @@ public final class AzureCredentials {
             return "the SAS token " + s.token().masked();
         } else if (auth instanceof AzureAuth.ServicePrincipal sp) {
             return "service principal (client id " + sp.clientId() + ") in tenant " + sp.tenantId();
+        } else if (auth instanceof AzureAuth.ConnectionString c) {
+            return "the connection string " + c.value().masked();
         } else if (auth instanceof AzureAuth.DefaultChain d) {
             return "the default credential chain (environment, workload identity, managed identity"
                     + (d.managedIdentityClientId() != null ? " " + d.managedIdentityClientId() : "")

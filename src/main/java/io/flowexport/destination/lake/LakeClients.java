@@ -13,15 +13,8 @@ import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
 import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.SecretValue;
 import io.flowexport.flow.Secrets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +40,15 @@ final class LakeClients {
 
     /** A client and its bean name in the Camel registry. */
     record Entry(DataLakeServiceClient client, String bean) {
+        /** The file system client of {@code d} ({@code file_system}, or the OneLake workspace). */
+        DataLakeFileSystemClient fileSystem(DestinationSpec.Lake d) {
+            return client.getFileSystemClient(d.fileSystem());
+        }
+
+        /** The Camel endpoint URI that uses this client: {@code azure-storage-datalake:<account>?serviceClient=#bean}. */
+        String endpointUri(DestinationSpec.Lake d) {
+            return "azure-storage-datalake:" + d.account() + "?serviceClient=#" + bean;
+        }
     }
 
     private record Key(String endpoint, String account, AzureAuth auth, DestinationSpec.AzureRetry retry,
@@ -66,7 +68,7 @@ final class LakeClients {
      * @throws IllegalArgumentException when a secret is malformed (e.g. a key that is not base64)
      */
     Entry client(DestinationSpec.Lake d) {
-        Key key = new Key(d.serviceEndpoint(), d.account(), d.auth(), d.retry(), digest(d.auth()));
+        Key key = new Key(d.serviceEndpoint(), d.account(), d.auth(), d.retry(), credentials.fingerprint(d.auth()));
         return clients.computeIfAbsent(key, k -> {
             DataLakeServiceClientBuilder b = new DataLakeServiceClientBuilder().endpoint(k.endpoint())
                     .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, d.retry().maxAttempts(),
@@ -87,29 +89,7 @@ final class LakeClients {
 
     /** The file system client of a destination ({@code file_system}, or the OneLake workspace). */
     DataLakeFileSystemClient fileSystem(DestinationSpec.Lake d) {
-        return client(d).client().getFileSystemClient(d.fileSystem());
-    }
-
-    /** A digest of the secrets {@code auth} refers to, so that a rotated secret makes a new client. */
-    private String digest(AzureAuth auth) {
-        List<SecretValue> refs = new ArrayList<>();
-        if (auth instanceof AzureAuth.SharedKey k) {
-            refs.add(k.accountKey());
-        } else if (auth instanceof AzureAuth.Sas s) {
-            refs.add(s.token());
-        } else if (auth instanceof AzureAuth.ServicePrincipal sp) {
-            refs.add(sp.clientSecret());
-        }
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (SecretValue r : refs) {
-                sha.update(secrets.resolve(r).getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return client(d).fileSystem(d);
     }
 
     /**

@@ -95,7 +95,8 @@ public final class LakeConnector implements Connector {
         DataLakeFileSystemClient fs = null;
         long started = System.nanoTime();
         try {
-            fs = clients.fileSystem(d);
+            LakeClients.Entry client = clients.client(d); // secrets resolved once per delivery
+            fs = client.fileSystem(d);
             Checksums sums = Checksums.of(s.file());
             boolean overwrite = d.overwrites(s.mode());
             String detail;
@@ -109,7 +110,7 @@ public final class LakeConnector implements Connector {
                         + "remove the old file, or set overwrite = true");
             } else {
                 temp = tempPath(target, s.flowId(), s.runId() + "-" + d.name());
-                upload(d, s.file(), temp, sums, metadata(s, sums), s.format());
+                upload(client.endpointUri(d), d, s.file(), temp, sums, metadata(s, sums), s.format());
                 if (s.aborted().getAsBoolean()) {
                     deleteQuietly(fs, temp, d);
                     return failed(d, shown, "the run was stopped after the upload and before the rename; nothing "
@@ -126,7 +127,7 @@ public final class LakeConnector implements Connector {
                 byte[] json = Manifest.json(s, target, shown, sums);
                 String mTemp = tempPath(m, s.flowId(), s.runId() + "-" + d.name() + "-manifest");
                 try {
-                    put(d, json, mTemp);
+                    put(client.endpointUri(d), d, json, mTemp);
                     fs.getFileClient(mTemp).renameWithResponse(null, m, null, null, null, Context.NONE);
                 } catch (RuntimeException e) {
                     deleteQuietly(fs, mTemp, d);
@@ -168,7 +169,7 @@ public final class LakeConnector implements Connector {
         }
     }
 
-    private void upload(DestinationSpec.Lake d, Path file, String remote, Checksums sums,
+    private void upload(String uri, DestinationSpec.Lake d, Path file, String remote, Checksums sums,
                         Map<String, String> metadata, FileFormat format) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.uploadFromFile);
@@ -181,20 +182,16 @@ public final class LakeConnector implements Connector {
         headers.put(DataLakeConstants.PARALLEL_TRANSFER_OPTIONS, new ParallelTransferOptions()
                 .setBlockSizeLong(d.blockSize()).setMaxSingleUploadSizeLong(d.blockSize())
                 .setMaxConcurrency(d.maxConcurrency()));
-        producer.get().requestBodyAndHeaders(endpointUri(d), null, headers);
+        producer.get().requestBodyAndHeaders(uri, null, headers);
     }
 
-    private void put(DestinationSpec.Lake d, byte[] content, String remote) {
+    private void put(String uri, DestinationSpec.Lake d, byte[] content, String remote) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.upload);
         headers.put(DataLakeConstants.FILESYSTEM_NAME, d.fileSystem());
         headers.put(DataLakeConstants.FILE_NAME, remote);
         headers.put(DataLakeConstants.PATH_HTTP_HEADERS, new PathHttpHeaders().setContentType("application/json"));
-        producer.get().requestBodyAndHeaders(endpointUri(d), new ByteArrayInputStream(content), headers);
-    }
-
-    private String endpointUri(DestinationSpec.Lake d) {
-        return "azure-storage-datalake:" + d.account() + "?serviceClient=#" + clients.client(d).bean();
+        producer.get().requestBodyAndHeaders(uri, new ByteArrayInputStream(content), headers);
     }
 
     /**

@@ -7,7 +7,7 @@ import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Pause;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.DestinationType;
 import io.flowexport.flow.PathTemplate;
@@ -17,10 +17,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +46,7 @@ public final class EventHubConnector implements Connector {
     private static final int MAX_BATCH_EVENTS = 500;
 
     private final Supplier<CamelContext> context;
-    private final Secrets secrets;
+    private final AzureCredentials credentials;
     private final FileDestination files;
     private final Map<String, MessageSender> senders = new ConcurrentHashMap<>();
     private final AtomicInteger clientIds = new AtomicInteger();
@@ -60,7 +58,7 @@ public final class EventHubConnector implements Connector {
      */
     public EventHubConnector(Supplier<CamelContext> context, Secrets secrets, FileDestination files) {
         this.context = context;
-        this.secrets = secrets;
+        this.credentials = new AzureCredentials(secrets);
         this.files = files;
     }
 
@@ -159,14 +157,14 @@ public final class EventHubConnector implements Connector {
 
     /** The sender of a destination, made on first use and kept; a changed connection string makes a new one. */
     private MessageSender sender(DestinationSpec.EventHub d) {
-        String connectionString = secrets.resolve(((AzureAuth.ConnectionString) d.auth()).value());
-        return senders.computeIfAbsent(key(d, connectionString), k -> new KafkaEventHubSender(context.get(), d,
-                connectionString, "flowexport-eventhub-" + clientIds.incrementAndGet()));
+        String connectionString = credentials.connectionString(d.auth());
+        return senders.computeIfAbsent(key(d), k -> new KafkaEventHubSender(context.get(), d, connectionString,
+                "flowexport-eventhub-" + clientIds.incrementAndGet()));
     }
 
     private void forget(DestinationSpec.EventHub d) {
         try {
-            MessageSender s = senders.remove(key(d, secrets.resolve(((AzureAuth.ConnectionString) d.auth()).value())));
+            MessageSender s = senders.remove(key(d));
             if (s != null) {
                 s.close();
             }
@@ -175,18 +173,9 @@ public final class EventHubConnector implements Connector {
         }
     }
 
-    private static String key(DestinationSpec.EventHub d, String connectionString) {
+    private String key(DestinationSpec.EventHub d) {
         return d.kafkaBootstrap() + "|" + d.eventHub() + "|" + d.tls() + "|" + d.messages().maxMessageBytes() + "|"
-                + d.sendTimeout() + "|" + digest(connectionString);
-    }
-
-    private static String digest(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(
-                    StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                + d.sendTimeout() + "|" + credentials.fingerprint(d.auth());
     }
 
     /** Rows too large for one event: staged beside the dead-letter path, published when the delivery succeeds. */

@@ -1,5 +1,6 @@
 package io.flowexport.destination.messaging;
 
+import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Secrets;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -15,10 +16,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 final class EventHubErrors {
 
     private EventHubErrors() {
-    }
-
-    private static String cs(DestinationSpec.EventHub d) {
-        return d.auth() instanceof io.flowexport.flow.AzureAuth.ConnectionString c ? c.value().masked() : "";
     }
 
     /** False for failures another try cannot mend: a refused login or permission, a missing event hub, a size. */
@@ -42,12 +39,12 @@ final class EventHubErrors {
                 return Secrets.redact(c.getMessage());
             }
             if (c instanceof AuthenticationException) {
-                return Secrets.redact("the connection string " + cs(d) + " was refused by " + where + ": "
+                return Secrets.redact(AzureCredentials.describe(d.auth(), null) + " was refused by " + where + ": "
                         + c.getMessage() + "; copy it again from the namespace's (or event hub's) Shared access "
                         + "policies, with Send rights");
             }
             if (c instanceof AuthorizationException) {
-                return Secrets.redact("the connection string " + cs(d) + " may not send to " + where + ": "
+                return Secrets.redact(AzureCredentials.describe(d.auth(), null) + " may not send to " + where + ": "
                         + c.getMessage() + "; use a policy with the Send claim");
             }
             if (c instanceof UnknownTopicOrPartitionException) {

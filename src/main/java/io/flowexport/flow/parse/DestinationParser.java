@@ -847,18 +847,7 @@ public final class DestinationParser {
     }
 
     private static int positive(TomlView v, String k, int fallback) {
-        if (!v.has(k)) {
-            return fallback;
-        }
-        Long n = v.integer(k);
-        if (n == null) {
-            return fallback;
-        }
-        if (n < 1 || n > 1_000_000) {
-            v.problems().error(v.pos(k), v.key(k), k + " must be between 1 and 1000000, found " + n);
-            return fallback;
-        }
-        return n.intValue();
+        return bounded(v, k, fallback, 1_000_000);
     }
 
     private static Duration duration(TomlView v, String k, Duration fallback) {
