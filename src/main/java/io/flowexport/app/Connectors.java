@@ -6,7 +6,8 @@ import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.http.HttpConnector;
 import io.flowexport.destination.http.HttpDelivery;
 import io.flowexport.destination.lake.LakeConnector;
-import io.flowexport.destination.messaging.EventHubConnector;
+import io.flowexport.destination.messaging.MessagingConnector;
+import io.flowexport.flow.DestinationType;
 import io.flowexport.flow.Secrets;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -22,15 +23,18 @@ import org.apache.camel.impl.DefaultCamelContext;
 public final class Connectors implements AutoCloseable {
 
     private final Deliveries deliveries;
+    private final MessagingConnector eventHubs;
+    private final MessagingConnector serviceBus;
     private CamelContext context;
     private HttpDelivery http;
 
     /** @param files the export directory's publisher */
     public Connectors(FileDestination files) {
         LakeConnector[] lakes = LakeConnector.both(this::context, Secrets.system());
+        this.eventHubs = new MessagingConnector(DestinationType.EVENTHUB, this::context, Secrets.system(), files);
+        this.serviceBus = new MessagingConnector(DestinationType.SERVICEBUS, this::context, Secrets.system(), files);
         this.deliveries = new Deliveries(List.of(new FileConnector(files),
-                new HttpConnector(this::http, Secrets.system()), lakes[0], lakes[1],
-                new EventHubConnector(this::context, Secrets.system(), files)));
+                new HttpConnector(this::http, Secrets.system()), lakes[0], lakes[1], eventHubs, serviceBus));
     }
 
     /** Every connector, by destination type. */
@@ -57,6 +61,8 @@ public final class Connectors implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        eventHubs.close();
+        serviceBus.close();
         if (http != null) {
             http.close();
         }

@@ -31,16 +31,20 @@ public final class Describe {
         if (d instanceof DestinationSpec.Lake l) {
             return head + lake(l, values);
         }
-        if (d instanceof DestinationSpec.EventHub e) {
+        if (d instanceof DestinationSpec.Messaging e) {
             DestinationSpec.MessageShape m = e.messages();
-            return head + "event hub " + e.namespace() + "/" + e.eventHub() + " over Kafka at " + e.kafkaBootstrap()
-                    + (e.tls() ? "" : " WITHOUT TLS") + ", auth " + io.flowexport.destination.azure.AzureCredentials
-                    .describe(e.auth(), null) + ", " + (m.rowsPerMessage() == 1 ? "one event per "
-                    + "row" : "up to " + m.rowsPerMessage() + " rows per event") + (m.keyColumns().isEmpty() ? ""
-                    : ", ids from " + m.keyColumns()) + (e.partitionKey() == null ? "" : ", partition key "
-                    + e.partitionKey()) + (m.properties().isEmpty() ? "" : ", properties " + m.properties())
-                    + ", events up to " + m.maxMessageBytes() + " bytes, batches up to " + m.maxBatchBytes()
-                    + " bytes" + (m.deadLetterPath() == null ? "" : ", too large rows to " + new PathTemplate(
+            String how = e instanceof DestinationSpec.EventHub h && h.protocol()
+                    == DestinationSpec.EventHubProtocol.KAFKA ? "event hub " + e.namespace() + "/" + e.entity()
+                    + " over Kafka at " + h.kafkaBootstrap() + (h.tls() ? "" : " WITHOUT TLS")
+                    : e.where() + " over AMQP";
+            String group = e.groupColumn() == null ? "" : (e instanceof DestinationSpec.EventHub ? ", partition key "
+                    : ", session id ") + e.groupColumn();
+            return head + how + ", auth " + io.flowexport.destination.azure.AzureCredentials.describe(e.auth(), null)
+                    + ", " + (m.rowsPerMessage() == 1 ? "one message per row" : "up to " + m.rowsPerMessage()
+                    + " rows per message") + (m.keyColumns().isEmpty() ? "" : ", ids from " + m.keyColumns()) + group
+                    + (m.properties().isEmpty() ? "" : ", properties " + m.properties()) + ", messages up to "
+                    + m.maxMessageBytes() + " bytes, batches up to " + m.maxBatchBytes() + " bytes"
+                    + (m.deadLetterPath() == null ? "" : ", too large rows to " + new PathTemplate(
                     m.deadLetterPath()).render(values)) + ", " + e.maxAttempts() + " attempts, send timeout "
                     + Durations.format(e.sendTimeout());
         }

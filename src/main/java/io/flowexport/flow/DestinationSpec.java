@@ -30,8 +30,8 @@ public sealed interface DestinationSpec {
             return h.url();
         } else if (d instanceof Lake l) {
             return l.objectPath();
-        } else if (d instanceof EventHub e) {
-            return e.eventHub();
+        } else if (d instanceof Messaging m) {
+            return m.entity();
         }
         throw new IllegalArgumentException("unknown destination " + d);
     }
@@ -159,15 +159,60 @@ public sealed interface DestinationSpec {
     }
 
     /**
-     * An Azure Event Hub ({@code type = "eventhub"}) that receives the export's rows as events, one per row or one
-     * per chunk of rows, through the namespace's Kafka endpoint ({@code protocol = "kafka"}).
+     * A message broker destination: an Azure Event Hub or a Service Bus queue or topic, which receives the export's
+     * rows as messages, one per row or one per chunk of rows ({@link MessageShape}).
+     */
+    sealed interface Messaging extends DestinationSpec permits EventHub, ServiceBus {
+
+        /** The namespace (the host is {@code <namespace>.servicebus.windows.net}). */
+        String namespace();
+
+        /** The entity messages go to: the event hub, queue or topic. */
+        String entity();
+
+        /** {@code host:port} that replaces the namespace's host (private endpoints, gateways), or null. */
+        String endpoint();
+
+        /** The credential; secrets are references. */
+        AzureAuth auth();
+
+        /** How rows become messages. */
+        MessageShape messages();
+
+        /**
+         * The column whose value groups messages: the Event Hubs partition key, the Service Bus session id; null
+         * when none.
+         */
+        String groupColumn();
+
+        /** Tries per batch of messages before the run fails, the first included. */
+        int maxAttempts();
+
+        /** The delay before the second try, doubled per try. */
+        Duration initialBackoff();
+
+        /** The longest delay between tries. */
+        Duration maxBackoff();
+
+        /** The longest one batch may wait for the broker's acknowledgements. */
+        Duration sendTimeout();
+
+        /** The entity in words, e.g. {@code event hub 'orders' of namespace 'contoso'}. */
+        String where();
+    }
+
+    /**
+     * An Azure Event Hub ({@code type = "eventhub"}), reached over AMQP ({@code protocol = "amqp"}, the default, with
+     * the Azure SDK) or through the namespace's Kafka endpoint ({@code protocol = "kafka"}).
      *
      * @param namespace    the Event Hubs namespace (the host is {@code <namespace>.servicebus.windows.net})
      * @param eventHub     the event hub (the Kafka topic)
      * @param protocol     how events are sent
-     * @param endpoint     {@code host:port} of the Kafka endpoint; null for {@code <namespace>.servicebus.windows.net:9093}
-     * @param tls          whether the connection is encrypted (always, except against a local test broker)
-     * @param auth         {@link AzureAuth.ConnectionString} for the Kafka endpoint
+     * @param endpoint     {@code host:port} that replaces the namespace's address: the Kafka endpoint (default
+     *                     {@code <namespace>.servicebus.windows.net:9093}) or, over AMQP, a private endpoint or
+     *                     gateway reached with TLS; null for the default
+     * @param tls          Kafka only: whether the connection is encrypted (always, except against a local test broker)
+     * @param auth         a connection string (both protocols), a service principal or the default chain (AMQP)
      * @param messages     how rows become events
      * @param partitionKey a column whose value is each event's partition key (the Kafka record key), or null
      * @param maxAttempts  tries per batch of events before the run fails
@@ -178,16 +223,74 @@ public sealed interface DestinationSpec {
     record EventHub(String name, String ref, String namespace, String eventHub, EventHubProtocol protocol,
                     String endpoint, boolean tls, AzureAuth auth, MessageShape messages, String partitionKey,
                     int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration sendTimeout)
-            implements DestinationSpec {
+            implements Messaging {
 
         @Override
         public DestinationType type() {
             return DestinationType.EVENTHUB;
         }
 
+        @Override
+        public String entity() {
+            return eventHub;
+        }
+
+        @Override
+        public String groupColumn() {
+            return partitionKey;
+        }
+
         /** {@code host:port} of the namespace's Kafka endpoint. */
         public String kafkaBootstrap() {
             return endpoint != null ? endpoint : namespace + ".servicebus.windows.net:9093";
+        }
+
+        @Override
+        public String where() {
+            return "event hub '" + eventHub + "' of namespace '" + namespace + "' (" + (protocol == EventHubProtocol.KAFKA
+                    ? kafkaBootstrap() : "AMQP" + (endpoint != null ? " at " + endpoint : "")) + ")";
+        }
+    }
+
+    /**
+     * An Azure Service Bus queue or topic ({@code type = "servicebus"}), reached over AMQP with the Azure SDK. Each
+     * message's MessageId is deterministic, so an entity with duplicate detection drops what an earlier attempt sent.
+     *
+     * @param namespace the Service Bus namespace (the host is {@code <namespace>.servicebus.windows.net})
+     * @param queue     the queue, or null when {@code topic} is set
+     * @param topic     the topic, or null when {@code queue} is set
+     * @param endpoint  {@code host:port} of a private endpoint or gateway (TLS), or null
+     * @param auth      a connection string, a service principal or the default chain
+     * @param messages  how rows become messages
+     * @param sessionId a column whose value is each message's session id (session-enabled entities), or null
+     * @param maxAttempts  tries per batch of messages before the run fails
+     * @param initialBackoff delay before the second try, doubled per try
+     * @param maxBackoff   the longest delay between tries
+     * @param sendTimeout  the longest one batch may wait for the broker's acknowledgements
+     */
+    record ServiceBus(String name, String ref, String namespace, String queue, String topic, String endpoint,
+                      AzureAuth auth, MessageShape messages, String sessionId, int maxAttempts,
+                      Duration initialBackoff, Duration maxBackoff, Duration sendTimeout) implements Messaging {
+
+        @Override
+        public DestinationType type() {
+            return DestinationType.SERVICEBUS;
+        }
+
+        @Override
+        public String entity() {
+            return queue != null ? queue : topic;
+        }
+
+        @Override
+        public String groupColumn() {
+            return sessionId;
+        }
+
+        @Override
+        public String where() {
+            return (queue != null ? "queue '" : "topic '") + entity() + "' of Service Bus namespace '" + namespace
+                    + "'" + (endpoint != null ? " (at " + endpoint + ")" : "");
         }
     }
 
@@ -208,7 +311,7 @@ public sealed interface DestinationSpec {
     }
 
     /**
-     * How rows become messages (Event Hubs events; later Service Bus messages).
+     * How rows become messages (Event Hubs events, Service Bus messages).
      *
      * @param rowsPerMessage  1: one message per row, a JSON object; more: one message per chunk of up to this many
      *                        rows, a JSON array (json) or JSON Lines (jsonl), as the flow's file is written

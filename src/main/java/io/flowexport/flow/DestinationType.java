@@ -25,8 +25,8 @@ public enum DestinationType implements TomlEnum {
         return this == ADLS || this == ONELAKE;
     }
 
-    /** True for the types this version can deliver to. */
-    public boolean supported() {
-        return this != SERVICEBUS;
+    /** True for Event Hubs and Service Bus, which receive rows as messages. */
+    public boolean isMessaging() {
+        return this == EVENTHUB || this == SERVICEBUS;
     }
 }

@@ -45,7 +45,7 @@ public final class FlowValidator {
                 // placeholders are rendered with harmless sample values; ids and namespaces cannot hold '/'
                 PathChecks.check(t.key(), f.path(), parsed.id() != null ? parsed.id() : "flow", "public",
                         ctx.exportDir(), positions, problems);
-            } else if (t.spec() instanceof DestinationSpec.EventHub e && e.messages().deadLetterPath() != null) {
+            } else if (t.spec() instanceof DestinationSpec.Messaging e && e.messages().deadLetterPath() != null) {
                 PathChecks.check(t.key(), e.messages().deadLetterPath(), parsed.id() != null ? parsed.id() : "flow",
                         "public", ctx.exportDir(), positions, problems);
             }
@@ -85,11 +85,11 @@ public final class FlowValidator {
                     + " use export_mode = \"full\" or a dataset with " + Dataset.BATCH_ID);
         }
         for (ExportDraft.Target t : draft.destinations()) {
-            if (t.spec() instanceof DestinationSpec.EventHub e) {
+            if (t.spec() instanceof DestinationSpec.Messaging e) {
                 List<String> named = new java.util.ArrayList<>(e.messages().keyColumns());
                 named.addAll(e.messages().properties());
-                if (e.partitionKey() != null) {
-                    named.add(e.partitionKey());
+                if (e.groupColumn() != null) {
+                    named.add(e.groupColumn());
                 }
                 List<String> output = draft.columns().isEmpty() ? ds.columns().stream().map(c -> c.name()).toList()
                         : draft.columns();
@@ -97,8 +97,8 @@ public final class FlowValidator {
                     if (output.stream().noneMatch(o -> o.equalsIgnoreCase(c))) {
                         problems.error(positions.key(t.key()), t.key(), "column '" + c + "' is not in the export ("
                                 + "dataset '" + ds.id() + "'" + (draft.columns().isEmpty() ? "" : ", exporter_config "
-                                + "columns") + ")" + hint(c, output, "its columns") + "; message_key, partition_key "
-                                + "and properties name exported columns");
+                                + "columns") + ")" + hint(c, output, "its columns") + "; message_key, partition_key, "
+                                + "session_id and properties name exported columns");
                     }
                 }
                 continue;

@@ -118,13 +118,24 @@ class FlowValidationTest {
                         "'indent' is a json option, but this flow writes csv; remove it or change format"),
                 error("destination not a table", HEAD + "destination = \"s3://bucket/orders.csv\"\n", 4, 1,
                         "properties.export.destination", "expected a table, found a string"),
-                error("destination type not supported yet", HEAD + "format = \"csv\"\n"
-                        + "[properties.export.destination]\ntype = \"servicebus\"\n", 6, 1,
-                        "properties.export.destination.type", "destination type 'servicebus' is not supported by this "
-                                + "version yet; supported: file, http, adls, onelake, eventhub"),
-                error("eventhub over amqp", EVENTHUB + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\n",
-                        5, 1, "properties.export.destination.protocol", "through the namespace's Kafka endpoint "
-                                + "only (AMQP is planned): set protocol = \"kafka\""),
+                error("servicebus without queue or topic", HEAD + "format = \"json\"\n"
+                        + "[properties.export.destination]\ntype = \"servicebus\"\nnamespace = \"contoso-bus\"\n"
+                        + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\n", 5, 1,
+                        "properties.export.destination.queue", "needs queue = \"<name>\" or topic = \"<name>\""),
+                error("servicebus with queue and topic", HEAD + "format = \"json\"\n"
+                        + "[properties.export.destination]\ntype = \"servicebus\"\nnamespace = \"contoso-bus\"\n"
+                        + "queue = \"q\"\ntopic = \"t\"\nauth = { type = \"default\" }\n", 9, 1,
+                        "properties.export.destination.topic", "set queue or topic, not both"),
+                error("servicebus with a SAS token", HEAD + "format = \"json\"\n"
+                        + "[properties.export.destination]\ntype = \"servicebus\"\nnamespace = \"contoso-bus\"\n"
+                        + "queue = \"q\"\nauth = { type = \"sas\", token = \"${env:T}\" }\n", 9, 10,
+                        "properties.export.destination.auth.type", "takes a shared access policy as type = "
+                                + "\"connection_string\""),
+                error("tls over amqp", EVENTHUB + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\n"
+                        + "tls = false\n", 10, 1, "properties.export.destination.tls", "tls is for protocol = \"kafka\""),
+                error("kafka with a service principal", EVENTHUB + "protocol = \"kafka\"\nauth = { type = "
+                        + "\"service_principal\", tenant_id = \"t\", client_id = \"c\", client_secret = \"${env:S}\" }\n",
+                        10, 1, "properties.export.destination.auth", "the Kafka endpoint takes only a connection string"),
                 error("eventhub with a storage key", EVENTHUB + "protocol = \"kafka\"\n"
                         + "auth = { type = \"shared_key\", account_key = \"${env:K}\" }\n", 10, 10,
                         "properties.export.destination.auth.type", "a storage account key is for adls"),
@@ -230,6 +241,10 @@ class FlowValidationTest {
                         + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\npartition_key = \"regoin\"\n",
                         5, 1, "properties.export.destination", "column 'regoin' is not in the export (dataset "
                                 + "'orders')"),
+                dbError("servicebus session id not a column", HEAD + "format = \"json\"\n"
+                        + "[properties.export.destination]\ntype = \"servicebus\"\nnamespace = \"contoso-bus\"\n"
+                        + "topic = \"orders\"\nauth = { type = \"default\" }\nsession_id = \"custmer\"\n", 5, 1,
+                        "properties.export.destination", "column 'custmer' is not in the export (dataset 'orders')"),
                 dbError("change_feed type mismatch", csv + "source_dataset_type = \"change_feed\"\n", 5, 1,
                         "properties.export.source_dataset_type", "source_dataset_type = \"change_feed\" but dataset "
                                 + "'orders' has no xt_record_type or xt_batch_id column"));

@@ -111,7 +111,7 @@ final class KafkaEventHubSender implements MessageSender {
             admin.describeTopics(List.of(destination.eventHub())).allTopicNames().get(timeout, TimeUnit.MILLISECONDS);
             return null;
         } catch (Exception e) {
-            return EventHubErrors.explain(e, destination);
+            return MessagingErrors.explain(e, destination);
         }
     }
 

@@ -46,7 +46,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
 
     /** Receives rows too large for one message; null means such a row fails the delivery. */
     interface TooLarge {
-        void accept(ObjectNode row, String describe, long size) throws IOException;
+        void accept(ObjectNode row, String describe, long size, long limit) throws IOException;
     }
 
     /** A row that does not fit in one message and no dead-letter file was configured. */
@@ -211,12 +211,13 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
 
     private void reject(ObjectNode row, String describe, long size) throws IOException {
         if (tooLarge == null) {
-            throw new TooLargeException(describe + " is " + size + " bytes as a message, more than max_message_size ("
-                    + shape.maxMessageBytes() + " bytes); nothing after it was sent: raise max_message_size (the "
-                    + "namespace's tier allows 256 KB Basic, 1 MB Standard and above), leave large columns out with "
-                    + "exporter_config columns, or set dead_letter_path");
+            throw new TooLargeException(describe + " is " + size + " bytes as a message, more than the "
+                    + shape.maxMessageBytes() + " bytes one message may hold (max_message_size, or less when the "
+                    + "namespace announces less); nothing after it was sent: leave large columns out with "
+                    + "exporter_config columns, set dead_letter_path, or raise max_message_size if the namespace's "
+                    + "tier allows it (Event Hubs 256 KB Basic, 1 MB Standard; Service Bus 256 KB Standard)");
         }
-        tooLarge.accept(row, describe, size);
+        tooLarge.accept(row, describe, size, shape.maxMessageBytes());
     }
 
     private Map<String, Object> baseProperties() {

@@ -48,9 +48,12 @@ public final class DestinationParser {
     static final Set<String> ONELAKE_KEYS = union(LAKE_COMMON, Set.of("workspace", "item"));
     static final Set<String> AZURE_AUTH_KEYS = Set.of("type", "account_key", "token", "tenant_id", "client_id",
             "client_secret", "authority_host", "managed_identity_client_id", "value");
-    static final Set<String> EVENTHUB_KEYS = Set.of("namespace", "event_hub", "protocol", "endpoint", "tls", "auth",
-            "rows_per_message", "message_key", "partition_key", "properties", "max_message_size", "max_batch_size",
-            "dead_letter_path", "max_attempts", "initial_backoff", "max_backoff", "send_timeout");
+    static final Set<String> MESSAGING_KEYS = Set.of("namespace", "endpoint", "auth", "rows_per_message",
+            "message_key", "properties", "max_message_size", "max_batch_size", "dead_letter_path", "max_attempts",
+            "initial_backoff", "max_backoff", "send_timeout");
+    static final Set<String> EVENTHUB_KEYS = union(MESSAGING_KEYS, Set.of("event_hub", "protocol", "tls",
+            "partition_key"));
+    static final Set<String> SERVICEBUS_KEYS = union(MESSAGING_KEYS, Set.of("queue", "topic", "session_id"));
     /** Application properties flow-export sets itself on every message. */
     public static final Set<String> MESSAGE_PROPERTIES = Set.of("flow_id", "run_id", "batch_id", "xt_record_type",
             "message_id", "row_count", "content_type");
@@ -207,13 +210,8 @@ public final class DestinationParser {
         } else if (base != null) {
             type = base.type();
         } else {
-            v.missing("type", "set type = \"file\", \"http\", \"adls\" or \"onelake\" (or ref = \"<catalogue "
-                    + "entry>\")");
-            return null;
-        }
-        if (!type.supported()) {
-            v.problems().error(v.pos("type"), v.key("type"), "destination type '" + type.toml() + "' is not "
-                    + "supported by this version yet; supported: file, http, adls, onelake, eventhub");
+            v.missing("type", "set type = \"file\", \"http\", \"adls\", \"onelake\", \"eventhub\" or "
+                    + "\"servicebus\" (or ref = \"<catalogue entry>\")");
             return null;
         }
         String ref = base != null && v.raw("ref") instanceof String r ? r : null;
@@ -222,7 +220,7 @@ public final class DestinationParser {
             case HTTP -> http(v, (DestinationSpec.Http) base, name, ref);
             case ADLS, ONELAKE -> lake(v, (DestinationSpec.Lake) base, name, ref, type);
             case EVENTHUB -> eventHub(v, (DestinationSpec.EventHub) base, name, ref);
-            default -> null;
+            case SERVICEBUS -> serviceBus(v, (DestinationSpec.ServiceBus) base, name, ref);
         };
     }
 
@@ -435,53 +433,126 @@ public final class DestinationParser {
     private static DestinationSpec.EventHub eventHub(TomlView v, DestinationSpec.EventHub b, String name,
                                                      String ref) {
         v.checkKeys(union(COMMON, EVENTHUB_KEYS));
+        String namespace = namespace(v, b, "eventhub");
+        String hub = entity(v, "event_hub", b != null ? b.eventHub() : null, "event hub");
+        if (hub == null && !v.has("event_hub") && b == null) {
+            v.missing("event_hub", "an eventhub destination needs event_hub = \"<name>\"");
+        }
+        DestinationSpec.EventHubProtocol protocol = v.has("protocol")
+                ? v.enumValue("protocol", DestinationSpec.EventHubProtocol.class, "protocol")
+                : b != null ? b.protocol() : DestinationSpec.EventHubProtocol.AMQP;
+        boolean kafka = protocol == DestinationSpec.EventHubProtocol.KAFKA;
+        String endpoint = endpointHostPort(v, b != null ? b.endpoint() : null, kafka
+                ? "the Kafka endpoint, e.g. mynamespace.servicebus.windows.net:9093"
+                : "a private endpoint or gateway, e.g. gateway.contoso.com:5671");
+        boolean tls = v.has("tls") ? !Boolean.FALSE.equals(v.bool("tls")) : b == null || b.tls();
+        if (v.has("tls") && !kafka) {
+            v.problems().error(v.pos("tls"), v.key("tls"), "tls is for protocol = \"kafka\"; AMQP always uses TLS, "
+                    + "except against a local emulator named by UseDevelopmentEmulator=true in the connection string");
+        } else if (v.has("tls") && !tls && endpoint != null && !endpoint.startsWith("127.0.0.1:")
+                && !endpoint.startsWith("localhost:")) {
+            v.problems().warning(v.pos("tls"), v.key("tls"), "tls = false sends the connection string and the "
+                    + "events unencrypted; only for a local test broker");
+        }
+        AzureAuth auth = messagingAuth(v, b != null ? b.auth() : null, DestinationType.EVENTHUB, kafka);
+        Common c = common(v, b);
+        String partitionKey = v.has("partition_key") ? v.string("partition_key") : b != null ? b.partitionKey() : null;
+        if (namespace == null || hub == null || protocol == null || auth == null || c == null
+                || v.has("endpoint") && endpoint == null) {
+            return null;
+        }
+        return new DestinationSpec.EventHub(name, ref, namespace, hub, protocol, endpoint, tls, auth, c.shape,
+                partitionKey, c.attempts, c.initial, c.max, c.timeout);
+    }
+
+    private static DestinationSpec.ServiceBus serviceBus(TomlView v, DestinationSpec.ServiceBus b, String name,
+                                                         String ref) {
+        v.checkKeys(union(COMMON, SERVICEBUS_KEYS));
+        String namespace = namespace(v, b, "servicebus");
+        String queue = entity(v, "queue", null, "queue");
+        String topic = entity(v, "topic", null, "topic");
+        if (v.has("queue") && v.has("topic")) {
+            v.problems().error(v.pos("topic"), v.key("topic"), "set queue or topic, not both");
+            return null;
+        }
+        if (!v.has("queue") && !v.has("topic")) {
+            if (b != null) {
+                queue = b.queue();
+                topic = b.topic();
+            } else {
+                v.missing("queue", "a servicebus destination needs queue = \"<name>\" or topic = \"<name>\"");
+                return null;
+            }
+        }
+        String endpoint = endpointHostPort(v, b != null ? b.endpoint() : null,
+                "a private endpoint or gateway, e.g. gateway.contoso.com:5671");
+        AzureAuth auth = messagingAuth(v, b != null ? b.auth() : null, DestinationType.SERVICEBUS, false);
+        Common c = common(v, b);
+        String session = v.has("session_id") ? v.string("session_id") : b != null ? b.sessionId() : null;
+        if (namespace == null || queue == null && topic == null || auth == null || c == null
+                || v.has("endpoint") && endpoint == null) {
+            return null;
+        }
+        return new DestinationSpec.ServiceBus(name, ref, namespace, queue, topic, endpoint, auth, c.shape, session,
+                c.attempts, c.initial, c.max, c.timeout);
+    }
+
+    private static String namespace(TomlView v, DestinationSpec.Messaging b, String type) {
         String namespace = v.has("namespace") ? v.string("namespace") : b != null ? b.namespace() : null;
         if (namespace == null && !v.has("namespace")) {
-            v.missing("namespace", "an eventhub destination needs namespace = \"<namespace>\" (the part before "
-                    + ".servicebus.windows.net)");
+            v.missing("namespace", "an " + type + " destination needs namespace = \"<namespace>\" (the part "
+                    + "before .servicebus.windows.net)");
         } else if (namespace != null && !NAMESPACE.matcher(namespace).matches()) {
             v.problems().error(v.pos("namespace"), v.key("namespace"), "invalid namespace '" + namespace + "'; 6 to 50 "
                     + "letters, digits and hyphens, starting with a letter (without .servicebus.windows.net)");
             namespace = null;
         }
-        String hub = v.has("event_hub") ? v.string("event_hub") : b != null ? b.eventHub() : null;
-        if (hub == null && !v.has("event_hub")) {
-            v.missing("event_hub", "an eventhub destination needs event_hub = \"<name>\"");
-        } else if (hub != null && !ENTITY.matcher(hub).matches()) {
-            v.problems().error(v.pos("event_hub"), v.key("event_hub"), "invalid event hub name '" + hub + "'; "
-                    + "letters, digits, '.', '_' and '-'");
-            hub = null;
+        return namespace;
+    }
+
+    /** An entity name under key {@code k}, or the fallback when the key is absent; null when wrong (reported). */
+    private static String entity(TomlView v, String k, String fallback, String what) {
+        if (!v.has(k)) {
+            return fallback;
         }
-        DestinationSpec.EventHubProtocol protocol = v.has("protocol")
-                ? v.enumValue("protocol", DestinationSpec.EventHubProtocol.class, "protocol")
-                : b != null ? b.protocol() : DestinationSpec.EventHubProtocol.AMQP;
-        if (protocol == DestinationSpec.EventHubProtocol.AMQP) {
-            v.problems().error(v.has("protocol") ? v.pos("protocol") : v.header(), v.key("protocol"), "this version "
-                    + "sends to Event Hubs through the namespace's Kafka endpoint only (AMQP is planned): set "
-                    + "protocol = \"kafka\"");
-            protocol = null;
+        String e = v.string(k);
+        if (e != null && !ENTITY.matcher(e).matches()) {
+            v.problems().error(v.pos(k), v.key(k), "invalid " + what + " name '" + e + "'; letters, digits, '.', "
+                    + "'_' and '-'");
+            return null;
         }
-        String endpoint = v.has("endpoint") ? v.string("endpoint") : b != null ? b.endpoint() : null;
+        return e;
+    }
+
+    private static String endpointHostPort(TomlView v, String fallback, String example) {
+        String endpoint = v.has("endpoint") ? v.string("endpoint") : fallback;
         if (v.has("endpoint") && endpoint != null && !HOST_PORT.matcher(endpoint).matches()) {
-            v.problems().error(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + endpoint + "' is not host:port "
-                    + "(the Kafka endpoint, e.g. mynamespace.servicebus.windows.net:9093)");
-            endpoint = null;
+            v.problems().error(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + endpoint + "' is not host:port ("
+                    + example + ")");
+            return null;
         }
-        boolean tls = v.has("tls") ? !Boolean.FALSE.equals(v.bool("tls")) : b == null || b.tls();
-        if (v.has("tls") && !tls && endpoint != null && !endpoint.startsWith("127.0.0.1:")
-                && !endpoint.startsWith("localhost:")) {
-            v.problems().warning(v.pos("tls"), v.key("tls"), "tls = false sends the connection string and the "
-                    + "events unencrypted; only for a local test broker");
-        }
-        AzureAuth auth = v.has("auth") ? azureAuth(v.table("auth"), DestinationType.EVENTHUB)
-                : b != null ? b.auth() : null;
+        return endpoint;
+    }
+
+    private static AzureAuth messagingAuth(TomlView v, AzureAuth fallback, DestinationType type, boolean kafka) {
+        AzureAuth auth = v.has("auth") ? azureAuth(v.table("auth"), type) : fallback;
         if (auth == null && !v.has("auth")) {
-            v.missing("auth", "the Kafka endpoint needs auth = { type = \"connection_string\", value = \"${env:NAME}\" }");
-        } else if (auth != null && !(auth instanceof AzureAuth.ConnectionString)) {
+            v.missing("auth", "set auth = { type = \"connection_string\", value = \"${env:NAME}\" }" + (kafka ? ""
+                    : ", type = \"service_principal\" or type = \"default\""));
+        } else if (auth != null && kafka && !(auth instanceof AzureAuth.ConnectionString)) {
             v.problems().error(v.pos("auth"), v.key("auth"), "the Kafka endpoint takes only a connection string: "
                     + "auth = { type = \"connection_string\", value = \"${env:NAME}\" }");
             auth = null;
         }
+        return auth;
+    }
+
+    /** The message shape and retry keys both messaging types share. */
+    private record Common(DestinationSpec.MessageShape shape, int attempts, Duration initial, Duration max,
+                          Duration timeout) {
+    }
+
+    private static Common common(TomlView v, DestinationSpec.Messaging b) {
         DestinationSpec.MessageShape m = b != null ? b.messages() : new DestinationSpec.MessageShape(1, List.of(),
                 List.of(), 1L << 20, 1L << 20, null);
         int perMessage = bounded(v, "rows_per_message", m.rowsPerMessage(), 100_000);
@@ -499,7 +570,6 @@ public final class DestinationParser {
                     + "rows_per_message = " + perMessage + " a message holds several rows, so only flow_id, run_id, "
                     + "batch_id and row_count are set");
         }
-        String partitionKey = v.has("partition_key") ? v.string("partition_key") : b != null ? b.partitionKey() : null;
         Long maxMessage = size(v, "max_message_size", m.maxMessageBytes());
         Long maxBatch = size(v, "max_batch_size", m.maxBatchBytes());
         String deadLetter = v.has("dead_letter_path") ? v.string("dead_letter_path") : m.deadLetterPath();
@@ -507,14 +577,12 @@ public final class DestinationParser {
         Duration initial = duration(v, "initial_backoff", b != null ? b.initialBackoff() : Duration.ofSeconds(1));
         Duration max = duration(v, "max_backoff", b != null ? b.maxBackoff() : Duration.ofSeconds(30));
         Duration timeout = duration(v, "send_timeout", b != null ? b.sendTimeout() : Duration.ofMinutes(2));
-        if (namespace == null || hub == null || protocol == null || auth == null || keys == null || props == null
-                || maxMessage == null || maxBatch == null || initial == null || max == null || timeout == null
-                || v.has("endpoint") && endpoint == null) {
+        if (keys == null || props == null || maxMessage == null || maxBatch == null || initial == null || max == null
+                || timeout == null) {
             return null;
         }
-        return new DestinationSpec.EventHub(name, ref, namespace, hub, protocol, endpoint, tls, auth,
-                new DestinationSpec.MessageShape(perMessage, keys, props, maxMessage, Math.max(maxBatch, maxMessage),
-                        deadLetter), partitionKey, attempts, initial, max, timeout);
+        return new Common(new DestinationSpec.MessageShape(perMessage, keys, props, maxMessage,
+                Math.max(maxBatch, maxMessage), deadLetter), attempts, initial, max, timeout);
     }
 
     /** A list of column names: an array of strings, or one string; null when wrong (reported). */
@@ -592,14 +660,15 @@ public final class DestinationParser {
         String t = a.string("type");
         if (t == null) {
             if (!a.has("type")) {
-                a.missing("type", "set type = \"shared_key\", \"sas\", \"service_principal\" or \"default\"");
+                a.missing("type", type.isMessaging() ? "set type = \"connection_string\", \"service_principal\" or "
+                        + "\"default\"" : "set type = \"shared_key\", \"sas\", \"service_principal\" or \"default\"");
             }
             return null;
         }
         return switch (t) {
             case "connection_string" -> {
                 only(a, Set.of("type", "value"));
-                if (type != DestinationType.EVENTHUB && type != DestinationType.SERVICEBUS) {
+                if (!type.isMessaging()) {
                     a.problems().error(a.pos("type"), a.key("type"), "a connection string is for Event Hubs and "
                             + "Service Bus; use type = \"shared_key\", \"sas\", \"service_principal\" or \"default\"");
                     yield null;
@@ -611,7 +680,8 @@ public final class DestinationParser {
                 only(a, Set.of("type", "account_key"));
                 if (!type.isLake()) {
                     a.problems().error(a.pos("type"), a.key("type"), "a storage account key is for adls; an "
-                            + type.toml() + " destination over Kafka takes type = \"connection_string\"");
+                            + type.toml() + " destination takes type = \"connection_string\", \"service_principal\" "
+                            + "or \"default\"");
                     yield null;
                 }
                 if (type == DestinationType.ONELAKE) {
@@ -624,6 +694,12 @@ public final class DestinationParser {
             }
             case "sas" -> {
                 only(a, Set.of("type", "token"));
+                if (type.isMessaging()) {
+                    a.problems().error(a.pos("type"), a.key("type"), "an " + type.toml() + " destination takes a "
+                            + "shared access policy as type = \"connection_string\" (its SAS tokens are made from it), "
+                            + "or type = \"service_principal\" or \"default\"");
+                    yield null;
+                }
                 SecretValue token = required(a, "token", "the SAS token: token = \"${env:NAME}\"");
                 yield token == null ? null : new AzureAuth.Sas(token);
             }
@@ -648,8 +724,9 @@ public final class DestinationParser {
                         : null);
             }
             default -> {
-                a.problems().error(a.pos("type"), a.key("type"), "unknown auth type '" + t + "'; known: shared_key, "
-                        + "sas, service_principal, default");
+                a.problems().error(a.pos("type"), a.key("type"), "unknown auth type '" + t + "'; known: "
+                        + (type.isMessaging() ? "connection_string, service_principal, default"
+                        : "shared_key, sas, service_principal, default"));
                 yield null;
             }
         };

@@ -52,9 +52,9 @@ final class ExportSpecParser {
         String lower = firstPath == null ? "" : firstPath.toLowerCase(Locale.ROOT);
         boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
         for (ExportDraft.Target t : targets) {
-            if (t.spec() instanceof DestinationSpec.EventHub && format != null && format != FileFormat.JSON) {
-                v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), "an eventhub destination "
-                        + "sends rows as JSON, but this flow writes " + format.toml() + "; set format = \"json\" "
+            if (t.spec() instanceof DestinationSpec.Messaging m && format != null && format != FileFormat.JSON) {
+                v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), "an " + m.type().toml()
+                        + " destination sends rows as JSON, but this flow writes " + format.toml() + "; set format = \"json\" "
                         + "(exporter_config jsonl = true for JSON Lines chunks)");
             }
         }

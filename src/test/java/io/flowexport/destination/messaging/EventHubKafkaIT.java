@@ -9,6 +9,7 @@ import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
 import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.DestinationType;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -52,7 +53,7 @@ class EventHubKafkaIT {
     Path dir;
 
     private CamelContext camel;
-    private EventHubConnector connector;
+    private MessagingConnector connector;
     private String topic;
 
     @BeforeAll
@@ -69,7 +70,7 @@ class EventHubKafkaIT {
     void start() throws IOException {
         camel = new DefaultCamelContext();
         camel.start();
-        connector = new EventHubConnector(() -> camel, new Secrets(Map.of("CS", CS, "WRONG", CS.replace("c2Vj",
+        connector = new MessagingConnector(DestinationType.EVENTHUB, () -> camel, new Secrets(Map.of("CS", CS, "WRONG", CS.replace("c2Vj",
                 "d3Jv"))::get), new FileDestination(Files.createDirectories(dir.resolve("out"))));
         topic = "orders-" + (++topics);
         broker.createTopic(topic, 2);

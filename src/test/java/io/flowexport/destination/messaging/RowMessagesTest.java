@@ -117,12 +117,12 @@ class RowMessagesTest {
                 null, null);
         assertThat(failing.next().describe()).isEqualTo("id=1");
         assertThatThrownBy(failing::next).isInstanceOf(RowMessages.TooLargeException.class)
-                .hasMessageContaining("id=2 is ").hasMessageContaining("more than max_message_size (2048 bytes)");
+                .hasMessageContaining("id=2 is ").hasMessageContaining("more than the 2048 bytes one message may hold");
         failing.close();
 
         List<String> dead = new ArrayList<>();
         List<OutMessage> sent = all(new RowMessages(shipment(rows, false, "r1"), shape(1, List.of("id"), List.of(),
-                2048), null, (row, describe, size) -> dead.add(describe)));
+                2048), null, (row, describe, size, limit) -> dead.add(describe)));
         assertThat(sent).extracting(OutMessage::describe).containsExactly("id=1", "id=3");
         assertThat(dead).containsExactly("id=2");
     }

@@ -1,0 +1,125 @@
+package io.flowexport.destination.messaging;
+
+import com.azure.core.amqp.AmqpRetryMode;
+import com.azure.core.amqp.AmqpRetryOptions;
+import com.azure.messaging.eventhubs.EventData;
+import com.azure.messaging.eventhubs.EventDataBatch;
+import com.azure.messaging.eventhubs.EventHubClientBuilder;
+import com.azure.messaging.eventhubs.EventHubProducerClient;
+import com.azure.messaging.eventhubs.models.CreateBatchOptions;
+import io.flowexport.destination.azure.AzureCredentials;
+import io.flowexport.flow.AzureAuth;
+import io.flowexport.flow.DestinationSpec;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Sends events to an Event Hub over AMQP with the Azure SDK's {@link EventHubProducerClient}. A batch of
+ * {@link OutMessage}s becomes one or more {@link EventDataBatch}es, each filled until the SDK says the next event
+ * does not fit (the size the namespace announces for its tier: 256 KB Basic, 1 MB Standard and above) and each holding
+ * one partition key; they are sent in order, each waiting for the service's acknowledgement. Each event carries the
+ * message id ({@code MessageId} and the {@code message_id} property), the content type and the application
+ * properties, and nothing else.
+ *
+ * <p>The SDK's own retries are off ({@code maxRetries = 0}, try timeout = {@code send_timeout}): the connector retries
+ * a failed batch with the destination's backoff, so there is one retry policy, the one the flow states.
+ */
+final class AmqpEventHubSender implements MessageSender {
+
+    private final DestinationSpec.EventHub destination;
+    private final EventHubProducerClient client;
+
+    /**
+     * @param credentials resolves the destination's secrets
+     * @throws IllegalArgumentException when the connection string does not fit the destination (the message says
+     *                                  why, without the string)
+     */
+    AmqpEventHubSender(DestinationSpec.EventHub destination, AzureCredentials credentials) {
+        this.destination = destination;
+        EventHubClientBuilder b = new EventHubClientBuilder().retryOptions(retry(destination.sendTimeout()));
+        AzureAuth auth = destination.auth();
+        if (auth instanceof AzureAuth.ConnectionString) {
+            String cs = credentials.connectionString(auth);
+            AmqpConnectionStrings.check(cs, destination);
+            b.connectionString(cs, destination.eventHub());
+        } else {
+            b.credential(AmqpConnectionStrings.host(destination), destination.eventHub(), credentials.token(auth));
+        }
+        if (destination.endpoint() != null) {
+            b.customEndpointAddress("https://" + destination.endpoint());
+        }
+        this.client = b.buildProducerClient();
+    }
+
+    /** No SDK retries: one try of at most {@code timeout}; the connector owns retries and backoff. */
+    static AmqpRetryOptions retry(java.time.Duration timeout) {
+        return new AmqpRetryOptions().setMode(AmqpRetryMode.FIXED).setMaxRetries(0).setTryTimeout(timeout);
+    }
+
+    @Override
+    public long maxMessageBytes() {
+        return client.createBatch().getMaxSizeInBytes();
+    }
+
+    @Override
+    public void send(List<OutMessage> batch) {
+        EventDataBatch current = null;
+        String key = null;
+        for (OutMessage m : batch) {
+            if (current != null && !Objects.equals(key, m.partitionKey())) {
+                client.send(current);
+                current = null;
+            }
+            if (current == null) {
+                current = newBatch(m.partitionKey());
+                key = m.partitionKey();
+            }
+            EventData e = event(m);
+            if (!current.tryAdd(e)) {
+                if (current.getCount() == 0) {
+                    throw new RowMessages.TooLargeException(m.describe() + " does not fit in one event: "
+                            + m.body().length + " bytes of body, more than the " + current.getMaxSizeInBytes()
+                            + " bytes the namespace accepts (256 KB Basic, 1 MB Standard and above); nothing after it "
+                            + "was sent: set dead_letter_path, or lower rows_per_message");
+                }
+                client.send(current);
+                current = newBatch(key);
+                if (!current.tryAdd(e)) {
+                    throw new RowMessages.TooLargeException(m.describe() + " does not fit in one event ("
+                            + current.getMaxSizeInBytes() + " bytes)");
+                }
+            }
+        }
+        if (current != null && current.getCount() > 0) {
+            client.send(current);
+        }
+    }
+
+    private EventDataBatch newBatch(String partitionKey) {
+        return client.createBatch(partitionKey == null ? new CreateBatchOptions()
+                : new CreateBatchOptions().setPartitionKey(partitionKey));
+    }
+
+    static EventData event(OutMessage m) {
+        EventData e = new EventData(m.body());
+        e.setMessageId(m.id());
+        e.setContentType(m.contentType());
+        e.getProperties().putAll(m.properties());
+        return e;
+    }
+
+    @Override
+    public String check() {
+        try {
+            client.createBatch(); // opens the send link: the credential's Send claim and the hub's existence
+            return null;
+        } catch (RuntimeException e) {
+            return MessagingErrors.explain(e, destination);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
