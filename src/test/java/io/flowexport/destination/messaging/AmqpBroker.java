@@ -325,6 +325,38 @@ public final class AmqpBroker implements AutoCloseable {
     }
 
     /**
+     * A connection string that carries a ready shared access signature instead of a key, as the SDK takes it
+     * ({@code SharedAccessSignature=SharedAccessSignature sr=...}); the SDK sends that token as it is.
+     *
+     * @param sharedAccessSignature a token such as {@link #sharedAccessSignature} makes
+     * @param entityPath the event hub, queue or topic name, or null for none
+     * @return {@code Endpoint=sb://127.0.0.1:<port>;SharedAccessSignature=<token>;UseDevelopmentEmulator=true}, plus
+     *     {@code ;EntityPath=<entityPath>} if given
+     */
+    public String connectionStringWithSignature(String sharedAccessSignature, String entityPath) {
+        return "Endpoint=sb://" + HOST + ":" + port + ";SharedAccessSignature=" + sharedAccessSignature
+                + ";UseDevelopmentEmulator=true" + (entityPath != null ? ";EntityPath=" + entityPath : "");
+    }
+
+    /**
+     * Signs a shared access signature the way the SDK and the service do: HMAC-SHA256 with the key's UTF-8 bytes
+     * over {@code urlencode(resource) + "\n" + expiry}, in base64.
+     *
+     * @param resource the audience ({@code sr}), e.g. {@code amqp://127.0.0.1/hub1} or {@code sb://127.0.0.1/}
+     * @param keyName the key name ({@code skn})
+     * @param key the key string
+     * @param expiresAt the expiry ({@code se}), whole seconds since the epoch are used
+     * @return {@code SharedAccessSignature sr=<enc>&sig=<enc>&se=<seconds>&skn=<enc>}
+     */
+    public static String sharedAccessSignature(String resource, String keyName, String key, Instant expiresAt) {
+        String sr = URLEncoder.encode(resource, UTF_8);
+        long se = expiresAt.getEpochSecond();
+        String sig = Base64.getEncoder().encodeToString(hmac(key, sr + "\n" + se));
+        return "SharedAccessSignature sr=" + sr + "&sig=" + URLEncoder.encode(sig, UTF_8) + "&se=" + se + "&skn="
+                + URLEncoder.encode(keyName, UTF_8);
+    }
+
+    /**
      * Registers a shared access key. The SDK signs with the UTF-8 bytes of the key string as written in the
      * connection string (a base64 key is not decoded), and so does this broker.
      *

@@ -27,6 +27,7 @@ import io.flowexport.destination.messaging.AmqpBroker.PutToken;
 import io.flowexport.destination.messaging.AmqpBroker.Received;
 import io.flowexport.destination.messaging.AmqpBroker.Transfer;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -389,7 +390,7 @@ class AmqpBrokerTest {
     }
 
     @Test
-    void heldTransferTimesOutAndDroppedConnectionsAreReopened() {
+    void heldTransferTimesOutOnTheClient() {
         try (EventHubProducerClient producer = producer("send", KEY, HUB, 0, Duration.ofSeconds(1))) {
             producer.send(List.of(new EventData("first")));
             broker.holdNext(HUB, 1);
@@ -397,17 +398,67 @@ class AmqpBrokerTest {
             // what the SDK surfaces: reactor's RetryExhaustedException <- the try timeout of the send operation
             assertThat(Exceptions.isRetryExhausted(error)).as(chain(error)).isTrue();
             assertThat(error.getCause()).as(chain(error)).isInstanceOf(java.util.concurrent.TimeoutException.class);
-            assertThat(broker.heldCount(HUB)).isEqualTo(1);
-
-            assertThat(broker.dropConnections()).isEqualTo(1);
+            producer.send(List.of(new EventData("after")));
         }
-        try (EventHubProducerClient producer = producer("send", KEY, HUB, 2, Duration.ofSeconds(3))) {
-            producer.send(List.of(new EventData("second")));
+        assertThat(broker.heldCount(HUB)).isEqualTo(1);
+        assertThat(broker.transfers(HUB)).extracting(Transfer::outcome)
+                .containsExactly(Outcome.ACCEPTED, Outcome.HELD, Outcome.ACCEPTED);
+        assertThat(broker.received(HUB)).extracting(Received::bodyText).containsExactly("first", "after");
+    }
+
+    @Test
+    void droppedConnectionIsReopenedByTheSdk() {
+        try (EventHubProducerClient producer = producer("send", KEY, HUB, 1, Duration.ofSeconds(3))) {
+            producer.send(List.of(new EventData("before the drop")));
             assertThat(broker.dropConnections()).isEqualTo(1);
+            // the SDK notices the reset and sends on a new connection (and a new put-token)
             producer.send(List.of(new EventData("after the drop")));
         }
         assertThat(broker.received(HUB)).extracting(Received::bodyText)
-                .containsExactly("first", "second", "after the drop");
-        assertThat(broker.connections()).hasSizeGreaterThanOrEqualTo(3);
+                .containsExactly("before the drop", "after the drop");
+        assertThat(broker.connections()).hasSize(2);
+        assertThat(broker.putTokens()).hasSize(2).allMatch(PutToken::accepted);
+    }
+
+    @Test
+    void signaturesAreCheckedForExpiryAndKeyScope() {
+        broker.createEventHub("hub2", 1).addKey("hub1-only", "scoped-key", HUB);
+        try (EventHubProducerClient producer = producer("hub1-only", "scoped-key", HUB, 0, Duration.ofSeconds(3))) {
+            producer.send(List.of(new EventData("entity-level key")));
+        }
+        try (EventHubProducerClient producer = producer("hub1-only", "scoped-key", "hub2", 0,
+                Duration.ofSeconds(3))) {
+            Throwable error = catchThrowable(producer::createBatch);
+            assertThat(rootOrAmqp(error)).as(chain(error)).isInstanceOfSatisfying(AmqpException.class, e -> {
+                assertThat(e.getErrorCondition()).isEqualTo(AmqpErrorCondition.UNAUTHORIZED_ACCESS);
+                assertThat(e.getMessage()).contains("401").contains("InvalidIssuer");
+            });
+        }
+
+        String valid = AmqpBroker.sharedAccessSignature("sb://127.0.0.1/", "send", KEY,
+                Instant.now().plusSeconds(600));
+        try (EventHubProducerClient producer = new EventHubClientBuilder()
+                .connectionString(broker.connectionStringWithSignature(valid, HUB))
+                .retryOptions(retries(0, Duration.ofSeconds(3))).buildProducerClient()) {
+            producer.send(List.of(new EventData("namespace-wide signature")));
+        }
+        String expired = AmqpBroker.sharedAccessSignature("sb://127.0.0.1/", "send", KEY,
+                Instant.now().minusSeconds(60));
+        try (EventHubProducerClient producer = new EventHubClientBuilder()
+                .connectionString(broker.connectionStringWithSignature(expired, HUB))
+                .retryOptions(retries(0, Duration.ofSeconds(3))).buildProducerClient()) {
+            Throwable error = catchThrowable(producer::createBatch);
+            assertThat(rootOrAmqp(error)).as(chain(error)).isInstanceOfSatisfying(AmqpException.class, e -> {
+                assertThat(e.getErrorCondition()).isEqualTo(AmqpErrorCondition.UNAUTHORIZED_ACCESS);
+                assertThat(e.getMessage()).contains("401").contains("ExpiredToken");
+            });
+        }
+        assertThat(broker.received(HUB)).extracting(Received::bodyText)
+                .containsExactly("entity-level key", "namespace-wide signature");
+        assertThat(broker.putTokens()).extracting(PutToken::keyName, PutToken::accepted).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("hub1-only", true),
+                org.assertj.core.groups.Tuple.tuple("hub1-only", false),
+                org.assertj.core.groups.Tuple.tuple("send", true),
+                org.assertj.core.groups.Tuple.tuple("send", false));
     }
 }
