@@ -129,7 +129,7 @@ public final class AmqpBroker implements AutoCloseable {
     }
 
     /** The kind of an entity. */
-    public enum Kind {
+    private enum Kind {
         /** An Event Hubs event hub, with partitions. */
         EVENT_HUB,
         /** A Service Bus queue. */
