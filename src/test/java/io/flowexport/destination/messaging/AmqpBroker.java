@@ -80,7 +80,7 @@ import org.slf4j.LoggerFactory;
  * ({@code azure-messaging-eventhubs}, {@code azure-messaging-servicebus}, both on {@code azure-core-amqp}) the way
  * the services do, for the sending side: SASL, connection and session open, claims-based security ({@code $cbs}
  * put-token with SAS or registered JWT tokens), sender links to event hubs, queues and topics with the tier's
- * {@code max-message-size}, batched transfers (message format {@value #BATCH_FORMAT_HEX}), dispositions, and the
+ * {@code max-message-size}, batched transfers (message format {@code 0x80013700}), dispositions, and the
  * Event Hubs {@code $management} READ operations. Built on Apache Qpid proton-j's engine with one selector thread.
  *
  * <p>Clients reach it through {@link #connectionString}, which carries {@code UseDevelopmentEmulator=true}: with it
@@ -107,7 +107,6 @@ public final class AmqpBroker implements AutoCloseable {
     public static final String CONTAINER_ID = "flowexport-amqp-broker";
     /** Message format of a batch: the body holds one Data section per message, each an encoded AMQP message. */
     public static final int BATCH_FORMAT = 0x80013700;
-    private static final String BATCH_FORMAT_HEX = "0x80013700";
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpBroker.class);
     private static final String HOST = "127.0.0.1";
@@ -130,7 +129,7 @@ public final class AmqpBroker implements AutoCloseable {
     }
 
     /** The kind of an entity. */
-    public enum Kind {
+    private enum Kind {
         /** An Event Hubs event hub, with partitions. */
         EVENT_HUB,
         /** A Service Bus queue. */
@@ -1226,14 +1225,17 @@ public final class AmqpBroker implements AutoCloseable {
             if (key == null || !key.allows(audiencePath(resource))) {
                 return Verdict.refused(401, keyName, "InvalidIssuer: Token issuer is invalid. " + tracking(CBS));
             }
+            // signed over the url-encoded resource: as the SDK encodes it (java.net.URLEncoder), or as it stands in
+            // the token (other encoders escape differently)
             byte[] expected = hmac(key.key, URLEncoder.encode(resource, UTF_8) + "\n" + expiresAtSeconds);
+            byte[] expectedRaw = hmac(key.key, sr + "\n" + expiresAtSeconds);
             byte[] given;
             try {
                 given = Base64.getDecoder().decode(URLDecoder.decode(sig, UTF_8));
             } catch (IllegalArgumentException e) {
                 given = new byte[0];
             }
-            if (!MessageDigest.isEqual(expected, given)) {
+            if (!MessageDigest.isEqual(expected, given) && !MessageDigest.isEqual(expectedRaw, given)) {
                 return Verdict.refused(401, keyName, "InvalidSignature: The token has an invalid signature. "
                         + tracking(CBS));
             }
