@@ -11,13 +11,13 @@ import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.DestinationSpec;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Sends events to an Event Hub over AMQP with the Azure SDK's {@link EventHubProducerClient}. A batch of
  * {@link OutMessage}s becomes one or more {@link EventDataBatch}es, each filled until the SDK says the next event
  * does not fit (the size the namespace announces for its tier: 256 KB Basic, 1 MB Standard and above) and each holding
- * one partition key; they are sent in order, each waiting for the service's acknowledgement. Each event carries the
+ * one partition key (a batch's messages are grouped by key, each key's in their order); they are sent in order, each
+ * waiting for the service's acknowledgement. Each event carries the
  * message id ({@code MessageId} and the {@code message_id} property), the content type and the application
  * properties, and nothing else.
  *
@@ -63,19 +63,14 @@ final class AmqpEventHubSender implements MessageSender {
 
     @Override
     public void send(List<OutMessage> batch) {
-        EventDataBatch current = null;
-        String key = null;
-        for (OutMessage m : batch) {
-            if (current != null && !Objects.equals(key, m.partitionKey())) {
-                client.send(current);
-                current = null;
-            }
-            if (current == null) {
-                current = newBatch(m.partitionKey());
-                key = m.partitionKey();
-            }
-            EventData e = event(m);
-            if (!current.tryAdd(e)) {
+        for (List<OutMessage> group : OutMessage.byKey(batch)) {
+            String key = group.get(0).partitionKey();
+            EventDataBatch current = newBatch(key);
+            for (OutMessage m : group) {
+                EventData e = event(m);
+                if (current.tryAdd(e)) {
+                    continue;
+                }
                 if (current.getCount() == 0) {
                     throw new RowMessages.TooLargeException(m.describe() + " does not fit in one event: "
                             + m.body().length + " bytes of body, more than the " + current.getMaxSizeInBytes()
@@ -89,9 +84,9 @@ final class AmqpEventHubSender implements MessageSender {
                             + current.getMaxSizeInBytes() + " bytes)");
                 }
             }
-        }
-        if (current != null && current.getCount() > 0) {
-            client.send(current);
+            if (current.getCount() > 0) {
+                client.send(current);
+            }
         }
     }
 

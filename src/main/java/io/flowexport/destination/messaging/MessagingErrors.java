@@ -41,7 +41,8 @@ final class MessagingErrors {
             if (c instanceof AuthenticationException || c instanceof AuthorizationException
                     || c instanceof UnknownTopicOrPartitionException || c instanceof RecordTooLargeException
                     || c instanceof RowMessages.TooLargeException || c instanceof ClientAuthenticationException
-                    || c instanceof IllegalArgumentException || c instanceof Secrets.SecretException) {
+                    || c instanceof IllegalArgumentException || c instanceof Secrets.SecretException
+                    || c instanceof UnsupportedOperationException) { // the SDK's form of amqp:not-allowed
                 return false;
             }
             if (c instanceof AmqpException a && a.getErrorCondition() != null && FINAL.contains(a.getErrorCondition())) {
@@ -87,16 +88,25 @@ final class MessagingErrors {
                         + "; lower max_message_size to the namespace's limit (256 KB Basic, 1 MB Standard)");
             }
             if (c instanceof TimeoutException || c instanceof java.util.concurrent.TimeoutException) {
+                boolean kafka = d instanceof DestinationSpec.EventHub h
+                        && h.protocol() == DestinationSpec.EventHubProtocol.KAFKA;
                 return Secrets.redact("no acknowledgement from " + where + " within send_timeout ("
-                        + io.flowexport.flow.Durations.format(d.sendTimeout()) + "): " + c.getMessage()
-                        + "; check the namespace, event_hub, the network (port 9093) and that the tier has the "
-                        + "Kafka endpoint (Standard and above)");
+                        + io.flowexport.flow.Durations.format(d.sendTimeout()) + ")" + (kafka ? ": " + c.getMessage()
+                        : "") + (kafka ? "; check the namespace, event_hub, the network (port 9093) and that the tier has "
+                        + "the Kafka endpoint (Standard and above)" : "; check the namespace, the entity and the "
+                        + "network (AMQP port 5671)"));
+            }
+            if (c instanceof UnsupportedOperationException) { // how the SDK surfaces amqp:not-allowed
+                return Secrets.redact(where + " refused the message: " + c.getMessage() + (d instanceof
+                        DestinationSpec.ServiceBus b && b.sessionId() == null ? "; a session-enabled queue or "
+                        + "subscription needs session_id = \"<column>\"" : ""));
             }
             if (c instanceof ClientAuthenticationException) {
                 return Secrets.redact(credential + " could not get a token for " + where + ": " + c.getMessage());
             }
             if (c instanceof AmqpException a && a.getErrorCondition() != null) {
-                String said = a.getMessage();
+                // the SDK appends its error context (namespace, path, link credit): noise in a run's message
+                String said = String.valueOf(a.getMessage()).replaceFirst(",? ?errorContext\\[.*]\\s*$", "");
                 return Secrets.redact(switch (a.getErrorCondition()) {
                     case UNAUTHORIZED_ACCESS -> credential + " was refused by " + where + ": " + said + "; use a "
                             + "shared access policy (or, for Entra ID, the role 'Azure " + (d instanceof
@@ -107,6 +117,9 @@ final class MessagingErrors {
                     case LINK_PAYLOAD_SIZE_EXCEEDED -> where + " refused a message as too large: " + said
                             + "; lower max_message_size or rows_per_message";
                     case ENTITY_DISABLED_ERROR -> where + " is disabled: " + said + "; enable it";
+                    case NOT_ALLOWED -> where + " refused the message: " + said + (d instanceof DestinationSpec
+                            .ServiceBus b && b.sessionId() == null ? "; a session-enabled queue or subscription needs "
+                            + "session_id = \"<column>\"" : "");
                     case SERVER_BUSY_ERROR -> where + " is busy (throttled): " + said + "; it is retried with "
                             + "backoff; raise the namespace's throughput units or lower the flow's pace";
                     case TIMEOUT_ERROR, OPERATION_CANCELLED -> "no acknowledgement from " + where + " within "

@@ -21,6 +21,19 @@ public record OutMessage(String id, byte[] body, String contentType, String part
         properties = Map.copyOf(properties);
     }
 
+    /**
+     * The messages of a batch grouped by partition key (or session id), keys in order of first appearance and each
+     * key's messages in their order: an SDK batch holds one key, and a key's order is kept.
+     */
+    static java.util.Collection<java.util.List<OutMessage>> byKey(java.util.List<OutMessage> batch) {
+        Map<String, java.util.List<OutMessage>> groups = new java.util.LinkedHashMap<>();
+        for (OutMessage m : batch) {
+            groups.computeIfAbsent(m.partitionKey() == null ? "\0none" : "k" + m.partitionKey(),
+                    k -> new java.util.ArrayList<>()).add(m);
+        }
+        return groups.values();
+    }
+
     /** Body and properties in bytes, as a broker counts a message's size (without its framing). */
     public long size() {
         long n = body.length + (partitionKey == null ? 0 : partitionKey.length()) + id.length();

@@ -9,7 +9,6 @@ import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.DestinationSpec;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Sends messages to a Service Bus queue or topic with the Azure SDK's {@link ServiceBusSenderClient}. Each
@@ -17,7 +16,7 @@ import java.util.Objects;
  * duplicate detection drops a message an earlier attempt already delivered), {@code ContentType}, {@code SessionId}
  * (the {@code session_id} column) and the application properties, and nothing else. Messages are packed into
  * {@link ServiceBusMessageBatch}es up to the size the namespace announces (256 KB Standard, up to 100 MB Premium),
- * one session per batch, sent in order, each waiting for the service's acknowledgement.
+ * one session per batch (a batch's messages are grouped by session, each session's in their order), sent in order, each waiting for the service's acknowledgement.
  *
  * <p>Camel's azure-servicebus producer does not set MessageId or SessionId per message (4.17), which duplicate
  * detection and sessions need; the SDK's client is used directly, as the component itself does underneath.
@@ -58,19 +57,13 @@ final class ServiceBusMessageSender implements MessageSender {
 
     @Override
     public void send(List<OutMessage> batch) {
-        ServiceBusMessageBatch current = null;
-        String session = null;
-        for (OutMessage m : batch) {
-            if (current != null && !Objects.equals(session, m.partitionKey())) {
-                client.sendMessages(current);
-                current = null;
-            }
-            if (current == null) {
-                current = client.createMessageBatch();
-                session = m.partitionKey();
-            }
-            ServiceBusMessage message = message(m);
-            if (!current.tryAddMessage(message)) {
+        for (List<OutMessage> group : OutMessage.byKey(batch)) {
+            ServiceBusMessageBatch current = client.createMessageBatch();
+            for (OutMessage m : group) {
+                ServiceBusMessage message = message(m);
+                if (current.tryAddMessage(message)) {
+                    continue;
+                }
                 if (current.getCount() == 0) {
                     throw new RowMessages.TooLargeException(m.describe() + " does not fit in one message: "
                             + m.body().length + " bytes of body, more than the " + current.getMaxSizeInBytes()
@@ -84,9 +77,9 @@ final class ServiceBusMessageSender implements MessageSender {
                             + current.getMaxSizeInBytes() + " bytes)");
                 }
             }
-        }
-        if (current != null && current.getCount() > 0) {
-            client.sendMessages(current);
+            if (current.getCount() > 0) {
+                client.sendMessages(current);
+            }
         }
     }
 

@@ -188,7 +188,7 @@ class EventHubKafkaIT {
         Delivered d = connector.deliver(shipment(file, "r1"), hub(1, List.of("order_id"), List.of(), null, 2048,
                 1 << 20, "dead/{batch_id}.jsonl", "CS"), 0);
         assertThat(d.ok()).as(d.detail()).isTrue();
-        assertThat(d.detail()).contains("1 row(s) too large for one event written to dead/42.jsonl");
+        assertThat(d.detail()).contains("1 row(s) too large for one message written to dead/42.jsonl");
         assertThat(broker.consumeAll(topic, 2, Duration.ofSeconds(20))).hasSize(2);
         JsonNode dead = JSON.readTree(Files.readString(dir.resolve("out/dead/42.jsonl")));
         assertThat(dead.get("row").get("order_id").asInt()).isEqualTo(2);
