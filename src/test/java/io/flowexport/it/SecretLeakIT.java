@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Secrets never leave the runner: flows whose HTTP destinations authenticate with a wrong token, a wrong
  * password and a wrong API key (all {@code ${env:...}} or {@code ${file:...}} references), against a server that
  * answers 401 and echoes the credentials it got back in its error body, and lake destinations with a wrong
- * account key and a SAS the (local DFS) server does not accept. Every command is run in a child JVM with
+ * account key and a SAS the (local DFS) server does not accept, and a Service Bus destination whose connection
+ * string's key the (local AMQP) broker refuses. Every command is run in a child JVM with
  * the secrets in its environment, and everything it printed (log lines, errors, command output) is searched for
  * the secret values and their Base64 forms.
  */
@@ -36,9 +37,13 @@ class SecretLeakIT {
             .getBytes(StandardCharsets.UTF_8));
     private static final String SAS_SIG = "Zm9vYmFy%2BbGVha2Vk%3D";
     private static final String SAS = "sv=2022-11-02&ss=b&srt=co&sp=racwdl&se=2099-01-01T00:00:00Z&sig=" + SAS_SIG;
+    /** A Service Bus key the (local AMQP) broker does not accept. */
+    private static final String BUS_KEY = "d3JvbmctYnVzLWtleS0wMTIzNDU2Nzg5";
 
     @TempDir
     Path tmp;
+
+    private String busConnectionString;
 
     @Test
     void noSecretInAnyOutput() throws Exception {
@@ -48,6 +53,9 @@ class SecretLeakIT {
                 Base64.getEncoder().encodeToString("the lake's own key, not the one sent".getBytes(
                         StandardCharsets.UTF_8)));
         lake.createFileSystem("exports");
+        io.flowexport.destination.messaging.AmqpBroker bus = io.flowexport.destination.messaging.AmqpBroker.start()
+                .addKey("send", "the broker's own key").createQueue("items");
+        busConnectionString = bus.connectionString("send", BUS_KEY);
         try {
             http.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401).withBody(
                     "denied: Authorization={{request.headers.Authorization}} X-Api-Key={{request.headers.X-Api-Key}}"
@@ -72,11 +80,15 @@ class SecretLeakIT {
             h.flow("lakekey", "id = \"lakekey\"\n" + lakeHead
                     + "auth = { type = \"shared_key\", account_key = \"${env:FE_LAKE_KEY}\" }\n");
             h.flow("lakesas", "id = \"lakesas\"\n" + lakeHead + "auth = { type = \"sas\", token = \"${env:FE_SAS}\" }\n");
+            h.flow("bus", "id = \"bus\"\n[properties.export]\nsource_dataset_id = \"items\"\nformat = \"json\"\n"
+                    + "[properties.export.destination]\ntype = \"servicebus\"\nnamespace = \"contoso-bus\"\n"
+                    + "queue = \"items\"\nmax_attempts = 1\nsend_timeout = \"10s\"\n"
+                    + "auth = { type = \"connection_string\", value = \"${env:FE_BUS}\" }\n");
 
             List<String> outputs = new ArrayList<>();
             for (List<String> command : List.of(List.of("validate"), List.of("plan", "bearer"),
                     List.of("plan", "basic"), List.of("plan", "apikey"), List.of("plan", "lakesas"),
-                    List.of("check", "--all"),
+                    List.of("plan", "bus"), List.of("check", "--all"),
                     List.of("run-once", "--all"))) {
                 outputs.add(run(h, command));
             }
@@ -90,13 +102,17 @@ class SecretLeakIT {
             assertThat(all).contains("the service did not accept the shared key of account 'leaklake' "
                     + "(${env:FE_LAKE_KEY})", "the service did not accept the SAS token ${env:FE_SAS}");
             assertThat(lake.requests()).as("the runner did send the lake credentials").isNotEmpty();
-            for (String secret : List.of(TOKEN, PASSWORD, API_KEY, basic, LAKE_KEY, SAS, SAS_SIG,
+            assertThat(all).contains("the connection string ${env:FE_BUS} was refused by queue 'items'");
+            assertThat(bus.putTokens()).as("the runner did send a token signed with the bus key").isNotEmpty();
+            for (String secret : List.of(TOKEN, PASSWORD, API_KEY, basic, LAKE_KEY, SAS, SAS_SIG, BUS_KEY,
+                    busConnectionString,
                     java.net.URLDecoder.decode(SAS_SIG, StandardCharsets.UTF_8))) {
                 assertThat(all).as("output holds secret %s:%n%s", secret, all).doesNotContain(secret);
             }
         } finally {
             http.stop();
             lake.close();
+            bus.close();
         }
     }
 
@@ -112,6 +128,7 @@ class SecretLeakIT {
         pb.environment().put("FE_PASSWORD", PASSWORD);
         pb.environment().put("FE_LAKE_KEY", LAKE_KEY);
         pb.environment().put("FE_SAS", SAS);
+        pb.environment().put("FE_BUS", busConnectionString);
         Process p = pb.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
         return "$ " + String.join(" ", command) + "\n" + Files.readString(log);
