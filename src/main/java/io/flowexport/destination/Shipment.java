@@ -3,6 +3,7 @@ package io.flowexport.destination;
 import io.flowexport.dataset.Column;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
+import io.flowexport.flow.FormatOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,30 @@ import java.util.function.BooleanSupplier;
  * @param firstBatch the lowest batch id in the file, or null (full exports, no rows)
  * @param lastBatch  the highest batch id in the file, or null
  * @param columns    the file's columns in order (for manifests); empty when unknown
+ * @param options    the flow's exporter_config for the file's format (how to read it back: a CSV file's delimiter,
+ *                   header and encoding); the format's defaults when not given
  */
 public record Shipment(String flowId, String runId, Path file, FileFormat format, boolean jsonl,
                        Map<String, String> values, String batchRange, String idempotencyScope,
                        BooleanSupplier aborted, String datasetId, ExportMode mode, long rows, Long firstBatch,
-                       Long lastBatch, List<Column> columns) {
+                       Long lastBatch, List<Column> columns, FormatOptions options) {
 
     public Shipment {
         values = Map.copyOf(values);
         columns = List.copyOf(columns);
+        if (options == null) {
+            options = format == FileFormat.CSV ? FormatOptions.Csv.defaults()
+                    : format == FileFormat.JSON ? new FormatOptions.Json(0, jsonl, false,
+                    io.flowexport.flow.TextEncoding.UTF_8, List.of()) : null;
+        }
+    }
+
+    /** A shipment whose file was written with its format's default exporter_config. */
+    public Shipment(String flowId, String runId, Path file, FileFormat format, boolean jsonl,
+                    Map<String, String> values, String batchRange, String idempotencyScope, BooleanSupplier aborted,
+                    String datasetId, ExportMode mode, long rows, Long firstBatch, Long lastBatch,
+                    List<Column> columns) {
+        this(flowId, runId, file, format, jsonl, values, batchRange, idempotencyScope, aborted, datasetId, mode, rows,
+                firstBatch, lastBatch, columns, null);
     }
 }

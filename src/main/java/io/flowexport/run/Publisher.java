@@ -236,7 +236,7 @@ final class Publisher {
         return new Shipment(flow.id(), runId, file, spec.format(), spec.format() == FileFormat.JSON && jsonl,
                 values, range(first, last), ranged ? "batches " + range(first, last) : "run " + runId,
                 () -> run.abortReason() != null, spec.sourceDatasetId(), spec.exportMode(), rows, first, last,
-                run.query == null ? List.of() : run.query.outputColumns());
+                run.query == null ? List.of() : run.query.outputColumns(), spec.options());
     }
 
     private static PathTemplate template(DestinationSpec d) {

@@ -142,10 +142,10 @@ class FlowValidationTest {
                 error("eventhub reserved property", EVENTHUB + "protocol = \"kafka\"\n"
                         + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\nproperties = [\"run_id\"]\n",
                         11, 1, "properties.export.destination.properties", "property 'run_id' is set by flow-export"),
-                error("eventhub from a csv flow", EVENTHUB.replace("format = \"json\"", "format = \"csv\"")
+                error("eventhub from a parquet flow", EVENTHUB.replace("format = \"json\"", "format = \"parquet\"")
                         + "protocol = \"kafka\"\nauth = { type = \"connection_string\", value = \"${env:CS}\" }\n", 4, 1,
-                        "properties.export.destination", "an eventhub destination sends rows as JSON, but this flow "
-                                + "writes csv"),
+                        "properties.export.destination", "an eventhub destination sends rows as JSON or CSV, but this "
+                                + "flow writes parquet"),
                 error("adls without account", ADLS + "file_system = \"exports\"\npath = \"o.csv\"\n", 5, 1,
                         "properties.export.destination.account", "missing key 'account'; an adls destination needs "
                                 + "account, file_system and path, or url = \"abfss://"),

@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.destination.Shipment;
 import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.FileFormat;
+import io.flowexport.flow.FormatOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,9 +28,11 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
- * The messages of one export, read from its staged JSON or JSON Lines file one row at a time (never the whole file):
- * one message per row (the row's JSON object) or per chunk of rows (a JSON array, or JSON Lines when the flow
- * writes JSON Lines). A chunk ends early where the partition key changes (every message has one key) and where
+ * The messages of one export, read from its staged JSON, JSON Lines or CSV file one row at a time (never the whole
+ * file): one message per row (the row's JSON object; for CSV the header line, when the flow writes one, and the
+ * row's record) or per chunk of rows (a JSON array, JSON Lines when the flow writes JSON Lines, or CSV: the header
+ * line and the chunk's records, as the flow's exporter_config writes them). A CSV row's fields are text: its key,
+ * partition key and properties are the values as written. A chunk ends early where the partition key changes (every message has one key) and where
  * the next row would make it larger than the namespace's message limit.
  *
  * <p>Message ids are deterministic: 32 hex characters of SHA-256 over the flow id and, for a row with
@@ -60,8 +67,12 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
     private final DestinationSpec.MessageShape shape;
     private final String partitionColumn;
     private final TooLarge tooLarge;
-    private final MappingIterator<ObjectNode> rows;
-    private ObjectNode pending;
+    private final MappingIterator<ObjectNode> json;
+    private final CsvRecords csv;
+    private final Charset charset;
+    private final List<String> csvNames;
+    private final String csvHeader;
+    private Row pending;
     private OutMessage next;
     private long rowNumber;
     private long chunkNumber;
@@ -77,7 +88,38 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
         this.shape = shape;
         this.partitionColumn = partitionColumn;
         this.tooLarge = tooLarge;
-        this.rows = JSON.readerFor(ObjectNode.class).readValues(shipment.file().toFile());
+        if (shipment.format() == FileFormat.CSV) {
+            FormatOptions.Csv o = (FormatOptions.Csv) shipment.options();
+            // bodies in the file's encoding; UTF-16 as UTF-16BE, so that no byte order mark lands inside a body
+            this.charset = o.encoding().charset().equals(StandardCharsets.UTF_16) ? StandardCharsets.UTF_16BE
+                    : o.encoding().charset();
+            this.json = null;
+            this.csv = new CsvRecords(new InputStreamReader(Files.newInputStream(shipment.file()),
+                    o.encoding().charset()), o.delimiter());
+            if (o.includeHeader()) {
+                CsvRecords.Record header = csv.next();
+                String text = header == null ? "" : header.text();
+                this.csvHeader = (text.startsWith("\uFEFF") ? text.substring(1) : text) + "\n";
+                this.csvNames = header == null ? List.of() : header.fields().stream()
+                        .map(f -> f == null ? "" : f.startsWith("\uFEFF") ? f.substring(1) : f).toList();
+            } else {
+                this.csvHeader = "";
+                this.csvNames = shipment.columns().stream().map(io.flowexport.dataset.Column::name).toList();
+            }
+        } else {
+            this.charset = StandardCharsets.UTF_8;
+            this.json = JSON.readerFor(ObjectNode.class).readValues(shipment.file().toFile());
+            this.csv = null;
+            this.csvNames = List.of();
+            this.csvHeader = "";
+        }
+    }
+
+    /**
+     * One row: its fields (a CSV row's as text, NULL as null, {@code xt_batch_id} as a number) and its bytes in a
+     * message body (the JSON object; the CSV record as written, with its line end, in the file's encoding).
+     */
+    private record Row(ObjectNode fields, byte[] bytes) {
     }
 
     @Override
@@ -103,21 +145,50 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
         return m;
     }
 
-    private ObjectNode readRow() {
+    private Row readRow() throws IOException {
         if (pending != null) {
-            ObjectNode r = pending;
+            Row r = pending;
             pending = null;
             return r;
         }
-        if (!rows.hasNext()) {
+        if (csv != null) {
+            CsvRecords.Record r = csv.next();
+            if (r == null) {
+                return null;
+            }
+            rowNumber++;
+            ObjectNode fields = JSON.createObjectNode();
+            for (int i = 0; i < r.fields().size() && i < csvNames.size(); i++) {
+                String v = r.fields().get(i);
+                if (v == null) {
+                    fields.putNull(csvNames.get(i));
+                } else if (csvNames.get(i).equalsIgnoreCase(Dataset.BATCH_ID) && v.matches("-?\\d{1,18}")) {
+                    fields.put(csvNames.get(i), Long.parseLong(v));
+                } else {
+                    fields.put(csvNames.get(i), v);
+                }
+            }
+            return new Row(fields, (r.text() + "\n").getBytes(charset));
+        }
+        if (!json.hasNext()) {
             return null;
         }
         rowNumber++;
-        return rows.next();
+        ObjectNode fields = json.next();
+        return new Row(fields, JSON.writeValueAsBytes(fields));
+    }
+
+    /** The content type of the bodies: JSON, JSON Lines or CSV (with its charset when not UTF-8). */
+    private String contentType(boolean chunk) {
+        if (csv != null) {
+            return "text/csv" + (charset.equals(StandardCharsets.UTF_8) ? "" : "; charset=" + charset.name());
+        }
+        return chunk && shipment.jsonl() ? "application/x-ndjson" : "application/json";
     }
 
     private OutMessage nextRow() throws IOException {
-        for (ObjectNode row = readRow(); row != null; row = readRow()) {
+        for (Row r = readRow(); r != null; r = readRow()) {
+            ObjectNode row = r.fields();
             String key = keyText(row);
             String describe = key != null ? key : "row " + rowNumber;
             Map<String, Object> props = baseProperties();
@@ -137,8 +208,8 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             String id = id(key != null ? "row\0" + (batch != null ? batch.asText() : shipment.idempotencyScope())
                     + "\0" + key : "row\0" + shipment.idempotencyScope() + "\0" + rowNumber);
             props.put("message_id", id);
-            byte[] body = JSON.writeValueAsBytes(row);
-            OutMessage m = new OutMessage(id, body, "application/json", partitionKey(row), props, 1, describe);
+            byte[] body = csv == null ? r.bytes() : concat(csvHeader.getBytes(charset), r.bytes());
+            OutMessage m = new OutMessage(id, body, contentType(false), partitionKey(row), props, 1, describe);
             if (m.size() > shape.maxMessageBytes()) {
                 reject(row, describe, m.size());
                 continue;
@@ -151,14 +222,16 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
     private OutMessage nextChunk() throws IOException {
         List<ObjectNode> chunk = new ArrayList<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] header = csvHeader.getBytes(charset);
         String key = null;
         String firstBatch = null;
         String lastBatch = null;
         long firstRow = 0;
-        for (ObjectNode row = readRow(); row != null; row = readRow()) {
+        for (Row r = readRow(); r != null; r = readRow()) {
+            ObjectNode row = r.fields();
             String rowKey = partitionKey(row);
-            byte[] bytes = JSON.writeValueAsBytes(row);
-            long alone = bytes.length + 2 + 200L;
+            byte[] bytes = r.bytes();
+            long alone = bytes.length + header.length + 2 + 200L;
             if (alone > shape.maxMessageBytes()) {
                 String k = keyText(row);
                 reject(row, k != null ? k : "row " + rowNumber, alone);
@@ -166,14 +239,21 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             }
             if (!chunk.isEmpty() && (!Objects.equals(rowKey, key) || chunk.size() >= shape.rowsPerMessage()
                     || body.size() + bytes.length + 2 + 200L > shape.maxMessageBytes())) {
-                pending = row;
+                pending = r;
                 break;
             }
             if (chunk.isEmpty()) {
                 key = rowKey;
                 firstRow = rowNumber;
             }
-            write(body, bytes, chunk.isEmpty());
+            if (csv != null) {
+                if (chunk.isEmpty()) {
+                    body.write(header);
+                }
+                body.write(bytes);
+            } else {
+                write(body, bytes, chunk.isEmpty());
+            }
             chunk.add(row);
             JsonNode batch = field(row, Dataset.BATCH_ID);
             if (batch != null && !batch.isNull()) {
@@ -184,7 +264,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
         if (chunk.isEmpty()) {
             return null;
         }
-        if (!shipment.jsonl()) {
+        if (csv == null && !shipment.jsonl()) {
             body.write(']');
         }
         chunkNumber++;
@@ -194,8 +274,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
         props.put("row_count", (long) chunk.size());
         String id = id("chunk\0" + shipment.idempotencyScope() + "\0" + chunkNumber);
         props.put("message_id", id);
-        return new OutMessage(id, body.toByteArray(), shipment.jsonl() ? "application/x-ndjson" : "application/json",
-                key, props, chunk.size(), "chunk " + chunkNumber + " (rows " + firstRow + ".." + (firstRow
+        return new OutMessage(id, body.toByteArray(), contentType(true), key, props, chunk.size(), "chunk " + chunkNumber + " (rows " + firstRow + ".." + (firstRow
                 + chunk.size() - 1) + ")");
     }
 
@@ -290,8 +369,19 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
         return v.isValueNode() ? v.asText() : v.toString();
     }
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Override
     public void close() throws IOException {
-        rows.close();
+        if (json != null) {
+            json.close();
+        }
+        if (csv != null) {
+            csv.close();
+        }
     }
 }

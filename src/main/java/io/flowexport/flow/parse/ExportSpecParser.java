@@ -52,10 +52,10 @@ final class ExportSpecParser {
         String lower = firstPath == null ? "" : firstPath.toLowerCase(Locale.ROOT);
         boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
         for (ExportDraft.Target t : targets) {
-            if (t.spec() instanceof DestinationSpec.Messaging m && format != null && format != FileFormat.JSON) {
+            if (t.spec() instanceof DestinationSpec.Messaging m && format == FileFormat.PARQUET) {
                 v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), "an " + m.type().toml()
-                        + " destination sends rows as JSON, but this flow writes " + format.toml() + "; set format = \"json\" "
-                        + "(exporter_config jsonl = true for JSON Lines chunks)");
+                        + " destination sends rows as JSON or CSV, but this flow writes parquet; set format = "
+                        + "\"json\" (exporter_config jsonl = true for JSON Lines chunks) or \"csv\"");
             }
         }
         TomlView cfg = v.table("exporter_config");

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexport.dataset.Column;
+import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Shipment;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
+import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.TextEncoding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,5 +129,58 @@ class RowMessagesTest {
                 2048), null, (row, describe, size, limit) -> dead.add(describe)));
         assertThat(sent).extracting(OutMessage::describe).containsExactly("id=1", "id=3");
         assertThat(dead).containsExactly("id=2");
+    }
+
+    private Shipment csv(String content, char delimiter, boolean header, TextEncoding encoding) throws IOException {
+        Path f = dir.resolve("rows.csv");
+        Files.write(f, content.getBytes(encoding.charset()));
+        return new Shipment("orders", "r1", f, FileFormat.CSV, false, Map.of(), "41..42", "batches 41..42",
+                () -> false, "orders", ExportMode.INCREMENTAL, 3, 41L, 42L, List.of(Column.of("order_id",
+                ValueKind.INT64), Column.of("note", ValueKind.STRING), Column.of("xt_batch_id", ValueKind.INT64)),
+                new FormatOptions.Csv(delimiter, header, encoding, List.of()));
+    }
+
+    @Test
+    void csvRowsGoAsTheHeaderAndTheirRecordAsWritten() throws IOException {
+        String file = "order_id,note,xt_batch_id\n1,plain,41\n2,\"two\nlines, \"\"quoted\"\"\",41\n3,,42\n";
+        List<OutMessage> rows = all(new RowMessages(csv(file, ',', true, TextEncoding.UTF_8),
+                shape(1, List.of("order_id"), List.of("note"), 1 << 20), "note", null));
+        assertThat(rows).extracting(m -> new String(m.body(), StandardCharsets.UTF_8)).containsExactly(
+                "order_id,note,xt_batch_id\n1,plain,41\n",
+                "order_id,note,xt_batch_id\n2,\"two\nlines, \"\"quoted\"\"\",41\n",
+                "order_id,note,xt_batch_id\n3,,42\n");
+        assertThat(rows).extracting(OutMessage::contentType).containsOnly("text/csv");
+        assertThat(rows).extracting(OutMessage::describe).containsExactly("order_id=1", "order_id=2", "order_id=3");
+        assertThat(rows.get(1).partitionKey()).isEqualTo("two\nlines, \"quoted\"");
+        assertThat(rows.get(2).partitionKey()).as("an empty unquoted field is NULL").isNull();
+        assertThat(rows.get(2).properties()).containsEntry("batch_id", 42L).doesNotContainKey("note");
+        assertThat(rows.get(0).properties()).containsEntry("note", "plain");
+    }
+
+    @Test
+    void csvChunksHoldTheHeaderOnceInTheFlowsDelimiterAndEncoding() throws IOException {
+        String file = "1;caf\u00e9;41\n2;\"a;b\";41\n3;x;42\n";
+        List<OutMessage> chunks = all(new RowMessages(csv(file, ';', false, TextEncoding.LATIN_1),
+                shape(2, List.of(), List.of(), 1 << 20), null, null));
+        assertThat(chunks).extracting(m -> new String(m.body(), StandardCharsets.ISO_8859_1))
+                .containsExactly("1;caf\u00e9;41\n2;\"a;b\";41\n", "3;x;42\n");
+        assertThat(chunks.get(0).body()).as("one byte for the e acute, as in the file").hasSize(21);
+        assertThat(chunks).extracting(OutMessage::contentType).containsOnly("text/csv; charset=ISO-8859-1");
+        assertThat(chunks).extracting(m -> m.properties().get("batch_id")).containsExactly(41L, 42L);
+
+        String withHeader = "order_id,note,xt_batch_id\n1,a,41\n2,b,41\n3,c,41\n";
+        List<OutMessage> headed = all(new RowMessages(csv(withHeader, ',', true, TextEncoding.UTF_8_SIG),
+                shape(2, List.of(), List.of(), 1 << 20), null, null));
+        assertThat(headed).extracting(m -> new String(m.body(), StandardCharsets.UTF_8)).containsExactly(
+                "order_id,note,xt_batch_id\n1,a,41\n2,b,41\n", "order_id,note,xt_batch_id\n3,c,41\n");
+    }
+
+    @Test
+    void aCsvFileThatEndsInsideQuotesFailsNamingTheLine() throws IOException {
+        RowMessages broken = new RowMessages(csv("1,ok,41\n2,\"never closed,41\n", ',', false, TextEncoding.UTF_8),
+                shape(1, List.of(), List.of(), 1 << 20), null, null);
+        assertThat(broken.next().describe()).isEqualTo("row 1");
+        assertThatThrownBy(broken::next).hasMessageContaining("line 2 ends inside a quoted field");
+        broken.close();
     }
 }
