@@ -290,4 +290,26 @@ class EventHubAmqpIT {
                 .contains("is for entity 'payments' (its EntityPath), not '" + hub + "'");
         c.close();
     }
+
+    @Test
+    void aCsvFlowSendsChunksAsCsvWithItsHeader() throws Exception {
+        StringBuilder csv = new StringBuilder("order_id,region,xt_batch_id\n");
+        for (int i = 1; i <= 7; i++) {
+            csv.append(i).append(',').append(i <= 4 ? "eu" : "\"u,s\"").append(",42\n");
+        }
+        Path file = Files.writeString(dir.resolve("rows.csv"), csv.toString());
+        Shipment s = new Shipment("orders", "r1", file, FileFormat.CSV, false, Map.of("batch_id", "42"), "42",
+                "batches 42", () -> false, "orders", ExportMode.INCREMENTAL, 7, 42L, 42L, List.of(),
+                io.flowexport.flow.FormatOptions.Csv.defaults());
+        Delivered d = connector.deliver(s, hub(3, List.of(), List.of(), "region", 1 << 20), 0);
+        assertThat(d.ok()).as(d.detail()).isTrue();
+        List<AmqpBroker.Received> got = broker.received(hub);
+        assertThat(got).extracting(AmqpBroker.Received::bodyText).containsExactlyInAnyOrder(
+                "order_id,region,xt_batch_id\n1,eu,42\n2,eu,42\n3,eu,42\n",
+                "order_id,region,xt_batch_id\n4,eu,42\n",
+                "order_id,region,xt_batch_id\n5,\"u,s\",42\n6,\"u,s\",42\n7,\"u,s\",42\n");
+        assertThat(got).extracting(AmqpBroker.Received::contentType).containsOnly("text/csv");
+        assertThat(got).extracting(r -> r.messageAnnotations().get("x-opt-partition-key"))
+                .containsExactlyInAnyOrder("eu", "eu", "u,s");
+    }
 }
