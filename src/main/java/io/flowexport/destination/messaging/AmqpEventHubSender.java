@@ -28,6 +28,7 @@ final class AmqpEventHubSender implements MessageSender {
 
     private final DestinationSpec.EventHub destination;
     private final EventHubProducerClient client;
+    private final AmqpBatches<EventDataBatch> batches;
 
     /**
      * @param credentials resolves the destination's secrets
@@ -49,6 +50,9 @@ final class AmqpEventHubSender implements MessageSender {
             b.customEndpointAddress("https://" + destination.endpoint());
         }
         this.client = b.buildProducerClient();
+        this.batches = new AmqpBatches<>(this::newBatch, (batch, m) -> batch.tryAdd(event(m)),
+                EventDataBatch::getCount, EventDataBatch::getMaxSizeInBytes, client::send, "event",
+                "256 KB Basic, 1 MB Standard and above");
     }
 
     /** No SDK retries: one try of at most {@code timeout}; the connector owns retries and backoff. */
@@ -63,31 +67,7 @@ final class AmqpEventHubSender implements MessageSender {
 
     @Override
     public void send(List<OutMessage> batch) {
-        for (List<OutMessage> group : OutMessage.byKey(batch)) {
-            String key = group.get(0).partitionKey();
-            EventDataBatch current = newBatch(key);
-            for (OutMessage m : group) {
-                EventData e = event(m);
-                if (current.tryAdd(e)) {
-                    continue;
-                }
-                if (current.getCount() == 0) {
-                    throw new RowMessages.TooLargeException(m.describe() + " does not fit in one event: "
-                            + m.body().length + " bytes of body, more than the " + current.getMaxSizeInBytes()
-                            + " bytes the namespace accepts (256 KB Basic, 1 MB Standard and above); nothing after it "
-                            + "was sent: set dead_letter_path, or lower rows_per_message");
-                }
-                client.send(current);
-                current = newBatch(key);
-                if (!current.tryAdd(e)) {
-                    throw new RowMessages.TooLargeException(m.describe() + " does not fit in one event ("
-                            + current.getMaxSizeInBytes() + " bytes)");
-                }
-            }
-            if (current.getCount() > 0) {
-                client.send(current);
-            }
-        }
+        batches.send(batch);
     }
 
     private EventDataBatch newBatch(String partitionKey) {

@@ -25,6 +25,7 @@ final class ServiceBusMessageSender implements MessageSender {
 
     private final DestinationSpec.ServiceBus destination;
     private final ServiceBusSenderClient client;
+    private final AmqpBatches<ServiceBusMessageBatch> batches;
 
     /**
      * @param credentials resolves the destination's secrets
@@ -48,6 +49,10 @@ final class ServiceBusMessageSender implements MessageSender {
         ServiceBusClientBuilder.ServiceBusSenderClientBuilder s = b.sender();
         this.client = (destination.queue() != null ? s.queueName(destination.queue())
                 : s.topicName(destination.topic())).buildClient();
+        this.batches = new AmqpBatches<>(key -> client.createMessageBatch(),
+                (batch, m) -> batch.tryAddMessage(message(m)), ServiceBusMessageBatch::getCount,
+                ServiceBusMessageBatch::getMaxSizeInBytes, client::sendMessages, "message",
+                "256 KB Standard; Premium up to 100 MB");
     }
 
     @Override
@@ -57,30 +62,7 @@ final class ServiceBusMessageSender implements MessageSender {
 
     @Override
     public void send(List<OutMessage> batch) {
-        for (List<OutMessage> group : OutMessage.byKey(batch)) {
-            ServiceBusMessageBatch current = client.createMessageBatch();
-            for (OutMessage m : group) {
-                ServiceBusMessage message = message(m);
-                if (current.tryAddMessage(message)) {
-                    continue;
-                }
-                if (current.getCount() == 0) {
-                    throw new RowMessages.TooLargeException(m.describe() + " does not fit in one message: "
-                            + m.body().length + " bytes of body, more than the " + current.getMaxSizeInBytes()
-                            + " bytes the namespace accepts (256 KB Standard; Premium up to 100 MB); nothing after "
-                            + "it was sent: set dead_letter_path, or lower rows_per_message");
-                }
-                client.sendMessages(current);
-                current = client.createMessageBatch();
-                if (!current.tryAddMessage(message)) {
-                    throw new RowMessages.TooLargeException(m.describe() + " does not fit in one message ("
-                            + current.getMaxSizeInBytes() + " bytes)");
-                }
-            }
-            if (current.getCount() > 0) {
-                client.sendMessages(current);
-            }
-        }
+        batches.send(batch);
     }
 
     static ServiceBusMessage message(OutMessage m) {
