@@ -185,4 +185,19 @@ class MessagingAccountIT {
         assertThat(mine).as("20 rows sent twice; the queue needs duplicate detection on").isEqualTo(20);
         assertThat(ids).hasSize(20);
     }
+
+    @Test
+    void serviceBusWithAServicePrincipal() throws Exception {
+        required("AZURE_CLIENT_SECRET");
+        DestinationSpec.ServiceBus q = new DestinationSpec.ServiceBus("bus", null,
+                required("FLOWEXPORT_IT_SERVICEBUS_NAMESPACE"), required("FLOWEXPORT_IT_SERVICEBUS_QUEUE"), null, null,
+                new AzureAuth.ServicePrincipal(required("AZURE_TENANT_ID"), required("AZURE_CLIENT_ID"),
+                        new SecretValue("${env:AZURE_CLIENT_SECRET}"), null), shape(), null, 3, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofMinutes(1));
+        MessagingConnector c = connector(DestinationType.SERVICEBUS);
+        assertThat(c.check(q, Map.of())).isNull();
+        Delivered d = c.deliver(shipment("r1"), q, 0);
+        assertThat(d.ok()).as(d.detail()).isTrue();
+        c.close();
+    }
 }
