@@ -4,6 +4,7 @@ import io.flowexport.dataset.Column;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.TextEncoding;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public record Shipment(String flowId, String runId, Path file, FileFormat format
         if (options == null) {
             options = format == FileFormat.CSV ? FormatOptions.Csv.defaults()
                     : format == FileFormat.JSON ? new FormatOptions.Json(0, jsonl, false,
-                    io.flowexport.flow.TextEncoding.UTF_8, List.of()) : null;
+                    TextEncoding.UTF_8, List.of()) : null;
         }
     }
 

@@ -247,8 +247,9 @@ public sealed interface DestinationSpec {
 
         @Override
         public String where() {
-            return "event hub '" + eventHub + "' of namespace '" + namespace + "' (" + (protocol == EventHubProtocol.KAFKA
-                    ? kafkaBootstrap() : "AMQP" + (endpoint != null ? " at " + endpoint : "")) + ")";
+            String how = protocol == EventHubProtocol.KAFKA ? kafkaBootstrap()
+                    : "AMQP" + (endpoint != null ? " at " + endpoint : "");
+            return "event hub '" + eventHub + "' of namespace '" + namespace + "' (" + how + ")";
         }
     }
 

@@ -134,14 +134,25 @@ public final class AzureCredentials {
     }
 
     /**
-     * The connection string of {@link AzureAuth.ConnectionString}, resolved.
+     * The connection string of {@link AzureAuth.ConnectionString}, resolved. Its {@code SharedAccessKey} or
+     * {@code SharedAccessSignature} value is registered with {@link Secrets#redact} on its own too.
      *
      * @throws IllegalArgumentException for any other auth type
      * @throws Secrets.SecretException  when the reference cannot be read (the message names it)
      */
     public String connectionString(AzureAuth auth) {
         if (auth instanceof AzureAuth.ConnectionString c) {
-            return secrets.resolve(c.value());
+            String value = secrets.resolve(c.value());
+            // the key or signature alone is as secret as the whole string: mask it too wherever it appears
+            for (String part : value.split(";")) {
+                int eq = part.indexOf('=');
+                String name = eq > 0 ? part.substring(0, eq).trim() : "";
+                if ((name.equalsIgnoreCase("SharedAccessKey") || name.equalsIgnoreCase("SharedAccessSignature"))
+                        && part.length() > eq + 1) {
+                    Secrets.rememberDerived(part.substring(eq + 1).trim());
+                }
+            }
+            return value;
         }
         throw new IllegalArgumentException("auth type '" + auth.toml() + "' is not a connection string");
     }

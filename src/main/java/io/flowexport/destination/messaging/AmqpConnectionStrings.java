@@ -52,7 +52,8 @@ final class AmqpConnectionStrings {
     static void check(String connectionString, DestinationSpec.Messaging d) {
         Map<String, String> parts = parts(connectionString);
         String endpoint = parts.get("endpoint");
-        if (endpoint == null || parts.get("sharedaccesskeyname") == null && parts.get("sharedaccesssignature") == null) {
+        boolean signed = parts.get("sharedaccesskeyname") != null || parts.get("sharedaccesssignature") != null;
+        if (endpoint == null || !signed) {
             throw new Mismatch("the connection string is not an Event Hubs or Service Bus connection "
                     + "string (Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...); copy it from a shared "
                     + "access policy of the namespace or entity");

@@ -10,8 +10,8 @@ import java.util.List;
  * Reads back a staged CSV file as flow-export's CSV writer writes it ({@code io.flowexport.format.csv.CsvText}: the
  * quoting of PostgreSQL's {@code COPY ... CSV}), one record at a time: each record's exact text (without its line
  * end, quoted newlines kept) and its fields. A field is quoted with {@code "} (doubled inside) when it holds the
- * delimiter, a quote or a line break, or is empty text; an empty unquoted field is NULL ({@code null} here). Records end
- * at {@code \n} or {@code \r\n} outside quotes.
+ * delimiter, a quote or a line break, or is empty text; an empty unquoted field is NULL ({@code null} here).
+ * Records end at {@code \n} or {@code \r\n} outside quotes.
  */
 final class CsvRecords implements AutoCloseable {
 

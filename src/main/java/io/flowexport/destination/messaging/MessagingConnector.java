@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code eventhub} and {@code servicebus} connector (one instance per type): reads the staged JSON, JSON Lines or
- * CSV file row by row ({@link RowMessages}), groups the messages into batches of at most {@code max_batch_size} bytes (and 500 messages), and sends each batch, waiting
- * for the broker's acknowledgements before reading on: memory holds one batch. A batch that fails is sent again,
- * whole, with the same ids, up to {@code max_attempts} times with exponential backoff. The delivery's chunk count
+ * CSV file row by row ({@link RowMessages}), groups the messages into batches of at most {@code max_batch_size}
+ * bytes (and 500 messages), and sends each batch, waiting for the broker's acknowledgements before reading on:
+ * memory holds one batch. A batch that fails is sent again, whole, with the same ids, up to {@code max_attempts} times with exponential backoff. The delivery's chunk count
  * is the number of batches acknowledged, so a pending delivery resumes after them.
  *
  * <p>Senders: Event Hubs over Kafka ({@link KafkaEventHubSender}) or AMQP ({@link AmqpEventHubSender}), Service Bus

@@ -45,7 +45,8 @@ final class MessagingErrors {
                     || c instanceof UnsupportedOperationException) { // the SDK's form of amqp:not-allowed
                 return false;
             }
-            if (c instanceof AmqpException a && a.getErrorCondition() != null && FINAL.contains(a.getErrorCondition())) {
+            if (c instanceof AmqpException a && a.getErrorCondition() != null
+                    && FINAL.contains(a.getErrorCondition())) {
                 return false;
             }
             if (c instanceof ServiceBusException s && (s.getReason() == ServiceBusFailureReason.UNAUTHORIZED
@@ -92,9 +93,9 @@ final class MessagingErrors {
                         && h.protocol() == DestinationSpec.EventHubProtocol.KAFKA;
                 return Secrets.redact("no acknowledgement from " + where + " within send_timeout ("
                         + io.flowexport.flow.Durations.format(d.sendTimeout()) + ")" + (kafka ? ": " + c.getMessage()
-                        : "") + (kafka ? "; check the namespace, event_hub, the network (port 9093) and that the tier has "
-                        + "the Kafka endpoint (Standard and above)" : "; check the namespace, the entity and the "
-                        + "network (AMQP port 5671)"));
+                        : "") + (kafka ? "; check the namespace, event_hub, the network (port 9093) and that the "
+                        + "tier has the Kafka endpoint (Standard and above)" : "; check the namespace, the entity and "
+                        + "the network (AMQP port 5671)"));
             }
             if (c instanceof UnsupportedOperationException) { // how the SDK surfaces amqp:not-allowed
                 return Secrets.redact(where + " refused the message: " + c.getMessage() + (d instanceof

@@ -1,5 +1,9 @@
 package io.flowexport.destination.messaging;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,11 +29,11 @@ public record OutMessage(String id, byte[] body, String contentType, String part
      * The messages of a batch grouped by partition key (or session id), keys in order of first appearance and each
      * key's messages in their order: an SDK batch holds one key, and a key's order is kept.
      */
-    static java.util.Collection<java.util.List<OutMessage>> byKey(java.util.List<OutMessage> batch) {
-        Map<String, java.util.List<OutMessage>> groups = new java.util.LinkedHashMap<>();
+    static Collection<List<OutMessage>> byKey(List<OutMessage> batch) {
+        Map<String, List<OutMessage>> groups = new LinkedHashMap<>();
         for (OutMessage m : batch) {
             groups.computeIfAbsent(m.partitionKey() == null ? "\0none" : "k" + m.partitionKey(),
-                    k -> new java.util.ArrayList<>()).add(m);
+                    k -> new ArrayList<>()).add(m);
         }
         return groups.values();
     }

@@ -32,8 +32,8 @@ import java.util.Objects;
  * file): one message per row (the row's JSON object; for CSV the header line, when the flow writes one, and the
  * row's record) or per chunk of rows (a JSON array, JSON Lines when the flow writes JSON Lines, or CSV: the header
  * line and the chunk's records, as the flow's exporter_config writes them). A CSV row's fields are text: its key,
- * partition key and properties are the values as written. A chunk ends early where the partition key changes (every message has one key) and where
- * the next row would make it larger than the namespace's message limit.
+ * partition key and properties are the values as written. A chunk ends early where the partition key changes
+ * (every message has one key) and where the next row would make it larger than the namespace's message limit.
  *
  * <p>Message ids are deterministic: 32 hex characters of SHA-256 over the flow id and, for a row with
  * {@code message_key} columns, the row's {@code xt_batch_id} (else the export's batch range) and key values; for a
@@ -50,6 +50,7 @@ import java.util.Objects;
 final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?\\d{1,18}");
 
     /** Receives rows too large for one message; null means such a row fails the delivery. */
     interface TooLarge {
@@ -71,7 +72,8 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
     private final CsvRecords csv;
     private final Charset charset;
     private final List<String> csvNames;
-    private final String csvHeader;
+    /** The CSV header line (with its line end) in the body's encoding; empty without a header, and for JSON. */
+    private final byte[] csvHeader;
     private Row pending;
     private OutMessage next;
     private long rowNumber;
@@ -99,11 +101,11 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             if (o.includeHeader()) {
                 CsvRecords.Record header = csv.next();
                 String text = header == null ? "" : header.text();
-                this.csvHeader = (text.startsWith("\uFEFF") ? text.substring(1) : text) + "\n";
+                this.csvHeader = ((text.startsWith("\uFEFF") ? text.substring(1) : text) + "\n").getBytes(charset);
                 this.csvNames = header == null ? List.of() : header.fields().stream()
                         .map(f -> f == null ? "" : f.startsWith("\uFEFF") ? f.substring(1) : f).toList();
             } else {
-                this.csvHeader = "";
+                this.csvHeader = new byte[0];
                 this.csvNames = shipment.columns().stream().map(io.flowexport.dataset.Column::name).toList();
             }
         } else {
@@ -111,7 +113,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             this.json = JSON.readerFor(ObjectNode.class).readValues(shipment.file().toFile());
             this.csv = null;
             this.csvNames = List.of();
-            this.csvHeader = "";
+            this.csvHeader = new byte[0];
         }
     }
 
@@ -162,7 +164,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
                 String v = r.fields().get(i);
                 if (v == null) {
                     fields.putNull(csvNames.get(i));
-                } else if (csvNames.get(i).equalsIgnoreCase(Dataset.BATCH_ID) && v.matches("-?\\d{1,18}")) {
+                } else if (csvNames.get(i).equalsIgnoreCase(Dataset.BATCH_ID) && WHOLE_NUMBER.matcher(v).matches()) {
                     fields.put(csvNames.get(i), Long.parseLong(v));
                 } else {
                     fields.put(csvNames.get(i), v);
@@ -208,7 +210,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             String id = id(key != null ? "row\0" + (batch != null ? batch.asText() : shipment.idempotencyScope())
                     + "\0" + key : "row\0" + shipment.idempotencyScope() + "\0" + rowNumber);
             props.put("message_id", id);
-            byte[] body = csv == null ? r.bytes() : concat(csvHeader.getBytes(charset), r.bytes());
+            byte[] body = csv == null ? r.bytes() : concat(csvHeader, r.bytes());
             OutMessage m = new OutMessage(id, body, contentType(false), partitionKey(row), props, 1, describe);
             if (m.size() > shape.maxMessageBytes()) {
                 reject(row, describe, m.size());
@@ -222,7 +224,6 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
     private OutMessage nextChunk() throws IOException {
         List<ObjectNode> chunk = new ArrayList<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] header = csvHeader.getBytes(charset);
         String key = null;
         String firstBatch = null;
         String lastBatch = null;
@@ -231,7 +232,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             ObjectNode row = r.fields();
             String rowKey = partitionKey(row);
             byte[] bytes = r.bytes();
-            long alone = bytes.length + header.length + 2 + 200L;
+            long alone = bytes.length + csvHeader.length + 2 + 200L;
             if (alone > shape.maxMessageBytes()) {
                 String k = keyText(row);
                 reject(row, k != null ? k : "row " + rowNumber, alone);
@@ -248,7 +249,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
             }
             if (csv != null) {
                 if (chunk.isEmpty()) {
-                    body.write(header);
+                    body.write(csvHeader);
                 }
                 body.write(bytes);
             } else {
@@ -274,7 +275,8 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
         props.put("row_count", (long) chunk.size());
         String id = id("chunk\0" + shipment.idempotencyScope() + "\0" + chunkNumber);
         props.put("message_id", id);
-        return new OutMessage(id, body.toByteArray(), contentType(true), key, props, chunk.size(), "chunk " + chunkNumber + " (rows " + firstRow + ".." + (firstRow
+        return new OutMessage(id, body.toByteArray(), contentType(true), key, props, chunk.size(), "chunk "
+                + chunkNumber + " (rows " + firstRow + ".." + (firstRow
                 + chunk.size() - 1) + ")");
     }
 

@@ -16,7 +16,8 @@ import java.util.List;
  * duplicate detection drops a message an earlier attempt already delivered), {@code ContentType}, {@code SessionId}
  * (the {@code session_id} column) and the application properties, and nothing else. Messages are packed into
  * {@link ServiceBusMessageBatch}es up to the size the namespace announces (256 KB Standard, up to 100 MB Premium),
- * one session per batch (a batch's messages are grouped by session, each session's in their order), sent in order, each waiting for the service's acknowledgement.
+ * one session per batch (a batch's messages are grouped by session, each session's in their order), sent in order,
+ * each waiting for the service's acknowledgement.
  *
  * <p>Camel's azure-servicebus producer does not set MessageId or SessionId per message (4.17), which duplicate
  * detection and sessions need; the SDK's client is used directly, as the component itself does underneath.
