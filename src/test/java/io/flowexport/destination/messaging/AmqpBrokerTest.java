@@ -411,8 +411,14 @@ class AmqpBrokerTest {
         try (EventHubProducerClient producer = producer("send", KEY, HUB, 1, Duration.ofSeconds(3))) {
             producer.send(List.of(new EventData("before the drop")));
             assertThat(broker.dropConnections()).isEqualTo(1);
-            // the SDK notices the reset and sends on a new connection (and a new put-token)
-            producer.send(List.of(new EventData("after the drop")));
+            // the SDK notices the reset and sends on a new connection (and a new put-token). When the send races the
+            // SDK's own handling of the reset, that send fails once with "Cannot create send link from a closed
+            // session" (seen on CI), and the next one reconnects: a caller's retry (the connector's) covers it
+            Throwable first = catchThrowable(() -> producer.send(List.of(new EventData("after the drop"))));
+            if (first != null) {
+                assertThat(first).as(chain(first)).hasMessageContaining("closed");
+                producer.send(List.of(new EventData("after the drop")));
+            }
         }
         assertThat(broker.received(HUB)).extracting(Received::bodyText)
                 .containsExactly("before the drop", "after the drop");
