@@ -43,8 +43,11 @@ class RunCommandIT {
                 "--config", h.config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
+            // two runs of 'tick', and the broken file reported: a broken file's problems wait for it to settle
+            // (FlowReloader), which can be after the second tick
             await().atMost(Duration.ofSeconds(60)).until(() -> h.files().stream()
-                    .filter(f -> f.startsWith("tick/") && f.endsWith(".csv")).count() >= 2);
+                    .filter(f -> f.startsWith("tick/") && f.endsWith(".csv")).count() >= 2
+                    && Files.readString(log).contains("broken.toml"));
         } finally {
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
