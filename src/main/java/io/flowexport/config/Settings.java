@@ -34,10 +34,25 @@ import java.util.Properties;
  * @param workDir        where exports of flows with several destinations are staged, and files still owed to
  *                       a destination are kept ({@code flowexport.work.dir}); default {@code <export dir>/.flowexport}
  * @param live           settings of the long-running {@code run} command
+ * @param reliability    run history retention and the retry policy for source failures
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy, Path workDir, Live live) {
+                       boolean copy, Path workDir, Live live, Reliability reliability) {
+
+    /**
+     * How long runs are remembered, and how a run that loses its source connection is retried.
+     *
+     * @param historyRetention how long the run history keeps a run ({@code flowexport.history.retention});
+     *                         default 30d; older runs are deleted as new ones are recorded
+     * @param sourceAttempts   how many times a run tries to read the source when the connection fails
+     *                         (dropped, terminated by an administrator, refused) ({@code flowexport.source.attempts});
+     *                         default 3; 1 means no retry
+     * @param sourceBackoff    the wait before the second attempt, doubled for each further one
+     *                         ({@code flowexport.source.retry-backoff}); default 2s
+     */
+    public record Reliability(Duration historyRetention, int sourceAttempts, Duration sourceBackoff) {
+    }
 
     /**
      * Settings of the long-running {@code run} command.
@@ -110,7 +125,10 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))),
                 Boolean.parseBoolean(l.get("flowexport.source.copy", "true")),
                 workDir(l, exportDir),
-                live);
+                live,
+                new Reliability(l.duration("flowexport.history.retention", "30d"),
+                        Math.max(1, l.number("flowexport.source.attempts", "3")),
+                        l.duration("flowexport.source.retry-backoff", "2s")));
     }
 
     private static Path workDir(Lookup l, Path exportDir) {

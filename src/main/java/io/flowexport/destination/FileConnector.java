@@ -36,7 +36,7 @@ public final class FileConnector implements Connector {
         try {
             temp = files.stage(d.path(), s.flowId(), s.runId() + "-" + d.name());
             Files.copy(s.file(), temp, StandardCopyOption.REPLACE_EXISTING);
-            Path published = files.publish(temp, relative);
+            Path published = files.publish(temp, relative, s.flowId());
             return new Delivered(d.name(), DestinationType.FILE, relative, true, 1, null, "published", published);
         } catch (IOException | IllegalArgumentException e) {
             if (temp != null) {

@@ -104,6 +104,16 @@ public final class FileDestination {
      *                     delete and the target is unchanged
      */
     public Path publish(Path staged, String relativePath) throws IOException {
+        return publish(staged, relativePath, null);
+    }
+
+    /**
+     * As {@link #publish(Path, String)}, for a run of {@code flowId} (named to the crash tests' hook,
+     * {@link io.flowexport.ops.CrashPoints}, between the rename and the directory sync).
+     *
+     * @throws IOException as {@link #publish(Path, String)}
+     */
+    public Path publish(Path staged, String relativePath, String flowId) throws IOException {
         Path target = resolve(relativePath);
         Files.createDirectories(target.getParent());
         try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
@@ -115,6 +125,7 @@ public final class FileDestination {
             throw new IOException("cannot rename " + staged + " to " + target + " atomically (different file "
                     + "systems?); keep the export directory on one file system", e);
         }
+        io.flowexport.ops.CrashPoints.reach(io.flowexport.ops.CrashPoints.Stage.DURING_RENAME, flowId);
         syncDirectory(target.getParent());
         return target;
     }

@@ -12,6 +12,7 @@ import io.flowexport.flow.Flow;
 import io.flowexport.flow.FormatOptions;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
+import io.flowexport.ops.CrashPoints;
 import io.flowexport.state.PendingDelivery;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
@@ -80,6 +81,7 @@ final class Publisher {
             throw new RunException("flow '" + run.flow.id() + "': run stopped before publishing: "
                     + run.abortReason(), null);
         }
+        CrashPoints.reach(CrashPoints.Stage.AFTER_WRITE, run.flow.id());
         boolean needsBatch = spec.destinations().stream().anyMatch(d -> template(d).uses("batch_id"));
         Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
         if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
@@ -122,6 +124,7 @@ final class Publisher {
             }
             ExportRunner.deleteStaged(run);
         }
+        CrashPoints.reach(CrashPoints.Stage.AFTER_PUBLISH, run.flow.id());
         commit(run, run.lastBatch);
         Path published = run.deliveries.stream().map(Delivered::published).filter(p -> p != null).findFirst()
                 .orElse(null);
@@ -173,6 +176,7 @@ final class Publisher {
             throw new RunException(message, null);
         }
         long bytes = size(p.file());
+        CrashPoints.reach(CrashPoints.Stage.AFTER_PUBLISH, run.flow.id());
         commit(run, p.lastBatch());
         state.deletePending(p.flowId(), p.runId());
         deleteQuietly(p.file());
@@ -186,7 +190,7 @@ final class Publisher {
         DestinationSpec.File d = run.flow.export().files().get(0);
         String relative = new PathTemplate(d.path()).render(values);
         try {
-            Path published = files.publish(run.staged, relative);
+            Path published = files.publish(run.staged, relative, run.flow.id());
             run.staged = null;
             run.deliveries = List.of(new Delivered(d.name(), d.type(), relative, true, 1, null, "published",
                     published));
@@ -218,6 +222,7 @@ final class Publisher {
     private void commit(FlowRun run, Long lastBatch) {
         ExportSpec spec = run.flow.export();
         if (spec.exportMode().usesWatermark() && lastBatch != null) {
+            CrashPoints.reach(CrashPoints.Stage.BEFORE_COMMIT, run.flow.id());
             try {
                 state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, run.runId);
             } catch (RuntimeException e) {
