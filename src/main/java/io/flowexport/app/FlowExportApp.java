@@ -50,6 +50,7 @@ public final class FlowExportApp implements AutoCloseable {
     private final DatasetCatalog catalog;
     private final ExportRunner runner;
     private final Connectors connectors;
+    private final io.flowexport.ops.RunHistory history;
     private volatile QueryBuilder queries;
 
     private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
@@ -60,6 +61,8 @@ public final class FlowExportApp implements AutoCloseable {
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         FileDestination files = new FileDestination(settings.exportDir());
         this.connectors = new Connectors(files);
+        this.history = new io.flowexport.ops.RunHistory(state, settings.exportDir(),
+                settings.reliability().historyRetention());
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
                 new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
                 postgres && settings.copy() ? new PostgresCopy(source) : null);
@@ -88,6 +91,34 @@ public final class FlowExportApp implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Opens the state store alone (no source database), for commands that only read or change state:
+     * {@code history}, {@code state}. Close it when done.
+     *
+     * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
+     */
+    public static StateStore openState(Settings settings) {
+        HikariDataSource statePool = pool("flowexport-state", settings.stateUrl(), settings.stateUsername(),
+                settings.statePassword(), true);
+        try {
+            return new JdbcStateStore(statePool, Settings.safeUrl(settings.stateUrl()), statePool);
+        } catch (RuntimeException e) {
+            statePool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the flow files without any database check (for {@code state}: which destinations a flow has).
+     *
+     * @return the flow files and the destination catalogue, validated offline
+     */
+    public static FlowSet loadFlowsOffline(Settings settings, Path flowsDir, Path destinationsDir) {
+        DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
+        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(null, settings.exportDir(),
+                catalogue.catalogue())).withDestinations(catalogue.files());
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, boolean autoCommit) {
@@ -144,6 +175,11 @@ public final class FlowExportApp implements AutoCloseable {
     /** The state store. */
     public StateStore state() {
         return state;
+    }
+
+    /** Records finished runs in the state store's run history (with the configured retention). */
+    public io.flowexport.ops.RunHistory history() {
+        return history;
     }
 
     /** The export runner. */
@@ -218,7 +254,11 @@ public final class FlowExportApp implements AutoCloseable {
         Map<String, Flow> byId = new HashMap<>();
         flows.stream().filter(Flow::isExport).forEach(f -> byId.put(f.id(), f));
         CamelContext ctx = new DefaultCamelContext();
-        ctx.addRoutes(new FlowRoutes(runner, byId::get, onResult).runRoutes(List.copyOf(byId.keySet())));
+        Consumer<RunResult> recorded = r -> {
+            history.accept(r);
+            onResult.accept(r);
+        };
+        ctx.addRoutes(new FlowRoutes(runner, byId::get, recorded).runRoutes(List.copyOf(byId.keySet())));
         ctx.start();
         return ctx;
     }

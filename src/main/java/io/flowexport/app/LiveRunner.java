@@ -108,6 +108,7 @@ public final class LiveRunner {
     }
 
     private void onResult(RunResult r) {
+        app.history().accept(r);
         Path exportDir = app.settings().exportDir();
         if (r.status() == RunStatus.FAILED) {
             RUNS.error("{}", r.summary(exportDir));

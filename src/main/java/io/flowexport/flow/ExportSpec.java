@@ -12,12 +12,23 @@ import java.util.List;
  * @param exportMode         what part of the dataset to export; default full
  * @param batchId            the batch for {@link ExportMode#BATCH}; null otherwise
  * @param options            the typed exporter_config; its {@link FormatOptions#format()} is the file format
+ * @param settleTime         {@code settle_time}: how long a run of an incremental mode waits, after it has seen
+ *                           the highest new batch, before it reads the batches up to it, so that lower batches
+ *                           whose transactions commit in that time are not skipped; zero (the default) reads at
+ *                           once
  */
 public record ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, List<DestinationSpec> destinations,
-                         ExportMode exportMode, Long batchId, FormatOptions options) {
+                         ExportMode exportMode, Long batchId, FormatOptions options, java.time.Duration settleTime) {
 
     public ExportSpec {
         destinations = List.copyOf(destinations);
+        settleTime = settleTime == null ? java.time.Duration.ZERO : settleTime;
+    }
+
+    /** A spec without a settle time (batches are exported as soon as they are visible). */
+    public ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, List<DestinationSpec> destinations,
+                      ExportMode exportMode, Long batchId, FormatOptions options) {
+        this(sourceDatasetId, sourceDatasetType, destinations, exportMode, batchId, options, java.time.Duration.ZERO);
     }
 
     /** The file destinations, in order. */

@@ -74,8 +74,9 @@ public final class RunEvents {
      * {@code flow_id}, {@code flow_version} (content hash of the flow file version the run used), {@code run_id},
      * {@code trigger} ({@code schedule}, {@code interval}, {@code manual}, {@code http}), {@code status}
      * ({@code ok}, {@code nothing new}, {@code failed}, {@code skipped}), {@code started_at} and
-     * {@code finished_at} (ISO-8601 UTC), {@code seconds}, {@code rows}, {@code bytes}, {@code files} (paths
-     * published, relative to the export directory), {@code first_batch} and {@code last_batch} (null without
+     * {@code finished_at} (ISO-8601 UTC), {@code seconds}, {@code rows}, {@code bytes}, {@code files} (local
+     * files published, relative to the export directory, and lake files' URLs), {@code destinations}
+     * (per destination: {@code name}, {@code type}, {@code target}, {@code ok}, {@code detail}), {@code first_batch} and {@code last_batch} (null without
      * batches), {@code batch_range} ({@code 41..43}, {@code 41} or {@code -}), {@code error} (why it failed;
      * null unless {@code status} is {@code failed}), {@code message} (why it failed, was skipped or published
      * nothing; null when it published a file).
@@ -93,9 +94,12 @@ public final class RunEvents {
         n.put("rows", r.rows());
         n.put("bytes", r.bytes());
         var files = n.putArray("files");
-        if (r.file() != null) {
-            files.add(exportDir != null && r.file().startsWith(exportDir)
-                    ? exportDir.relativize(r.file()).toString() : r.file().toString());
+        RunHistory.toRecord(r, exportDir).files().forEach(files::add);
+        var destinations = n.putArray("destinations");
+        for (var d : r.deliveries()) {
+            destinations.addObject().put("name", d.name()).put("type", d.type().toml())
+                    .put("target", io.flowexport.flow.Secrets.redact(d.target())).put("ok", d.ok())
+                    .put("detail", io.flowexport.flow.Secrets.redact(d.detail()));
         }
         n.put("first_batch", r.firstBatch());
         n.put("last_batch", r.lastBatch());

@@ -53,6 +53,19 @@ public final class QueryBuilder {
      *                                  earlier; this guards a dataset changed since)
      */
     public ExportQuery build(ExportSpec spec, Dataset dataset, OptionalLong watermark) {
+        return build(spec, dataset, watermark, OptionalLong.empty());
+    }
+
+    /**
+     * Builds the query of one run that reads batches up to {@code upTo} only (inclusive): a run that replays an
+     * interrupted run's batch range, or one that waited for its batches to settle. For {@code incremental} on an
+     * "other" dataset, the latest batch is the latest one up to {@code upTo}. Modes without a watermark ignore
+     * it.
+     *
+     * @param upTo the highest batch to read, or empty for no upper bound
+     * @throws IllegalArgumentException as {@link #build(ExportSpec, Dataset, OptionalLong)}
+     */
+    public ExportQuery build(ExportSpec spec, Dataset dataset, OptionalLong watermark, OptionalLong upTo) {
         DatasetKind kind = spec.sourceDatasetType() != null ? spec.sourceDatasetType() : dataset.detectedKind();
         List<Column> output = outputColumns(spec, dataset);
         Column batch = dataset.column(Dataset.BATCH_ID).orElse(null);
@@ -96,13 +109,23 @@ public final class QueryBuilder {
                     where.add(quote(type.name()) + " IN (" + String.join(", ", marks) + ")");
                     described.add("xt_record_type in (" + String.join(", ", types) + ")");
                 } else if (kind == DatasetKind.OTHER && mode == ExportMode.INCREMENTAL) {
-                    where.add(quote(b.name()) + " = (SELECT MAX(" + quote(b.name()) + ") FROM " + table + ")");
+                    String latest = "SELECT MAX(" + quote(b.name()) + ") FROM " + table;
+                    if (upTo.isPresent()) {
+                        latest += " WHERE " + quote(b.name()) + " <= :?latest_up_to";
+                        params.add(new ExportQuery.Parameter("latest_up_to", upTo.getAsLong()));
+                    }
+                    where.add(quote(b.name()) + " = (" + latest + ")");
                     described.add("latest batch");
                 }
                 if (watermark.isPresent()) {
                     where.add(quote(b.name()) + " > :?watermark");
                     params.add(new ExportQuery.Parameter("watermark", watermark.getAsLong()));
                     described.add("xt_batch_id > " + watermark.getAsLong() + " (watermark)");
+                }
+                if (upTo.isPresent()) {
+                    where.add(quote(b.name()) + " <= :?up_to");
+                    params.add(new ExportQuery.Parameter("up_to", upTo.getAsLong()));
+                    described.add("xt_batch_id <= " + upTo.getAsLong());
                 }
             }
             default -> throw new IllegalStateException("unhandled export mode " + mode);

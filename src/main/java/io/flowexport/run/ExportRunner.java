@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import io.flowexport.query.ExportQuery;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -195,7 +197,7 @@ public final class ExportRunner {
      * @throws RunException as {@link #prepare}
      */
     public FlowRun plan(Flow flow, RunTrigger trigger) {
-        return prepare(new FlowRun(flow, newRunId(), trigger));
+        return prepare(new FlowRun(flow, newRunId(), trigger), false);
     }
 
     /**
@@ -206,6 +208,14 @@ public final class ExportRunner {
      *                      cannot be read
      */
     public FlowRun prepare(FlowRun run) {
+        return prepare(run, true);
+    }
+
+    /**
+     * As {@link #prepare(FlowRun)}; with {@code settle}, a flow with a {@code settle_time} also finds its highest
+     * new batch and waits the settle time before the query is fixed (see {@link #settle}).
+     */
+    private FlowRun prepare(FlowRun run, boolean settle) {
         ExportSpec spec = run.flow.export();
         String datasetId = spec.sourceDatasetId();
         try {
@@ -216,8 +226,16 @@ public final class ExportRunner {
                 run.watermark = state.watermark(run.flow.id(), datasetId);
             }
             run.pending = state.pending(run.flow.id()).orElse(null);
+            run.replay = run.pending != null ? null : state.intent(run.flow.id())
+                    .filter(i -> i.datasetId().equals(datasetId)).orElse(null);
             QueryBuilder builder = queries.get();
-            run.query = builder.build(spec, run.dataset, run.watermark);
+            OptionalLong upTo = run.replay != null && run.replay.lastBatch() != null
+                    ? OptionalLong.of(run.replay.lastBatch()) : OptionalLong.empty();
+            run.query = builder.build(spec, run.dataset, run.watermark, upTo);
+            if (settle && run.replay == null && run.pending == null && spec.exportMode().usesWatermark()
+                    && !spec.settleTime().isZero()) {
+                run.query = settle(run, builder);
+            }
             if (spec.options() instanceof FormatOptions.Csv csv) {
                 if (copy == null) {
                     run.path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL, or "
@@ -234,9 +252,61 @@ public final class ExportRunner {
             throw e;
         } catch (RuntimeException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot prepare the export: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new RunException("flow '" + run.flow.id() + "': finding the new batches of dataset '" + datasetId
+                    + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
+                    + e.getMessage(), e);
         }
         run.placeholders = placeholders(run);
+        if (run.replay != null) {
+            run.placeholders = new HashMap<>(run.replay.values());
+            run.placeholders.remove("batch_id");
+            LOG.info("flow '{}': run {} replays run {} (batches {}), which was interrupted while publishing: same "
+                    + "names and ids", run.flow.id(), run.runId, run.replay.runId(),
+                    range(run.replay.firstBatch(), run.replay.lastBatch()));
+        }
         return run;
+    }
+
+    /**
+     * The late-batch rule: finds the highest batch above the watermark that the run would export now, waits the
+     * flow's {@code settle_time} (ending early when the run is aborted), and returns the query bounded to that
+     * batch. Batches below it whose transactions commit during the wait are read by this run; batches above it
+     * are left for a later run (they settle then). Without new batches, returns the query as it is.
+     */
+    private ExportQuery settle(FlowRun run, QueryBuilder builder) throws SQLException {
+        ExportQuery q = run.query;
+        if (q.batchRangeSql() == null) {
+            return q;
+        }
+        Long highest;
+        try (java.sql.Connection c = source.getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(q.batchRangeSql())) {
+            int i = 1;
+            for (ExportQuery.Parameter p : q.parameters()) {
+                ps.setObject(i++, p.value());
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long max = rs.getLong(2);
+                highest = rs.wasNull() ? null : max;
+            } finally {
+                c.rollback();
+            }
+        }
+        if (highest == null) {
+            return q;
+        }
+        Duration wait = run.flow.export().settleTime();
+        LOG.info("flow '{}': batches up to {} are new; waiting settle_time {} before reading them, so that lower "
+                + "batches still committing are not skipped", run.flow.id(), highest,
+                io.flowexport.flow.Durations.format(wait));
+        if (!io.flowexport.destination.Pause.pause(wait, () -> run.abortReason() != null)) {
+            throw new RunException("flow '" + run.flow.id() + "': run stopped (" + run.abortReason()
+                    + ") while waiting for batches to settle; nothing was published and the watermark stays", null);
+        }
+        run.settledUpTo = OptionalLong.of(highest);
+        return builder.build(run.flow.export(), run.dataset, run.watermark, OptionalLong.of(highest));
     }
 
     /**
@@ -343,7 +413,8 @@ public final class ExportRunner {
         double seconds = (System.nanoTime() - run.startNanos) / 1e9;
         long rows = status == RunStatus.SUCCEEDED ? run.rows : 0;
         return new RunResult(run.flow.id(), run.flow.version(), run.runId, run.trigger.kind(), run.startedAt, status,
-                rows, bytes, file, run.firstBatch, run.lastBatch, seconds, io.flowexport.flow.Secrets.redact(message));
+                rows, bytes, file, run.firstBatch, run.lastBatch, seconds, io.flowexport.flow.Secrets.redact(message),
+                run.deliveries);
     }
 
     private static Map<String, String> placeholders(FlowRun run) {
@@ -367,7 +438,8 @@ public final class ExportRunner {
         return values;
     }
 
-    private static String newRunId() {
+    /** A new run id: the UTC time to the second and 6 random hex digits, e.g. {@code 20261121T013353Z-e0660c}. */
+    public static String newRunId() {
         return RUN_ID_TIME.format(java.time.Instant.now().atZone(java.time.ZoneOffset.UTC))
                 + "-" + String.format(Locale.ROOT, "%06x", RANDOM.nextInt(1 << 24));
     }
@@ -392,6 +464,10 @@ public final class ExportRunner {
             run.checkAborted();
             out.write(b);
         }
+    }
+
+    static String range(Long first, Long last) {
+        return first == null ? "-" : first.equals(last) ? String.valueOf(first) : first + ".." + last;
     }
 
     /** A failure's message with the causes that say more, for one-line reports. */

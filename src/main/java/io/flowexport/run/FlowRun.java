@@ -31,6 +31,8 @@ public final class FlowRun {
     String path;
     Path staged;
     io.flowexport.state.PendingDelivery pending;
+    io.flowexport.state.RunIntent replay;
+    OptionalLong settledUpTo = OptionalLong.empty();
     List<io.flowexport.destination.Delivered> deliveries = List.of();
     long rows;
     Long firstBatch;
@@ -135,6 +137,22 @@ public final class FlowRun {
     /** A delivery an earlier run still owes some destinations, which this run sends instead of exporting. */
     public io.flowexport.state.PendingDelivery pending() {
         return pending;
+    }
+
+    /**
+     * The interrupted run this run replays (same batch range, run id and placeholder values), or null; see
+     * {@link io.flowexport.state.RunIntent}.
+     */
+    public io.flowexport.state.RunIntent replay() {
+        return replay;
+    }
+
+    /**
+     * The run id destinations see (file names, idempotency keys, message ids): the replayed run's id when this
+     * run replays one, else {@link #runId()}.
+     */
+    public String publishedRunId() {
+        return replay != null ? replay.runId() : runId;
     }
 
     /** The placeholder values of this run ({@code batch_id} excluded). */

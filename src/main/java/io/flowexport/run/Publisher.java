@@ -14,6 +14,7 @@ import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
 import io.flowexport.ops.CrashPoints;
 import io.flowexport.state.PendingDelivery;
+import io.flowexport.state.RunIntent;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +87,9 @@ final class Publisher {
         Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
         if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
             ExportRunner.deleteStaged(run);
+            if (run.replay != null) {
+                forgetIntent(run);
+            }
             String why = spec.exportMode().usesWatermark()
                     ? "nothing new" + run.watermark.stream().mapToObj(w -> " above batch " + w).findFirst().orElse("")
                     + "; no file published"
@@ -96,6 +100,12 @@ final class Publisher {
         if (batchForPath != null) {
             values.put("batch_id", String.valueOf(batchForPath));
         }
+        if (run.replay != null) {
+            // the interrupted run's names and ids, whatever this run read
+            values = new HashMap<>(run.replay.values());
+            run.firstBatch = run.replay.firstBatch();
+            run.lastBatch = run.replay.lastBatch();
+        }
         long bytes;
         try {
             bytes = Files.size(run.staged);
@@ -103,10 +113,18 @@ final class Publisher {
             throw new RunException("flow '" + run.flow.id() + "': the staged file " + run.staged + " is gone: "
                     + e.getMessage(), e);
         }
+        try {
+            state.saveIntent(new RunIntent(run.flow.id(), spec.sourceDatasetId(), run.publishedRunId(),
+                    run.firstBatch, run.lastBatch, values, Instant.now()));
+        } catch (RuntimeException e) {
+            throw new RunException("flow '" + run.flow.id() + "': cannot record the run in the state store before "
+                    + "publishing, so nothing was published: " + e.getMessage(), e);
+        }
         if (spec.fileOnly()) {
             publishAlone(run, values);
         } else {
-            Shipment s = shipment(run, run.runId, run.staged, values, run.firstBatch, run.lastBatch, run.rows);
+            Shipment s = shipment(run, run.publishedRunId(), run.staged, values, run.firstBatch, run.lastBatch,
+                    run.rows);
             run.deliveries = deliveries.deliver(s, spec.destinations(), Map.of());
             if (run.abortReason() != null) {
                 throw new RunException("flow '" + run.flow.id() + "': run stopped while delivering: "
@@ -118,9 +136,10 @@ final class Publisher {
                 if (failed.size() < run.deliveries.size()) {
                     keepPending(run, values, failed);
                 }
-                throw new RunException(failureMessage(run.flow.id(), failed, failed.size()
-                        < run.deliveries.size() ? "the next run sends this file to "
-                        + names(failed) + " only" : "the next run exports again"), null);
+                String next = failed.size() < run.deliveries.size()
+                        ? "the next run sends this file to " + names(failed) + " only"
+                        : "the next run exports the same batches again, under the same names and ids";
+                throw new RunException(failureMessage(run.flow.id(), failed, next), null);
             }
             ExportRunner.deleteStaged(run);
         }
@@ -128,7 +147,9 @@ final class Publisher {
         commit(run, run.lastBatch);
         Path published = run.deliveries.stream().map(Delivered::published).filter(p -> p != null).findFirst()
                 .orElse(null);
-        return ExportRunner.result(run, RunStatus.SUCCEEDED, bytes, published, null);
+        return ExportRunner.result(run, RunStatus.SUCCEEDED, bytes, published, run.replay == null ? null
+                : "replayed run " + run.replay.runId() + " (batches " + range(run.firstBatch, run.lastBatch)
+                + "), which was interrupted while publishing: same names and ids");
     }
 
     /**
@@ -202,14 +223,16 @@ final class Publisher {
 
     private void keepPending(FlowRun run, Map<String, String> values, List<Delivered> failed) {
         String ext = run.flow.export().format().toml();
-        Path kept = work.exportDir().resolve("pending").resolve(run.flow.id() + "-" + run.runId + "." + ext);
+        Path kept = work.exportDir().resolve("pending").resolve(run.flow.id() + "-" + run.publishedRunId() + "."
+                + ext);
         try {
             Files.createDirectories(kept.getParent());
             Files.move(run.staged, kept, StandardCopyOption.ATOMIC_MOVE);
             run.staged = null;
             Map<String, Integer> remaining = new LinkedHashMap<>();
             failed.forEach(d -> remaining.put(d.name(), d.chunks()));
-            state.savePending(new PendingDelivery(run.flow.id(), run.flow.export().sourceDatasetId(), run.runId,
+            state.savePending(new PendingDelivery(run.flow.id(), run.flow.export().sourceDatasetId(),
+                    run.publishedRunId(),
                     run.firstBatch, run.lastBatch, run.rows, kept, values, remaining,
                     failureMessage(run.flow.id(), failed, ""), Instant.now()));
         } catch (IOException | RuntimeException e) {
@@ -219,16 +242,33 @@ final class Publisher {
         }
     }
 
+    /**
+     * Records that every destination has the run's file: moves the watermark (incremental modes) and forgets the
+     * run intent, in one transaction.
+     */
     private void commit(FlowRun run, Long lastBatch) {
         ExportSpec spec = run.flow.export();
+        CrashPoints.reach(CrashPoints.Stage.BEFORE_COMMIT, run.flow.id());
         if (spec.exportMode().usesWatermark() && lastBatch != null) {
-            CrashPoints.reach(CrashPoints.Stage.BEFORE_COMMIT, run.flow.id());
             try {
-                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, run.runId);
+                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, run.publishedRunId());
             } catch (RuntimeException e) {
                 throw new RunException("flow '" + run.flow.id() + "': delivered the file but could not move the "
-                        + "watermark; the next run exports the same batches again: " + e.getMessage(), e);
+                        + "watermark; the next run publishes the same batches again, under the same names and ids: "
+                        + e.getMessage(), e);
             }
+        } else {
+            forgetIntent(run);
+        }
+    }
+
+    private void forgetIntent(FlowRun run) {
+        try {
+            state.deleteIntent(run.flow.id());
+        } catch (RuntimeException e) {
+            throw new RunException("flow '" + run.flow.id() + "': delivered the file but could not record that in "
+                    + "the state store; the next run publishes it again, under the same names and ids: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -260,7 +300,7 @@ final class Publisher {
     }
 
     private static String range(Long first, Long last) {
-        return first == null ? "-" : first.equals(last) ? String.valueOf(first) : first + ".." + last;
+        return ExportRunner.range(first, last);
     }
 
     private static long size(Path p) {

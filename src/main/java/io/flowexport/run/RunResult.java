@@ -1,6 +1,8 @@
 package io.flowexport.run;
 
+import io.flowexport.destination.Delivered;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 
 /**
@@ -18,11 +20,31 @@ import java.time.Instant;
  * @param firstBatch lowest {@code xt_batch_id} in the export, or null (no rows or no batch column)
  * @param lastBatch  highest {@code xt_batch_id} in the export, or null
  * @param seconds    wall-clock duration of the run in seconds
- * @param message    why it failed, was skipped or published nothing; null when it succeeded
+ * @param message    why it failed, was skipped or published nothing; for a run that replayed or re-sent an
+ *                   earlier run's file, which; null when it simply succeeded
+ * @param deliveries what each destination did (empty when the run did not get to deliver)
  */
 public record RunResult(String flowId, String flowVersion, String runId, String trigger, Instant startedAt,
                         RunStatus status, long rows, long bytes, Path file, Long firstBatch, Long lastBatch,
-                        double seconds, String message) {
+                        double seconds, String message, List<Delivered> deliveries) {
+
+    public RunResult {
+        deliveries = deliveries == null ? List.of() : List.copyOf(deliveries);
+    }
+
+    /** A result without destination results (skipped runs, runs that failed before delivering). */
+    public RunResult(String flowId, String flowVersion, String runId, String trigger, Instant startedAt,
+                     RunStatus status, long rows, long bytes, Path file, Long firstBatch, Long lastBatch,
+                     double seconds, String message) {
+        this(flowId, flowVersion, runId, trigger, startedAt, status, rows, bytes, file, firstBatch, lastBatch,
+                seconds, message, List.of());
+    }
+
+    /** The files the run published (every file destination's), in the flow's destination order. */
+    public List<Path> files() {
+        return deliveries.stream().filter(d -> d.ok() && d.published() != null)
+                .map(Delivered::published).toList();
+    }
 
     /** When the run ended (UTC): {@link #startedAt} plus {@link #seconds}. */
     public Instant finishedAt() {

@@ -1,37 +1,65 @@
 package io.flowexport.state;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
  * A {@link StateStore} in a JDBC database (an embedded H2 file by default; PostgreSQL works too). Creates its
- * tables {@code flowexport_watermark} and {@code flowexport_pending} on first use; each commit is one
- * transaction. A pending delivery's placeholder values and remaining destinations are JSON text.
+ * tables on first use: {@code flowexport_watermark}, {@code flowexport_pending}, {@code flowexport_intent} and
+ * {@code flowexport_runs} (the run history). Each change is one transaction. Placeholder values, remaining
+ * destinations, files and destination results are JSON text; times are ISO-8601 UTC text with milliseconds, so
+ * they sort as text.
  */
 public final class JdbcStateStore implements StateStore {
 
-    private static final String DDL = "CREATE TABLE IF NOT EXISTS flowexport_watermark ("
-            + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
-            + "batch_id BIGINT NOT NULL, run_id VARCHAR(64) NOT NULL, updated_at VARCHAR(40) NOT NULL)";
+    private static final List<String> DDL = List.of(
+            "CREATE TABLE IF NOT EXISTS flowexport_watermark ("
+                    + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
+                    + "batch_id BIGINT NOT NULL, run_id VARCHAR(64) NOT NULL, updated_at VARCHAR(40) NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS flowexport_pending ("
+                    + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
+                    + "run_id VARCHAR(64) NOT NULL, first_batch BIGINT, last_batch BIGINT, row_count BIGINT NOT NULL, "
+                    + "file VARCHAR(4000) NOT NULL, placeholder_values VARCHAR(8000) NOT NULL, "
+                    + "remaining VARCHAR(8000) NOT NULL, last_error VARCHAR(4000), created_at VARCHAR(40) NOT NULL, "
+                    + "updated_at VARCHAR(40) NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS flowexport_intent ("
+                    + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
+                    + "run_id VARCHAR(64) NOT NULL, first_batch BIGINT, last_batch BIGINT, "
+                    + "placeholder_values VARCHAR(8000) NOT NULL, created_at VARCHAR(40) NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS flowexport_runs ("
+                    + "flow_id VARCHAR(200) NOT NULL, run_id VARCHAR(64) NOT NULL, flow_version VARCHAR(64), "
+                    + "run_trigger VARCHAR(20) NOT NULL, started_at VARCHAR(40) NOT NULL, "
+                    + "finished_at VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, row_count BIGINT NOT NULL, "
+                    + "byte_count BIGINT NOT NULL, first_batch BIGINT, last_batch BIGINT, files VARCHAR(16000) NOT NULL, "
+                    + "destinations VARCHAR(16000) NOT NULL, error VARCHAR(4000), message VARCHAR(4000))",
+            "CREATE INDEX IF NOT EXISTS flowexport_runs_flow ON flowexport_runs (flow_id, started_at)",
+            "CREATE INDEX IF NOT EXISTS flowexport_runs_finished ON flowexport_runs (finished_at)");
 
-    private static final String PENDING_DDL = "CREATE TABLE IF NOT EXISTS flowexport_pending ("
-            + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
-            + "run_id VARCHAR(64) NOT NULL, first_batch BIGINT, last_batch BIGINT, row_count BIGINT NOT NULL, "
-            + "file VARCHAR(4000) NOT NULL, placeholder_values VARCHAR(8000) NOT NULL, "
-            + "remaining VARCHAR(8000) NOT NULL, last_error VARCHAR(4000), created_at VARCHAR(40) NOT NULL, "
-            + "updated_at VARCHAR(40) NOT NULL)";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-    private static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>> STRINGS =
-            new com.fasterxml.jackson.core.type.TypeReference<>() { };
-    private static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Integer>> COUNTS =
-            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Integer>> COUNTS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> LIST = new TypeReference<>() { };
+    private static final TypeReference<List<RunRecord.Destination>> DESTINATIONS = new TypeReference<>() { };
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final String RUN_COLUMNS = "flow_id, run_id, flow_version, run_trigger, started_at, finished_at, "
+            + "status, row_count, byte_count, first_batch, last_batch, files, destinations, error, message";
 
     private final DataSource dataSource;
     private final String description;
@@ -41,15 +69,16 @@ public final class JdbcStateStore implements StateStore {
      * @param dataSource  the state database; its connections must be in auto-commit mode
      * @param description how to name the store in errors (its URL without credentials)
      * @param owner       closed by {@link #close()} (e.g. the pool), or null
-     * @throws StateStoreException when the table cannot be created
+     * @throws StateStoreException when the tables cannot be created
      */
     public JdbcStateStore(DataSource dataSource, String description, AutoCloseable owner) {
         this.dataSource = dataSource;
         this.description = description;
         this.owner = owner;
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(DDL);
-            s.execute(PENDING_DDL);
+            for (String ddl : DDL) {
+                s.execute(ddl);
+            }
         } catch (SQLException e) {
             throw new StateStoreException("cannot prepare the state store " + description + ": " + e.getMessage(), e);
         }
@@ -57,62 +86,61 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public OptionalLong watermark(String flowId, String datasetId) {
+        return watermarkOf(flowId).filter(w -> w.datasetId().equals(datasetId))
+                .map(w -> OptionalLong.of(w.batchId())).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public Optional<Watermark> watermarkOf(String flowId) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT batch_id FROM flowexport_watermark WHERE flow_id = ? AND dataset_id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT dataset_id, batch_id, run_id, updated_at "
+                     + "FROM flowexport_watermark WHERE flow_id = ?")) {
             ps.setString(1, flowId);
-            ps.setString(2, datasetId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                return rs.next() ? Optional.of(new Watermark(flowId, rs.getString(1), rs.getLong(2), rs.getString(3),
+                        rs.getString(4))) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new StateStoreException("cannot read the watermark of flow '" + flowId + "' from the state store "
-                    + description + ": " + e.getMessage(), e);
+            throw failure("read the watermark of flow '" + flowId + "' from", e);
         }
     }
 
     @Override
     public void commitWatermark(String flowId, String datasetId, long batchId, String runId) {
-        String now = Instant.now().toString();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int updated;
-                try (PreparedStatement ps = c.prepareStatement("UPDATE flowexport_watermark SET dataset_id = ?, "
-                        + "batch_id = ?, run_id = ?, updated_at = ? WHERE flow_id = ?")) {
-                    ps.setString(1, datasetId);
-                    ps.setLong(2, batchId);
-                    ps.setString(3, runId);
-                    ps.setString(4, now);
-                    ps.setString(5, flowId);
-                    updated = ps.executeUpdate();
-                }
-                if (updated == 0) {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_watermark "
-                            + "(flow_id, dataset_id, batch_id, run_id, updated_at) VALUES (?, ?, ?, ?, ?)")) {
-                        ps.setString(1, flowId);
-                        ps.setString(2, datasetId);
-                        ps.setLong(3, batchId);
-                        ps.setString(4, runId);
-                        ps.setString(5, now);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        inTransaction("move the watermark of flow '" + flowId + "' to batch " + batchId + " in", c -> {
+            setWatermark(c, flowId, datasetId, batchId, runId);
+            delete(c, "flowexport_intent", flowId);
+        });
+    }
+
+    private static void setWatermark(Connection c, String flowId, String datasetId, long batchId, String runId)
+            throws SQLException {
+        String now = time(Instant.now());
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE flowexport_watermark SET dataset_id = ?, "
+                + "batch_id = ?, run_id = ?, updated_at = ? WHERE flow_id = ?")) {
+            ps.setString(1, datasetId);
+            ps.setLong(2, batchId);
+            ps.setString(3, runId);
+            ps.setString(4, now);
+            ps.setString(5, flowId);
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_watermark "
+                    + "(flow_id, dataset_id, batch_id, run_id, updated_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, flowId);
+                ps.setString(2, datasetId);
+                ps.setLong(3, batchId);
+                ps.setString(4, runId);
+                ps.setString(5, now);
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StateStoreException("cannot move the watermark of flow '" + flowId + "' to batch " + batchId
-                    + " in the state store " + description + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public java.util.Optional<PendingDelivery> pending(String flowId) {
+    public Optional<PendingDelivery> pending(String flowId) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT dataset_id, run_id, first_batch, last_batch, "
                      + "row_count, file, placeholder_values, remaining, last_error, created_at "
@@ -120,61 +148,41 @@ public final class JdbcStateStore implements StateStore {
             ps.setString(1, flowId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
-                long first = rs.getLong(3);
-                Long firstBatch = rs.wasNull() ? null : first;
-                long last = rs.getLong(4);
-                Long lastBatch = rs.wasNull() ? null : last;
-                return java.util.Optional.of(new PendingDelivery(flowId, rs.getString(1), rs.getString(2), firstBatch,
-                        lastBatch, rs.getLong(5), java.nio.file.Path.of(rs.getString(6)),
+                return Optional.of(new PendingDelivery(flowId, rs.getString(1), rs.getString(2), longOrNull(rs, 3),
+                        longOrNull(rs, 4), rs.getLong(5), Path.of(rs.getString(6)),
                         JSON.readValue(rs.getString(7), STRINGS), JSON.readValue(rs.getString(8), COUNTS),
                         rs.getString(9), Instant.parse(rs.getString(10))));
             }
-        } catch (SQLException | java.io.IOException e) {
-            throw new StateStoreException("cannot read the pending delivery of flow '" + flowId + "' from the state "
-                    + "store " + description + ": " + e.getMessage(), e);
+        } catch (SQLException | IOException e) {
+            throw failure("read the pending delivery of flow '" + flowId + "' from", e);
         }
     }
 
     @Override
     public void savePending(PendingDelivery p) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM flowexport_pending WHERE flow_id = ?")) {
-                    del.setString(1, p.flowId());
-                    del.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_pending (flow_id, dataset_id, "
-                        + "run_id, first_batch, last_batch, row_count, file, placeholder_values, remaining, "
-                        + "last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, p.flowId());
-                    ps.setString(2, p.datasetId());
-                    ps.setString(3, p.runId());
-                    ps.setObject(4, p.firstBatch());
-                    ps.setObject(5, p.lastBatch());
-                    ps.setLong(6, p.rows());
-                    ps.setString(7, p.file().toString());
-                    ps.setString(8, JSON.writeValueAsString(p.values()));
-                    ps.setString(9, JSON.writeValueAsString(p.remaining()));
-                    String error = p.lastError();
-                    ps.setString(10, error == null ? null : error.substring(0, Math.min(error.length(), 4000)));
-                    ps.setString(11, p.createdAt().toString());
-                    ps.setString(12, Instant.now().toString());
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | java.io.IOException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        inTransaction("record the pending delivery of flow '" + p.flowId() + "' in", c -> {
+            delete(c, "flowexport_pending", p.flowId());
+            delete(c, "flowexport_intent", p.flowId());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_pending (flow_id, dataset_id, "
+                    + "run_id, first_batch, last_batch, row_count, file, placeholder_values, remaining, "
+                    + "last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, p.flowId());
+                ps.setString(2, p.datasetId());
+                ps.setString(3, p.runId());
+                ps.setObject(4, p.firstBatch());
+                ps.setObject(5, p.lastBatch());
+                ps.setLong(6, p.rows());
+                ps.setString(7, p.file().toString());
+                ps.setString(8, json(p.values()));
+                ps.setString(9, json(p.remaining()));
+                ps.setString(10, cut(p.lastError(), 4000));
+                ps.setString(11, p.createdAt().toString());
+                ps.setString(12, Instant.now().toString());
+                ps.executeUpdate();
             }
-        } catch (SQLException | java.io.IOException e) {
-            throw new StateStoreException("cannot record the pending delivery of flow '" + p.flowId()
-                    + "' in the state store " + description + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -186,9 +194,132 @@ public final class JdbcStateStore implements StateStore {
             ps.setString(2, runId);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new StateStoreException("cannot forget the pending delivery of flow '" + flowId + "' in the state "
-                    + "store " + description + ": " + e.getMessage(), e);
+            throw failure("forget the pending delivery of flow '" + flowId + "' in", e);
         }
+    }
+
+    @Override
+    public Optional<RunIntent> intent(String flowId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT dataset_id, run_id, first_batch, last_batch, "
+                     + "placeholder_values, created_at FROM flowexport_intent WHERE flow_id = ?")) {
+            ps.setString(1, flowId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RunIntent(flowId, rs.getString(1), rs.getString(2), longOrNull(rs, 3),
+                        longOrNull(rs, 4), JSON.readValue(rs.getString(5), STRINGS), Instant.parse(rs.getString(6))));
+            }
+        } catch (SQLException | IOException e) {
+            throw failure("read the run intent of flow '" + flowId + "' from", e);
+        }
+    }
+
+    @Override
+    public void saveIntent(RunIntent i) {
+        inTransaction("record the run intent of flow '" + i.flowId() + "' in", c -> {
+            delete(c, "flowexport_intent", i.flowId());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_intent (flow_id, dataset_id, "
+                    + "run_id, first_batch, last_batch, placeholder_values, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, i.flowId());
+                ps.setString(2, i.datasetId());
+                ps.setString(3, i.runId());
+                ps.setObject(4, i.firstBatch());
+                ps.setObject(5, i.lastBatch());
+                ps.setString(6, json(i.values()));
+                ps.setString(7, i.createdAt().toString());
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void deleteIntent(String flowId) {
+        inTransaction("forget the run intent of flow '" + flowId + "' in",
+                c -> delete(c, "flowexport_intent", flowId));
+    }
+
+    @Override
+    public void recordRun(RunRecord r, Instant keepAfter) {
+        inTransaction("record run " + r.runId() + " of flow '" + r.flowId() + "' in", c -> {
+            insertRun(c, r);
+            if (keepAfter != null) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM flowexport_runs WHERE finished_at < ?")) {
+                    ps.setString(1, time(keepAfter));
+                    ps.executeUpdate();
+                }
+            }
+        });
+    }
+
+    private static void insertRun(Connection c, RunRecord r) throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_runs (" + RUN_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.flowId());
+            ps.setString(2, r.runId());
+            ps.setString(3, r.flowVersion());
+            ps.setString(4, r.trigger());
+            ps.setString(5, time(r.startedAt()));
+            ps.setString(6, time(r.finishedAt()));
+            ps.setString(7, r.status());
+            ps.setLong(8, r.rows());
+            ps.setLong(9, r.bytes());
+            ps.setObject(10, r.firstBatch());
+            ps.setObject(11, r.lastBatch());
+            ps.setString(12, fitted(r.files(), 16000));
+            ps.setString(13, fittedDestinations(r.destinations()));
+            ps.setString(14, cut(r.error(), 4000));
+            ps.setString(15, cut(r.message(), 4000));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<RunRecord> history(String flowId, boolean failedOnly, int last) {
+        List<String> where = new ArrayList<>();
+        if (flowId != null) {
+            where.add("flow_id = ?");
+        }
+        if (failedOnly) {
+            where.add("status = 'failed'");
+        }
+        String sql = "SELECT " + RUN_COLUMNS + " FROM flowexport_runs"
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY started_at DESC, finished_at DESC";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (flowId != null) {
+                ps.setString(1, flowId);
+            }
+            ps.setMaxRows(Math.max(1, last));
+            List<RunRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < last) {
+                    out.add(new RunRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            Instant.parse(rs.getString(5)), Instant.parse(rs.getString(6)), rs.getString(7),
+                            rs.getLong(8), rs.getLong(9), longOrNull(rs, 10), longOrNull(rs, 11),
+                            JSON.readValue(rs.getString(12), LIST), JSON.readValue(rs.getString(13), DESTINATIONS),
+                            rs.getString(14), rs.getString(15)));
+                }
+            }
+            return out;
+        } catch (SQLException | IOException e) {
+            throw failure("read the run history" + (flowId == null ? "" : " of flow '" + flowId + "'") + " from", e);
+        }
+    }
+
+    @Override
+    public void reset(String flowId, String datasetId, OptionalLong to, RunRecord record) {
+        inTransaction("reset flow '" + flowId + "' in", c -> {
+            if (to.isPresent()) {
+                setWatermark(c, flowId, datasetId, to.getAsLong(), record.runId());
+            } else {
+                delete(c, "flowexport_watermark", flowId);
+            }
+            delete(c, "flowexport_pending", flowId);
+            delete(c, "flowexport_intent", flowId);
+            insertRun(c, record);
+        });
     }
 
     @Override
@@ -200,5 +331,79 @@ public final class JdbcStateStore implements StateStore {
                 throw new StateStoreException("cannot close the state store " + description, e);
             }
         }
+    }
+
+    /** Work on one connection in one transaction. */
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection c) throws SQLException, IOException;
+    }
+
+    private void inTransaction(String what, Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | IOException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private StateStoreException failure(String what, Exception e) {
+        return new StateStoreException("cannot " + what + " the state store " + description + ": " + e.getMessage(),
+                e);
+    }
+
+    private static void delete(Connection c, String table, String flowId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE flow_id = ?")) {
+            ps.setString(1, flowId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static String json(Object value) throws IOException {
+        return JSON.writeValueAsString(value);
+    }
+
+    /** The list as JSON, with trailing entries dropped (and a last entry saying how many) to fit {@code max}. */
+    private static String fitted(List<String> values, int max) throws IOException {
+        List<String> kept = new ArrayList<>(values);
+        String text = json(kept);
+        while (text.length() > max && !kept.isEmpty()) {
+            kept.remove(kept.size() - 1);
+            List<String> shown = new ArrayList<>(kept);
+            shown.add("... " + (values.size() - kept.size()) + " more");
+            text = json(shown);
+        }
+        return text;
+    }
+
+    private static String fittedDestinations(List<RunRecord.Destination> ds) throws IOException {
+        List<RunRecord.Destination> kept = new ArrayList<>();
+        for (RunRecord.Destination d : ds) {
+            kept.add(new RunRecord.Destination(d.name(), d.type(), cut(d.target(), 1000), d.ok(), cut(d.detail(),
+                    Math.max(200, 12000 / Math.max(1, ds.size())))));
+        }
+        return json(kept);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    private static String time(Instant t) {
+        return TIME.format(t);
     }
 }

@@ -4,7 +4,9 @@ import java.util.OptionalLong;
 
 /**
  * Where flows remember how far they exported: one watermark per flow, the highest {@code xt_batch_id} a run of
- * the flow published. Implementations are safe for concurrent use by different flows.
+ * the flow published; the delivery a run still owes some destinations ({@link PendingDelivery}); the run that
+ * began publishing and was not recorded as done ({@link RunIntent}); and the run history ({@link RunRecord}).
+ * Implementations are safe for concurrent use by different flows.
  */
 public interface StateStore extends AutoCloseable {
 
@@ -20,7 +22,8 @@ public interface StateStore extends AutoCloseable {
     OptionalLong watermark(String flowId, String datasetId);
 
     /**
-     * Moves the flow's watermark to {@code batchId}, after its file was published.
+     * Moves the flow's watermark to {@code batchId}, after its file was published, and forgets the flow's run
+     * intent (in the same transaction).
      *
      * @param flowId    the flow
      * @param datasetId the dataset the batch belongs to (kept for operators)
@@ -38,7 +41,7 @@ public interface StateStore extends AutoCloseable {
     java.util.Optional<PendingDelivery> pending(String flowId);
 
     /**
-     * Records (or replaces) the flow's pending delivery.
+     * Records (or replaces) the flow's pending delivery, and forgets its run intent (in the same transaction).
      *
      * @throws StateStoreException when the store cannot be written
      */
@@ -50,6 +53,80 @@ public interface StateStore extends AutoCloseable {
      * @throws StateStoreException when the store cannot be written
      */
     void deletePending(String flowId, String runId);
+
+    /**
+     * The flow's watermark row, whatever dataset it was recorded for.
+     *
+     * @return the watermark, or empty when the flow never moved one
+     * @throws StateStoreException when the store cannot be read
+     */
+    java.util.Optional<Watermark> watermarkOf(String flowId);
+
+    /**
+     * The flow's run that began publishing and was not recorded as done (see {@link RunIntent}), if any.
+     *
+     * @throws StateStoreException when the store cannot be read
+     */
+    java.util.Optional<RunIntent> intent(String flowId);
+
+    /**
+     * Records (or replaces) the flow's run intent, before its file reaches the first destination.
+     *
+     * @throws StateStoreException when the store cannot be written; the run must then not publish
+     */
+    void saveIntent(RunIntent intent);
+
+    /**
+     * Forgets the flow's run intent: the run is recorded as done. {@link #commitWatermark} and
+     * {@link #savePending} do this themselves, in the same transaction.
+     *
+     * @throws StateStoreException when the store cannot be written
+     */
+    void deleteIntent(String flowId);
+
+    /**
+     * Adds a run to the run history and deletes the runs that finished before {@code keepAfter}.
+     *
+     * @param run       the run
+     * @param keepAfter runs that finished before this are deleted (the history's retention); null keeps all
+     * @throws StateStoreException when the store cannot be written
+     */
+    void recordRun(RunRecord run, java.time.Instant keepAfter);
+
+    /**
+     * The run history, newest first.
+     *
+     * @param flowId     only this flow's runs, or null for every flow
+     * @param failedOnly only failed runs
+     * @param last       at most this many runs
+     * @throws StateStoreException when the store cannot be read
+     */
+    java.util.List<RunRecord> history(String flowId, boolean failedOnly, int last);
+
+    /**
+     * Rewinds a flow, in one transaction: its watermark is set to {@code to} (or removed, so the next run starts
+     * from the first batch), its pending delivery and run intent are forgotten, and {@code record} is added to
+     * the run history.
+     *
+     * @param flowId    the flow
+     * @param datasetId the dataset the watermark is for
+     * @param to        the new watermark, or empty to remove it
+     * @param record    the history entry of the reset (status {@code reset})
+     * @throws StateStoreException when the store cannot be written; nothing is changed then
+     */
+    void reset(String flowId, String datasetId, OptionalLong to, RunRecord record);
+
+    /**
+     * A flow's watermark row.
+     *
+     * @param flowId    the flow
+     * @param datasetId the dataset it was recorded for
+     * @param batchId   the highest batch published
+     * @param runId     the run that moved it (or the reset that set it)
+     * @param updatedAt when (UTC, ISO-8601)
+     */
+    record Watermark(String flowId, String datasetId, long batchId, String runId, String updatedAt) {
+    }
 
     @Override
     void close();

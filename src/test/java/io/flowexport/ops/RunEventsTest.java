@@ -3,10 +3,13 @@ package io.flowexport.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowexport.destination.Delivered;
+import io.flowexport.flow.DestinationType;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The run event's JSON: every documented field, files relative to the export directory, error only on failure. */
@@ -23,7 +26,27 @@ class RunEventsTest {
                 + "\"run_id\":\"20261121T010000Z-0a0b0c\",\"trigger\":\"schedule\",\"status\":\"ok\","
                 + "\"started_at\":\"2026-11-21T01:00:00Z\",\"finished_at\":\"2026-11-21T01:00:01.500Z\","
                 + "\"seconds\":1.5,\"rows\":60,\"bytes\":4907,\"files\":[\"exports/daily/44.csv\"],"
-                + "\"first_batch\":40,\"last_batch\":44,\"batch_range\":\"40..44\",\"error\":null,\"message\":null}");
+                + "\"destinations\":[],\"first_batch\":40,\"last_batch\":44,\"batch_range\":\"40..44\",\"error\":null,\"message\":null}");
+    }
+
+    @Test
+    void everyPublishedFileAndEachDestinationsResult() {
+        List<Delivered> deliveries = List.of(
+                new Delivered("file", DestinationType.FILE, "exports/44.csv", true, 1, null, "published",
+                        Path.of("/x/exports/44.csv")),
+                new Delivered("copy", DestinationType.FILE, "archive/44.csv", true, 1, null, "published",
+                        Path.of("/x/archive/44.csv")),
+                new Delivered("api", DestinationType.HTTP, "https://example.test/in", false, 2, 503,
+                        "HTTP 503 after 5 attempts", null));
+        RunResult r = new RunResult("orders", "v", "r3", "manual", START, RunStatus.FAILED, 0, 0, null, 40L, 44L,
+                0.3, "delivery failed to http 'api'", deliveries);
+        ObjectNode n = RunEvents.toJson(r, Path.of("/x"));
+        assertThat(n.path("files").toString()).isEqualTo("[\"exports/44.csv\",\"archive/44.csv\"]");
+        assertThat(n.path("destinations").toString()).isEqualTo("[{\"name\":\"file\",\"type\":\"file\","
+                + "\"target\":\"exports/44.csv\",\"ok\":true,\"detail\":\"published\"},{\"name\":\"copy\","
+                + "\"type\":\"file\",\"target\":\"archive/44.csv\",\"ok\":true,\"detail\":\"published\"},"
+                + "{\"name\":\"api\",\"type\":\"http\",\"target\":\"https://example.test/in\",\"ok\":false,"
+                + "\"detail\":\"HTTP 503 after 5 attempts\"}]");
     }
 
     @Test

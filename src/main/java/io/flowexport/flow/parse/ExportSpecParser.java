@@ -15,13 +15,36 @@ import java.util.Set;
 final class ExportSpecParser {
 
     static final Set<String> KEYS = Set.of("source_dataset_id", "source_dataset_type", "file_path", "destination",
-            "destinations", "export_mode", "batch_id", "format", "exporter_config");
+            "destinations", "export_mode", "batch_id", "format", "exporter_config", "settle_time");
 
     /** The draft (always) and the spec (null when a needed value is missing or invalid). */
     record Result(ExportDraft draft, ExportSpec spec) {
     }
 
     private ExportSpecParser() {
+    }
+
+    /** {@code settle_time}: a duration, 0s allowed; only incremental modes use it (a warning otherwise). */
+    private static java.time.Duration settleTime(TomlView v, ExportMode mode) {
+        String k = "settle_time";
+        if (!v.has(k)) {
+            return java.time.Duration.ZERO;
+        }
+        String s = v.string(k);
+        if (s == null) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Duration d = io.flowexport.flow.Durations.parse(s).orElse(null);
+        if (d == null || d.compareTo(java.time.Duration.ofHours(1)) > 0) {
+            v.problems().error(v.pos(k), v.key(k), "invalid settle_time '" + s + "'; write a number and a unit, "
+                    + "at most 1h: 0s, 500ms, 30s, 5m");
+            return java.time.Duration.ZERO;
+        }
+        if (!d.isZero() && !mode.usesWatermark()) {
+            v.problems().warning(v.pos(k), v.key(k), "settle_time applies to export_mode \"incremental\" and "
+                    + "\"changes_only\" only; export_mode \"" + mode.toml() + "\" ignores it");
+        }
+        return d;
     }
 
     static Result parse(TomlView v) {
@@ -66,7 +89,7 @@ final class ExportSpecParser {
                 && (mode != ExportMode.BATCH || batchId != null);
         ExportSpec spec = complete ? new ExportSpec(sourceId, kind,
                 targets.stream().map(ExportDraft.Target::spec).toList(), mode,
-                mode == ExportMode.BATCH ? batchId : null, options) : null;
+                mode == ExportMode.BATCH ? batchId : null, options, settleTime(v, mode)) : null;
         return new Result(draft, spec);
     }
 

@@ -1,0 +1,122 @@
+package io.flowexport.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowexport.app.FlowExportApp;
+import io.flowexport.state.RunRecord;
+import io.flowexport.state.StateStore;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code history [FLOW_ID] [--failed] [--last N] [--json]}: the run history from the state store. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = {"Print the run history from the state store, newest first: per run its start (UTC), flow, "
+                + "run id, trigger, status, rows, bytes, batch range, duration, files, and each destination's "
+                + "result; the error of a failed run. Resets (state reset) are listed too."})
+final class HistoryCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "FLOW_ID", arity = "0..1", description = "Only this flow's runs.")
+    String flowId;
+
+    @Option(names = "--failed", description = "Only failed runs.")
+    boolean failed;
+
+    @Option(names = "--last", paramLabel = "N", defaultValue = "20",
+            description = "At most N runs. Default: ${DEFAULT-VALUE}.")
+    int last;
+
+    @Option(names = "--json", description = "Print a JSON array, one object per run.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (last < 1) {
+            err.println("--last must be at least 1");
+            err.flush();
+            return 2;
+        }
+        List<RunRecord> runs;
+        try (StateStore state = FlowExportApp.openState(common.settings())) {
+            runs = state.history(flowId, failed, last);
+        }
+        if (json) {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(runs)));
+        } else if (runs.isEmpty()) {
+            out.println("no " + (failed ? "failed " : "") + "runs" + (flowId == null ? "" : " of flow '" + flowId
+                    + "'") + " in the history");
+        } else {
+            runs.forEach(r -> print(r, out));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void print(RunRecord r, PrintWriter out) {
+        double seconds = Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0;
+        out.println(String.format(Locale.ROOT, "%s  %-28s %-24s %-9s %-11s rows=%d bytes=%d batches=%s %.2fs",
+                r.startedAt().toString(), r.flowId(), r.runId(), r.trigger(), r.status(), r.rows(), r.bytes(),
+                r.batchRange(), seconds));
+        if (!r.files().isEmpty()) {
+            out.println("    files: " + String.join(", ", r.files()));
+        }
+        for (RunRecord.Destination d : r.destinations()) {
+            out.println("    " + d.type() + " '" + d.name() + "' " + (d.ok() ? "ok" : "FAILED") + ": " + d.target()
+                    + (d.detail() == null ? "" : " (" + d.detail() + ")"));
+        }
+        if (r.error() != null) {
+            out.println("    error: " + r.error());
+        } else if (r.message() != null) {
+            out.println("    " + r.message());
+        }
+    }
+
+    /** The runs as a JSON array (fields as in run events, plus {@code destinations}). */
+    static ArrayNode toJson(List<RunRecord> runs) {
+        ArrayNode a = JSON.createArrayNode();
+        for (RunRecord r : runs) {
+            ObjectNode n = a.addObject();
+            n.put("flow_id", r.flowId());
+            n.put("run_id", r.runId());
+            n.put("flow_version", r.flowVersion());
+            n.put("trigger", r.trigger());
+            n.put("status", r.status());
+            n.put("started_at", r.startedAt().toString());
+            n.put("finished_at", r.finishedAt().toString());
+            n.put("rows", r.rows());
+            n.put("bytes", r.bytes());
+            n.put("first_batch", r.firstBatch());
+            n.put("last_batch", r.lastBatch());
+            n.put("batch_range", r.batchRange());
+            ArrayNode files = n.putArray("files");
+            r.files().forEach(files::add);
+            ArrayNode ds = n.putArray("destinations");
+            for (RunRecord.Destination d : r.destinations()) {
+                ds.addObject().put("name", d.name()).put("type", d.type()).put("target", d.target())
+                        .put("ok", d.ok()).put("detail", d.detail());
+            }
+            n.put("error", r.error());
+            n.put("message", r.message());
+        }
+        return a;
+    }
+}
