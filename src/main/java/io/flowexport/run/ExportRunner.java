@@ -279,33 +279,37 @@ public final class ExportRunner {
         if (q.batchRangeSql() == null) {
             return q;
         }
+        Duration wait = run.flow.export().settleTime();
         Long highest;
+        // the connection stays open (idle in its read-only transaction) during the wait: operators and tests see
+        // the query in pg_stat_activity while the run waits
         try (java.sql.Connection c = source.getConnection();
              java.sql.PreparedStatement ps = c.prepareStatement(q.batchRangeSql())) {
-            int i = 1;
-            for (ExportQuery.Parameter p : q.parameters()) {
-                ps.setObject(i++, p.value());
-            }
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long max = rs.getLong(2);
-                highest = rs.wasNull() ? null : max;
+            try {
+                int i = 1;
+                for (ExportQuery.Parameter p : q.parameters()) {
+                    ps.setObject(i++, p.value());
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long max = rs.getLong(2);
+                    highest = rs.wasNull() ? null : max;
+                }
+                if (highest == null) {
+                    return q;
+                }
+                LOG.info("flow '{}': batches up to {} are new; waiting settle_time {} before reading them, so that "
+                        + "lower batches still committing are not skipped", run.flow.id(), highest,
+                        io.flowexport.flow.Durations.format(wait));
+                if (!io.flowexport.destination.Pause.pause(wait, () -> run.abortReason() != null)) {
+                    throw new RunException("flow '" + run.flow.id() + "': run stopped (" + run.abortReason()
+                            + ") while waiting for batches to settle; nothing was published and the watermark stays",
+                            null);
+                }
             } finally {
                 c.rollback();
             }
         }
-        if (highest == null) {
-            return q;
-        }
-        Duration wait = run.flow.export().settleTime();
-        LOG.info("flow '{}': batches up to {} are new; waiting settle_time {} before reading them, so that lower "
-                + "batches still committing are not skipped", run.flow.id(), highest,
-                io.flowexport.flow.Durations.format(wait));
-        if (!io.flowexport.destination.Pause.pause(wait, () -> run.abortReason() != null)) {
-            throw new RunException("flow '" + run.flow.id() + "': run stopped (" + run.abortReason()
-                    + ") while waiting for batches to settle; nothing was published and the watermark stays", null);
-        }
-        run.settledUpTo = OptionalLong.of(highest);
         return builder.build(run.flow.export(), run.dataset, run.watermark, OptionalLong.of(highest));
     }
 

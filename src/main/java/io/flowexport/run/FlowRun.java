@@ -32,7 +32,6 @@ public final class FlowRun {
     Path staged;
     io.flowexport.state.PendingDelivery pending;
     io.flowexport.state.RunIntent replay;
-    OptionalLong settledUpTo = OptionalLong.empty();
     List<io.flowexport.destination.Delivered> deliveries = List.of();
     long rows;
     Long firstBatch;
