@@ -84,6 +84,16 @@ final class PlanCommand implements Callable<Integer> {
                         + run.pending().lastBatch()) + ") is still owed to " + run.pending().remaining().keySet()
                         + "; the next run sends it to them instead of exporting");
             }
+            if (run.replay() != null) {
+                out.println("replay:      run " + run.replay().runId() + " (batches " + (run.replay().firstBatch()
+                        == null ? "-" : run.replay().firstBatch() + ".." + run.replay().lastBatch()) + ") was "
+                        + "interrupted while publishing; the next run reads those batches again and publishes them "
+                        + "under the same names and ids");
+            }
+            if (export.exportMode().usesWatermark() && !export.settleTime().isZero()) {
+                out.println("settle time: " + io.flowexport.flow.Durations.format(export.settleTime()) + " (a run "
+                        + "waits this long after finding its highest new batch, then reads up to it)");
+            }
             out.println("export dir:  " + app.settings().exportDir());
             if (flow.triggers().isEmpty()) {
                 out.println("triggers:    none; the flow runs only when asked");

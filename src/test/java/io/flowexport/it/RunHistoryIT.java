@@ -180,6 +180,28 @@ class RunHistoryIT {
         assertThat(h.watermark("feed")).isEqualTo(OptionalLong.of(3));
     }
 
+    @Test
+    void theRunnerRecordsIntervalAndHttpRuns() throws Exception {
+        Harness h = feed("fe_history_live_it");
+        http.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        h.flow("tick", "id = \"tick\"\n[properties.export]\nsource_dataset_id = \"feed\"\n"
+                + "file_path = \"tick/{run_id}.csv\"\n[[triggers]]\nid = \"often\"\ntype = \"interval\"\n"
+                + "every = \"500ms\"\n");
+        try (LiveProcess live = LiveProcess.start(h)) {
+            assertThat(live.post("/flows/feed/run?wait=true").statusCode()).isEqualTo(200);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> h.cli("history", "tick", "--json").ok().out().contains("\"trigger\" : \"interval\""));
+        }
+        JsonNode feedRuns = history(h, "feed");
+        assertThat(feedRuns).hasSize(1);
+        assertThat(feedRuns.get(0).path("trigger").asText()).isEqualTo("http");
+        assertThat(feedRuns.get(0).path("status").asText()).isEqualTo("ok");
+        JsonNode tick = history(h, "tick", "--last", "1");
+        assertThat(tick.get(0).path("status").asText()).isEqualTo("ok");
+        assertThat(tick.get(0).path("rows").asLong()).isEqualTo(25);
+        assertThat(tick.get(0).path("files").get(0).asText()).startsWith("tick/").endsWith(".csv");
+    }
+
     private static JsonNode history(Harness h, String... args) throws Exception {
         String[] all = new String[args.length + 1];
         System.arraycopy(args, 0, all, 0, args.length);
