@@ -14,6 +14,7 @@ import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
+import io.flowexport.run.SourceRetry;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.StateStore;
 import io.flowexport.validate.DestinationLoader;
@@ -173,6 +174,13 @@ public final class FlowExportApp implements AutoCloseable {
                 catalogue.catalogue())).withDestinations(catalogue.files());
     }
 
+    /** How runs retry transient failures of the source database ({@code flowexport.source.attempts}, ...). */
+    public SourceRetry sourceRetry() {
+        Settings.Reliability r = settings.reliability();
+        return new SourceRetry(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl()),
+                runner::isStopping);
+    }
+
     /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
     private record UnreachableCatalog(String reason) implements DatasetCatalog {
         @Override
@@ -218,7 +226,7 @@ public final class FlowExportApp implements AutoCloseable {
         Map<String, Flow> byId = new HashMap<>();
         flows.stream().filter(Flow::isExport).forEach(f -> byId.put(f.id(), f));
         CamelContext ctx = new DefaultCamelContext();
-        ctx.addRoutes(new FlowRoutes(runner, byId::get, onResult).runRoutes(List.copyOf(byId.keySet())));
+        ctx.addRoutes(new FlowRoutes(runner, sourceRetry(), byId::get, onResult).runRoutes(List.copyOf(byId.keySet())));
         ctx.start();
         return ctx;
     }

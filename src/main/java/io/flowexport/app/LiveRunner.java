@@ -69,7 +69,8 @@ public final class LiveRunner {
         context.getComponent("seda", org.apache.camel.component.seda.SedaComponent.class).setDefaultPollTimeout(100);
         events = new RunEvents(context, exportDir);
         LiveFlows[] live = new LiveFlows[1];
-        FlowRoutes routes = new FlowRoutes(app.runner(), id -> live[0].current(id), this::onResult);
+        FlowRoutes routes = new FlowRoutes(app.runner(), app.sourceRetry(), id -> live[0].current(id),
+                this::onResult);
         live[0] = new LiveFlows(context, app.runner(), routes, runPool);
         FlowReloader flows = new FlowReloader(() -> app.loadFlows(flowsDir, destinationsDir), live[0], flow -> {
             if (!app.runner().isRunning(flow.id())) {
