@@ -213,7 +213,8 @@ class SourceFaultsIT {
             assertThat(once.code()).isEqualTo(1);
             assertThat(once.err()).contains(unreachable);
             Harness.Outcome check = h.cli("check", "--all").ok();
-            assertThat(check.err()).contains(unreachable, "the flows' datasets are not checked, their destinations are");
+            assertThat(check.err()).contains(unreachable,
+                    "the flows' datasets are not checked, their destinations are");
             assertThat(check.out()).containsPattern("\\n  ok +file 'file'");
 
             try (LiveProcess live = LiveProcess.start(h, "flowexport.source.attempts=2",

@@ -72,8 +72,8 @@ class SourceFailuresTest {
                         "3D000")), false),
                 Arguments.of("statement cancelled (run stopped)", wrapped(new PSQLException(
                         "canceling statement due to user request", PSQLState.QUERY_CANCELED)), false),
-                Arguments.of("the staged file could not be written", wrapped(new IOException("No space left on device")),
-                        false),
+                Arguments.of("the staged file could not be written",
+                        wrapped(new IOException("No space left on device")), false),
                 Arguments.of("a destination refused the file", new RunException("flow 'f': delivery failed to http "
                         + "'api': 503", null), false),
                 Arguments.of("a vendor error without state or I/O cause", wrapped(new SQLException("odd")), false),
