@@ -8,12 +8,15 @@ import io.flowexport.dataset.JdbcDatasetCatalog;
 import io.flowexport.demo.DemoDatabase;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.Flow;
+import io.flowexport.flow.Secrets;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.query.QueryBuilder;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
+import io.flowexport.run.SourceFailures;
+import io.flowexport.run.SourceRetry;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.StateStore;
 import io.flowexport.validate.DestinationLoader;
@@ -23,10 +26,13 @@ import io.flowexport.validate.ValidationContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -38,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * dataset catalog, the state store, the export runner and, on demand, a Camel context with the flows' routes.
  *
  * <p>The source database is connected lazily: validation of flow files without database checks, and the
- * reporting of a source that is down, work without it.
+ * reporting of a source that is down, work without it; {@code run} starts and keeps running while it is down.
  */
 public final class FlowExportApp implements AutoCloseable {
 
@@ -189,24 +195,60 @@ public final class FlowExportApp implements AutoCloseable {
 
     /**
      * Loads and validates every flow file of {@code flowsDir} against the source database. When the source
-     * cannot be reached, it is tried once, and every flow gets that one reason instead of a timeout each.
+     * cannot be reached ({@link #probeSource}), every flow gets that one reason as an error instead of a timeout
+     * each: for {@code validate}, {@code run-once} and {@code plan}.
      */
     public FlowSet loadFlows(Path flowsDir, Path destinationsDir) {
-        DatasetCatalog checked = catalog;
-        try (Connection c = source.getConnection()) {
-            c.isValid(5);
-        } catch (SQLException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String why = "cannot reach " + Settings.safeUrl(settings.sourceUrl()) + " (" + root.getMessage()
-                    + "; set flowexport.source.url or FLOWEXPORT_SOURCE_URL)";
-            checked = new UnreachableCatalog(why);
-        }
+        return loadFlows(flowsDir, destinationsDir, probeSource().orElse(null), false);
+    }
+
+    /**
+     * Loads and validates every flow file of {@code flowsDir}.
+     *
+     * @param unreachable why the source database cannot be reached (see {@link #probeSource}), or null when it
+     *                    answers: then the datasets and columns are checked against it
+     * @param postpone    what an unreachable source means: true postpones the database checks (each export flow
+     *                    gets a warning and loads, for {@code run} and {@code check}); false makes it an error on
+     *                    each flow
+     */
+    public FlowSet loadFlows(Path flowsDir, Path destinationsDir, String unreachable, boolean postpone) {
+        DatasetCatalog checked = unreachable == null ? catalog : postpone ? null : new UnreachableCatalog(unreachable);
         DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
         return FlowLoader.loadDirectory(flowsDir, new ValidationContext(checked, settings.exportDir(),
-                catalogue.catalogue())).withDestinations(catalogue.files());
+                catalogue.catalogue(), unreachable != null && postpone)).withDestinations(catalogue.files());
+    }
+
+    /**
+     * Opens one connection to the source database, outside the pool so that a database that is down answers at
+     * once (the pool would wait for its connection timeout), and closes it.
+     *
+     * @return empty when the database answers; else why not, naming it by its URL without password, e.g.
+     *         {@code the source database jdbc:postgresql://db/src is unreachable (SQLState 08001: Connection to
+     *         db:5432 refused...); check that it is up and accepts connections, and flowexport.source.url /
+     *         FLOWEXPORT_SOURCE_URL and its user and password}
+     */
+    public Optional<String> probeSource() {
+        Properties props = new Properties();
+        if (!settings.sourceUsername().isEmpty()) {
+            props.setProperty("user", settings.sourceUsername());
+        }
+        if (!settings.sourcePassword().isEmpty()) {
+            props.setProperty("password", settings.sourcePassword());
+        }
+        try (Connection c = DriverManager.getConnection(settings.sourceUrl(), props)) {
+            return Optional.empty();
+        } catch (SQLException | RuntimeException e) {
+            return Optional.of(Secrets.redact("the source database " + Settings.safeUrl(settings.sourceUrl())
+                    + " is unreachable (" + SourceFailures.reason(e) + "); check that it is up and accepts "
+                    + "connections, and flowexport.source.url / FLOWEXPORT_SOURCE_URL and its user and password"));
+        }
+    }
+
+    /** How runs retry transient failures of the source database ({@code flowexport.source.attempts}, ...). */
+    public SourceRetry sourceRetry() {
+        Settings.Reliability r = settings.reliability();
+        return new SourceRetry(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl()),
+                runner::isStopping);
     }
 
     /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
@@ -258,7 +300,8 @@ public final class FlowExportApp implements AutoCloseable {
             history.accept(r);
             onResult.accept(r);
         };
-        ctx.addRoutes(new FlowRoutes(runner, byId::get, recorded).runRoutes(List.copyOf(byId.keySet())));
+        ctx.addRoutes(new FlowRoutes(runner, sourceRetry(), byId::get, recorded)
+                .runRoutes(List.copyOf(byId.keySet())));
         ctx.start();
         return ctx;
     }

@@ -12,6 +12,7 @@ import io.flowexport.route.FlowRoutes;
 import io.flowexport.route.LiveFlows;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
+import io.flowexport.validate.FlowSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * routes of the route directory, kept in line with the files while it runs ({@link LiveReload}); run events
  * ({@link RunEvents}); the status ({@link StatusReport}) and the HTTP API ({@link ApiRoutes}); and a stop that
  * lets runs finish, then aborts them, so no staged file is left behind.
+ *
+ * <p>A source database that is down, at start or later, does not stop the runner: its flows stay scheduled and
+ * their runs fail (each retried per {@code flowexport.source.attempts}) until it is back.
  */
 public final class LiveRunner {
 
@@ -39,6 +43,7 @@ public final class LiveRunner {
     private LiveReload reload;
     private StatusReport status;
     private RunEvents events;
+    private volatile String sourceDown;
 
     /**
      * @param app       the runner's parts
@@ -69,9 +74,10 @@ public final class LiveRunner {
         context.getComponent("seda", org.apache.camel.component.seda.SedaComponent.class).setDefaultPollTimeout(100);
         events = new RunEvents(context, exportDir);
         LiveFlows[] live = new LiveFlows[1];
-        FlowRoutes routes = new FlowRoutes(app.runner(), id -> live[0].current(id), this::onResult);
+        FlowRoutes routes = new FlowRoutes(app.runner(), app.sourceRetry(), id -> live[0].current(id),
+                this::onResult);
         live[0] = new LiveFlows(context, app.runner(), routes, runPool);
-        FlowReloader flows = new FlowReloader(() -> app.loadFlows(flowsDir, destinationsDir), live[0], flow -> {
+        FlowReloader flows = new FlowReloader(this::loadFlows, live[0], flow -> {
             if (!app.runner().isRunning(flow.id())) {
                 app.removeLeftovers(List.of(flow));
             }
@@ -82,6 +88,10 @@ public final class LiveRunner {
         reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();
             routeFiles.reload();
+            if (sourceDown != null) { // load again until the database is back, to check what was postponed
+                Instant probe = Instant.now().plus(s.reloadRescan());
+                again = again == null || probe.isBefore(again) ? probe : again;
+            }
             return again;
         }, s.reloadQuiet(), s.reloadRescan());
         reload.start();
@@ -105,6 +115,26 @@ public final class LiveRunner {
         if (!aborted.isEmpty()) {
             LOG.warn("aborted the runs of {} at stop", aborted);
         }
+    }
+
+    /**
+     * Loads the flow directory; while the source database is unreachable, with its checks postponed (a warning
+     * on each flow), so that the flows are scheduled and their runs say what is wrong. Logs the database going
+     * down and coming back once each. Called on the reload thread only.
+     */
+    private FlowSet loadFlows() {
+        String down = app.probeSource().orElse(null);
+        if (down != null && sourceDown == null) {
+            LOG.error("{}. The runner keeps running: flows are loaded without their dataset checks and each run "
+                    + "fails (after {} attempts, flowexport.source.attempts) until the database is back; "
+                    + "operator routes, the HTTP API and destinations are not affected", down,
+                    app.settings().reliability().sourceAttempts());
+        } else if (down == null && sourceDown != null) {
+            LOG.info("the source database {} answers again; the flows' dataset checks are done now and the next "
+                    + "runs read it", Settings.safeUrl(app.settings().sourceUrl()));
+        }
+        sourceDown = down;
+        return app.loadFlows(flowsDir, destinationsDir, down, true);
     }
 
     private void onResult(RunResult r) {

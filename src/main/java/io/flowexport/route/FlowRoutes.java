@@ -7,6 +7,7 @@ import io.flowexport.run.FlowRun;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
 import io.flowexport.run.RunTrigger;
+import io.flowexport.run.SourceRetry;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
@@ -30,8 +31,9 @@ import org.apache.camel.component.timer.TimerConstants;
  * running, no longer loaded, or the runner is stopping), prepare the query; then either send a file an earlier
  * run still owes some destinations ({@link ExportRunner#redeliver}), or stream the query into the staged file (typed
  * JDBC reads on one thread, the format writer on another; or PostgreSQL's {@code COPY ... TO STDOUT} for CSV
- * exports whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit; on
- * failure, clean up (Camel's doTry / doCatch / doFinally).
+ * exports whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit. When
+ * the source database fails in a transient way before the file is handed over, the run prepares and exports again
+ * ({@link SourceRetry}). On failure, clean up (Camel's doTry / doCatch / doFinally).
  *
  * <p>Per enabled trigger, route {@code trigger-<flow>-<trigger>} from Quartz or the timer. It hands the run to
  * the run thread pool (a wire tap) and returns at once, so that a trigger route never has a long exchange in
@@ -49,17 +51,21 @@ public final class FlowRoutes {
     private static final String RUN = "flowexport.run";
 
     private final ExportRunner runner;
+    private final SourceRetry retry;
     private final Function<String, Flow> versions;
     private final Consumer<RunResult> onResult;
     private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
 
     /**
      * @param runner   runs the exports
+     * @param retry    how a run whose source database fails in a transient way is retried
      * @param versions the current version of a flow by id, or null when no such flow is loaded
      * @param onResult told of every finished or skipped run: it reports the run (log line, console, events)
      */
-    public FlowRoutes(ExportRunner runner, Function<String, Flow> versions, Consumer<RunResult> onResult) {
+    public FlowRoutes(ExportRunner runner, SourceRetry retry, Function<String, Flow> versions,
+                      Consumer<RunResult> onResult) {
         this.runner = runner;
+        this.retry = retry;
         this.versions = versions;
         this.onResult = onResult;
     }
@@ -124,15 +130,7 @@ public final class FlowRoutes {
                 .process(e -> begin(e, flowId))
                 .filter(b.exchangeProperty(RUN).isNotNull())
                     .doTry()
-                        .process(this::prepare)
-                        .choice()
-                            .when(e -> e.getProperty(RUN, FlowRun.class).pending() != null)
-                                .process(this::redeliver)
-                            .when(e -> e.getProperty(RUN, FlowRun.class).copySql() != null)
-                                .process(this::exportByCopy)
-                            .otherwise()
-                                .process(this::export)
-                        .end()
+                        .process(this::run)
                     .endDoTry()
                     .doCatch(Exception.class)
                         .process(this::fail)
@@ -161,20 +159,17 @@ public final class FlowRoutes {
         });
     }
 
-    private void prepare(Exchange e) {
-        runner.prepare(e.getProperty(RUN, FlowRun.class));
+    private void run(Exchange e) {
+        e.setProperty(RESULT, retry.run(e.getProperty(RUN, FlowRun.class), this::attempt));
     }
 
-    private void export(Exchange e) {
-        e.setProperty(RESULT, runner.export(e.getProperty(RUN, FlowRun.class)));
-    }
-
-    private void redeliver(Exchange e) {
-        e.setProperty(RESULT, runner.redeliver(e.getProperty(RUN, FlowRun.class)));
-    }
-
-    private void exportByCopy(Exchange e) {
-        e.setProperty(RESULT, runner.exportByCopy(e.getProperty(RUN, FlowRun.class)));
+    /** One attempt: prepare, then re-send a pending delivery, or export by COPY, or stream the rows. */
+    private RunResult attempt(FlowRun run) {
+        runner.prepare(run);
+        if (run.pending() != null) {
+            return runner.redeliver(run);
+        }
+        return run.copySql() != null ? runner.exportByCopy(run) : runner.export(run);
     }
 
     private void fail(Exchange e) {

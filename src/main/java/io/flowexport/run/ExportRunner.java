@@ -117,6 +117,7 @@ public final class ExportRunner {
      * @throws RunException when a destination still fails; the caller then calls {@link #fail}
      */
     public RunResult redeliver(FlowRun run) {
+        run.handedOver = true;
         return publisher.redeliver(run);
     }
 
@@ -136,6 +137,11 @@ public final class ExportRunner {
     /** Why {@link #begin} returned empty for {@code flowId}: the runner is stopping, or the flow is busy. */
     public String busyReason(String flowId) {
         return stopping ? "the runner is stopping" : "a run of this flow is still in progress";
+    }
+
+    /** True once {@link #shutdown} was called: no run begins any more, and failed ones are not retried. */
+    public boolean isStopping() {
+        return stopping;
     }
 
     /** The run of the flow in progress, if any. */
@@ -339,7 +345,7 @@ public final class ExportRunner {
                     + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
                     + e.getMessage(), e);
         }
-        return publisher.publish(run);
+        return handOver(run);
     }
 
     /**
@@ -365,6 +371,12 @@ public final class ExportRunner {
             throw new RunException("flow '" + run.flow.id() + "': COPY into " + run.staged + " failed: "
                     + e.getMessage(), e);
         }
+        return handOver(run);
+    }
+
+    /** Publishes the staged file; from here on a failure is not a source failure to retry (see {@link SourceRetry}). */
+    private RunResult handOver(FlowRun run) {
+        run.handedOver = true;
         return publisher.publish(run);
     }
 

@@ -36,6 +36,8 @@ public final class FlowRun {
     long rows;
     Long firstBatch;
     Long lastBatch;
+    /** Set when the run's file goes to its destinations: from then on a failure is never retried. */
+    volatile boolean handedOver;
 
     FlowRun(Flow flow, String runId, RunTrigger trigger) {
         this.flow = flow;
@@ -72,6 +74,27 @@ public final class FlowRun {
         if (why != null) {
             throw new IOException("run stopped: " + why);
         }
+    }
+
+    /**
+     * Forgets what a failed attempt worked out, read and wrote (its staged file is deleted), so that the run can
+     * prepare and export again under the same run id. Only before the file was handed to a destination.
+     */
+    void resetAttempt() {
+        ExportRunner.deleteStaged(this);
+        cancellers.clear(); // they cancel the failed attempt's statement or connection, which is closed
+        dataset = null;
+        query = null;
+        watermark = OptionalLong.empty();
+        placeholders = null;
+        copySql = null;
+        path = null;
+        pending = null;
+        replay = null;
+        deliveries = List.of();
+        rows = 0;
+        firstBatch = null;
+        lastBatch = null;
     }
 
     /** Why the run was asked to stop, or null. */

@@ -55,9 +55,15 @@ public final class PostgresCopy {
                     }
                 }
                 run.rows = pg.getCopyAPI().copyOut(copySql, out);
-            } finally {
-                c.rollback();
+            } catch (SQLException | IOException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    e.addSuppressed(lost); // a broken connection cannot roll back: the first failure says why
+                }
+                throw e;
             }
+            c.rollback();
         }
     }
 }

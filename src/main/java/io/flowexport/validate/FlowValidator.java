@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The checks of an export flow that need context: the file path against the export directory, and, when a
- * {@link DatasetCatalog} is given, the source dataset, its columns and its kind against the export mode.
+ * {@link DatasetCatalog} is given, the source dataset, its columns and its kind against the export mode (or, while
+ * the source database is unreachable and its checks are postponed, a warning that they were not done).
  * Runs on the {@link ExportDraft}, so it also reports problems of files whose other keys have errors.
  */
 public final class FlowValidator {
@@ -52,6 +53,10 @@ public final class FlowValidator {
         }
         if (ctx.catalog() != null && draft.sourceDatasetId() != null) {
             database(draft, ctx.catalog(), positions, problems);
+        } else if (ctx.sourcePostponed() && draft.sourceDatasetId() != null) {
+            String key = EXPORT + "source_dataset_id";
+            problems.warning(positions.key(key), key, "not checked: the source database is unreachable; the "
+                    + "dataset and its columns are checked when it is back, and runs fail until then");
         }
         return problems.sorted();
     }

@@ -1,0 +1,134 @@
+package io.flowexport.run;
+
+import io.flowexport.flow.Durations;
+import io.flowexport.flow.Secrets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retries a run whose source database failed in a transient way ({@link SourceFailures#isTransient}) while the
+ * run prepared or read its dataset: the same run (same run id) cleans up what the attempt left (its staged file,
+ * which is hidden until the atomic publish, so nothing partial is ever visible; its row count and batch range),
+ * logs one WARN line, waits, and prepares and exports again.
+ *
+ * <p>Not retried: failures that are not transient source failures (they repeat), anything after the file was
+ * handed to a destination (destinations have their own retry policies, and a second export could send a file
+ * twice), and runs asked to stop ({@link FlowRun#abort}) or a runner that is stopping: the wait between
+ * attempts ends as soon as either happens.
+ */
+public final class SourceRetry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceRetry.class);
+    private static final long POLL_MS = 100;
+
+    private final int attempts;
+    private final Duration backoff;
+    private final String source;
+    private final BooleanSupplier stopping;
+
+    /**
+     * @param attempts how many times a run reads its dataset at most (at least 1; 1 means no retry)
+     * @param backoff  the wait before the second attempt, doubled before each further one
+     * @param source   how to name the source database in messages: its JDBC URL without password
+     * @param stopping true once the runner is stopping (then no further attempt begins)
+     * @throws IllegalArgumentException when {@code attempts} is below 1 or {@code backoff} is negative
+     */
+    public SourceRetry(int attempts, Duration backoff, String source, BooleanSupplier stopping) {
+        if (attempts < 1 || backoff.isNegative()) {
+            throw new IllegalArgumentException("attempts must be at least 1 and the backoff not negative, got "
+                    + attempts + " and " + backoff);
+        }
+        this.attempts = attempts;
+        this.backoff = backoff;
+        this.source = source;
+        this.stopping = stopping;
+    }
+
+    /** How many times a run reads its dataset at most. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The wait after failed attempt {@code n} (1-based): the backoff doubled {@code n - 1} times. */
+    public Duration waitAfter(int n) {
+        return backoff.multipliedBy(1L << Math.min(n - 1, 20));
+    }
+
+    /**
+     * Runs {@code attempt} (prepare, then export) until it returns, retrying transient source failures.
+     *
+     * @param run     the run, begun and not prepared
+     * @param attempt prepares and exports the run (e.g. {@link ExportRunner#prepare} then {@link ExportRunner#export})
+     * @return what the successful attempt returned
+     * @throws RuntimeException the failure of the last attempt: as thrown when it is not a transient source
+     *                          failure, when the run was asked to stop, or after the file was handed over; else a
+     *                          {@link RunException} saying how many attempts were made and what to do
+     */
+    public RunResult run(FlowRun run, Function<FlowRun, RunResult> attempt) {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.apply(run);
+            } catch (RuntimeException e) {
+                if (run.handedOver || run.abortReason() != null || !SourceFailures.isTransient(e)) {
+                    throw e;
+                }
+                String reason = Secrets.redact(SourceFailures.reason(e));
+                String failed = "flow '" + run.flow.id() + "': reading dataset '"
+                        + run.flow.export().sourceDatasetId() + "' failed";
+                if (n >= attempts) {
+                    run.resetAttempt();
+                    throw new RunException(failed + " (" + (attempts == 1 ? "1 attempt, flowexport.source.attempts"
+                            + " = 1" : attempts + " attempts") + "): " + reason + "; nothing was published and the "
+                            + "watermark stays; check that the source database " + source + " is up and accepts "
+                            + "connections; the next run tries again (flowexport.source.attempts and "
+                            + "flowexport.source.retry-backoff set how each run retries)", e);
+                }
+                if (stopping.getAsBoolean()) {
+                    run.resetAttempt();
+                    throw notRetried(failed, n, reason, "the runner is stopping", e);
+                }
+                Duration wait = waitAfter(n);
+                LOG.warn("{} (attempt {} of {}): {}; retrying in {}", failed, n, attempts, reason,
+                        Durations.format(wait));
+                run.resetAttempt();
+                if (!pause(run, wait)) {
+                    if (run.abortReason() != null) {
+                        throw e; // the run reports why it stopped
+                    }
+                    throw notRetried(failed, n, reason, stopping.getAsBoolean() ? "the runner is stopping"
+                            : "the run's thread was interrupted", e);
+                }
+            }
+        }
+    }
+
+    private RunException notRetried(String failed, int n, String reason, String why, RuntimeException e) {
+        return new RunException(failed + " (attempt " + n + " of " + attempts + "): " + reason + "; not retried "
+                + "because " + why + "; nothing was published and the watermark stays", e);
+    }
+
+    /** Waits {@code wait}; false as soon as the run is aborted or the runner stops. */
+    private boolean pause(FlowRun run, Duration wait) {
+        CountDownLatch woken = new CountDownLatch(1);
+        run.onAbort(woken::countDown);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (run.abortReason() == null && !stopping.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            try {
+                woken.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MS)), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+}
