@@ -1,5 +1,6 @@
 package io.flowexport.run;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.flowexport.query.ExportQuery;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +38,7 @@ public final class PostgresCopy {
             PGConnection pg = c.unwrap(PGConnection.class);
             run.onAbort(pg::cancelQuery);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            boolean discarded = false;
             try {
                 String range = q.batchRangeSql();
                 if (range != null) {
@@ -55,9 +57,31 @@ public final class PostgresCopy {
                     }
                 }
                 run.rows = pg.getCopyAPI().copyOut(copySql, out);
+            } catch (IOException e) {
+                // The output failed (a full disk): pgjdbc cancels the COPY, but the connection can stay out of step
+                // with the server, and the next query on it reads the COPY's leftovers. It must not go back to the
+                // pool, where it would fail the next flows.
+                discarded = discard(c);
+                throw e;
             } finally {
-                c.rollback();
+                if (!discarded) {
+                    c.rollback();
+                }
             }
         }
+    }
+
+    /** Closes the connection for good: evicted from the pool, or closed when it does not come from one. */
+    private boolean discard(Connection c) {
+        try {
+            if (source.isWrapperFor(HikariDataSource.class)) {
+                source.unwrap(HikariDataSource.class).evictConnection(c);
+            } else {
+                c.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // closed already; either way it is not used again
+        }
+        return true;
     }
 }
