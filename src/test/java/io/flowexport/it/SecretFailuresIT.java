@@ -134,7 +134,8 @@ class SecretFailuresIT {
 
         Harness pg = postgresWithAFailingView();
         Path pgConfig = config(pg, "pg", "flowexport.source.url=" + Harness.PG_URL
-                + "?currentSchema=fe_secret_fail_it&password=${env:FE_DB_PASSWORD}", "flowexport.source.username=postgres",
+                + "?currentSchema=fe_secret_fail_it&password=${env:FE_DB_PASSWORD}",
+                "flowexport.source.username=postgres",
                 "flowexport.source.fetch-size=100");
         assertThat(run(pg.flows, pgConfig, env, "run-once", "--all")).contains("division by zero")
                 .containsPattern("boom_csv +failed").containsPattern("boom_jsonl +failed");
@@ -189,7 +190,8 @@ class SecretFailuresIT {
         h.flow("midway", "id = \"midway\"\n" + head + "file_path = \"midway/{batch_id}.csv\"\n"
                 + "exporter_config = { encoding = \"latin-1\" }\n");
         h.flow("http401", "id = \"http401\"\n" + httpHead + "url = \"" + base
-                + "/r401?access_token=${env:FE_HTTP_TOKEN}\"\nauth = { type = \"bearer\", token = \"${env:FE_HTTP_TOKEN}\" }\n");
+                + "/r401?access_token=${env:FE_HTTP_TOKEN}\"\n"
+                + "auth = { type = \"bearer\", token = \"${env:FE_HTTP_TOKEN}\" }\n");
         h.flow("http403", "id = \"http403\"\n" + httpHead + "url = \"" + base + "/r403\"\n"
                 + "auth = { type = \"basic\", username = \"u\", password = \"${env:FE_HTTP_PASSWORD}\" }\n");
         h.flow("http500", "id = \"http500\"\n" + head + "file_path = \"http500/{batch_id}.csv\"\n"
