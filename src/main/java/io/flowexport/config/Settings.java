@@ -1,5 +1,6 @@
 package io.flowexport.config;
 
+import io.flowexport.flow.Secrets;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,12 @@ import java.util.Properties;
  * the environment variable {@code FLOWEXPORT_A_B}; the {@code --config} properties file; the default. Defaults
  * need nothing installed: an embedded H2 demo database and an H2 state store under {@code data/}, exports in the
  * working directory.
+ *
+ * <p>The value of a connection setting ({@code flowexport.source.url}, {@code .username}, {@code .password} and the
+ * same of {@code flowexport.state}) may hold secret references, {@code ${env:NAME}} (an environment variable) or
+ * {@code ${file:/absolute/path}} (a file's content, trailing newline trimmed), resolved here by {@link Secrets}; a
+ * resolved value, and a password given in clear, is masked in every log line and run result
+ * ({@link Secrets#redact}).
  *
  * @param sourceUrl      JDBC URL of the source database ({@code flowexport.source.url})
  * @param sourceUsername source user, may be empty ({@code flowexport.source.username})
@@ -85,7 +92,9 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
      *
      * @param configFile an application.properties file, or null
      * @param env        the environment (normally {@code System.getenv()})
-     * @throws IllegalArgumentException when the config file cannot be read or a number is malformed
+     * @throws IllegalArgumentException when the config file cannot be read, a number is malformed, or a secret
+     *                                  reference cannot be resolved (the message names the setting and the
+     *                                  variable or file, never a value)
      */
     public static Settings load(Path configFile, Map<String, String> env) {
         Properties file = new Properties();
@@ -97,7 +106,7 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                         + "; pass an existing application.properties with --config", e);
             }
         }
-        Lookup l = new Lookup(file, env);
+        Lookup l = new Lookup(file, env, new Secrets(env::get));
         String fetch = l.get("flowexport.source.fetch-size", "10000");
         int fetchSize;
         try {
@@ -105,7 +114,7 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("flowexport.source.fetch-size: '" + fetch + "' is not a whole number");
         }
-        String sourceUrl = l.get("flowexport.source.url", DEMO_SOURCE_URL);
+        String sourceUrl = l.secret("flowexport.source.url", DEMO_SOURCE_URL, false);
         Path exportDir = Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize();
         Live live = new Live(l.get("flowexport.http.host", "127.0.0.1"),
                 l.number("flowexport.http.port", "8765"),
@@ -115,11 +124,11 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 Math.max(1, l.number("flowexport.run.threads", "4")));
         return new Settings(
                 sourceUrl,
-                l.get("flowexport.source.username", ""),
-                l.get("flowexport.source.password", ""),
-                l.get("flowexport.state.url", DEFAULT_STATE_URL),
-                l.get("flowexport.state.username", ""),
-                l.get("flowexport.state.password", ""),
+                l.secret("flowexport.source.username", "", false),
+                l.secret("flowexport.source.password", "", true),
+                l.secret("flowexport.state.url", DEFAULT_STATE_URL, false),
+                l.secret("flowexport.state.username", "", false),
+                l.secret("flowexport.state.password", "", true),
                 exportDir,
                 fetchSize,
                 Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))),
@@ -148,7 +157,27 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 + ", fetchSize=" + fetchSize + "]";
     }
 
-    private record Lookup(Properties file, Map<String, String> env) {
+    private record Lookup(Properties file, Map<String, String> env, Secrets secrets) {
+
+        /**
+         * A setting whose value may hold {@code ${env:...}} / {@code ${file:...}} references; a password is
+         * remembered for masking even when written in clear.
+         */
+        String secret(String key, String fallback, boolean password) {
+            String v = get(key, fallback);
+            if (Secrets.hasReference(v)) {
+                try {
+                    v = secrets.render(v);
+                } catch (Secrets.SecretException e) {
+                    throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+                }
+            }
+            if (password) {
+                Secrets.rememberDerived(v);
+            }
+            return v;
+        }
+
         String get(String key, String fallback) {
             String v = System.getProperty(key);
             if (v == null) {

@@ -35,7 +35,11 @@ public final class FileConnector implements Connector {
         Path temp = null;
         try {
             temp = files.stage(d.path(), s.flowId(), s.runId() + "-" + d.name());
-            Files.copy(s.file(), temp, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.copy(s.file(), temp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw FileFaults.explain("copy the export to", temp, e);
+            }
             Path published = files.publish(temp, relative, s.flowId());
             return new Delivered(d.name(), DestinationType.FILE, relative, true, 1, null, "published", published);
         } catch (IOException | IllegalArgumentException e) {
@@ -47,7 +51,8 @@ public final class FileConnector implements Connector {
                 }
             }
             return new Delivered(d.name(), DestinationType.FILE, relative, false, 0, null, "cannot publish "
-                    + relative + " in " + files.exportDir() + ": " + e.getMessage(), null);
+                    + relative + (e instanceof FileFaults.Explained ? "" : " in " + files.exportDir()) + ": "
+                    + e.getMessage(), null);
         }
     }
 
@@ -57,9 +62,16 @@ public final class FileConnector implements Connector {
         try {
             Path dir = files.stagingDirectory(d.path());
             Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".flowexport-check-", ".tmp");
+            Path probe;
+            try {
+                probe = Files.createTempFile(dir, ".flowexport-check-", ".tmp");
+            } catch (IOException e) {
+                throw FileFaults.explain("create a file in", dir, e);
+            }
             Files.delete(probe);
             return null;
+        } catch (FileFaults.Explained e) {
+            return e.getMessage();
         } catch (IOException | IllegalArgumentException e) {
             return "cannot write in the directory of " + d.path() + " under " + files.exportDir() + ": "
                     + e.getMessage() + "; create the directory and let the runner's user write to it";

@@ -86,11 +86,12 @@ public final class FileDestination {
     /**
      * Creates the staging directory of a run and returns its staged file's path (not created).
      *
-     * @throws IOException when the directory cannot be created
+     * @throws IOException when the directory cannot be created; the message says why and what to do
+     *                     ({@link FileFaults})
      */
     public Path stage(String template, String flowId, String runId) throws IOException {
         Path dir = stagingDirectory(template);
-        Files.createDirectories(dir);
+        createDirectories(dir);
         return dir.resolve(TEMP_PREFIX + flowId + "-" + runId + TEMP_SUFFIX);
     }
 
@@ -100,8 +101,9 @@ public final class FileDestination {
      * @param staged       the complete staged file
      * @param relativePath the final path relative to the export directory (every placeholder rendered)
      * @return the published file's absolute path
-     * @throws IOException when the file cannot be synced or renamed; the staged file is left for the caller to
-     *                     delete and the target is unchanged
+     * @throws IOException when the target's directory cannot be created or the file cannot be synced or renamed
+     *                     (the message says why and what to do, {@link FileFaults}); the staged file is left for
+     *                     the caller to delete and the target is unchanged
      */
     public Path publish(Path staged, String relativePath) throws IOException {
         return publish(staged, relativePath, null);
@@ -115,15 +117,19 @@ public final class FileDestination {
      */
     public Path publish(Path staged, String relativePath, String flowId) throws IOException {
         Path target = resolve(relativePath);
-        Files.createDirectories(target.getParent());
+        createDirectories(target.getParent());
         try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
             ch.force(true);
+        } catch (IOException e) {
+            throw FileFaults.explain("write the staged file", staged, e);
         }
         try {
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename " + staged + " to " + target + " atomically (different file "
                     + "systems?); keep the export directory on one file system", e);
+        } catch (IOException e) {
+            throw FileFaults.explain("rename " + staged.getFileName() + " to", target, e);
         }
         io.flowexport.ops.CrashPoints.reach(io.flowexport.ops.CrashPoints.Stage.DURING_RENAME, flowId);
         syncDirectory(target.getParent());
@@ -153,6 +159,14 @@ public final class FileDestination {
             }
         }
         return removed;
+    }
+
+    private static void createDirectories(Path dir) throws IOException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw FileFaults.explain("create the directory", dir, e);
+        }
     }
 
     private static void syncDirectory(Path dir) {

@@ -2,6 +2,7 @@ package io.flowexport.run;
 
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.destination.FileDestination;
+import io.flowexport.destination.FileFaults;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
@@ -339,7 +340,7 @@ public final class ExportRunner {
         } catch (UnrepresentableValueException e) {
             throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new RunException("flow '" + run.flow.id() + "': cannot write " + run.staged + ": " + e, e);
+            throw writeFailed(run, e);
         } catch (SQLException e) {
             throw new RunException("flow '" + run.flow.id() + "': reading dataset '" + spec.sourceDatasetId()
                     + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
@@ -367,7 +368,9 @@ public final class ExportRunner {
                 }
                 copy.copy(run, run.copySql, out);
             }
-        } catch (IOException | SQLException e) {
+        } catch (IOException e) {
+            throw writeFailed(run, e);
+        } catch (SQLException e) {
             throw new RunException("flow '" + run.flow.id() + "': COPY into " + run.staged + " failed: "
                     + e.getMessage(), e);
         }
@@ -378,6 +381,13 @@ public final class ExportRunner {
     private RunResult handOver(FlowRun run) {
         run.handedOver = true;
         return publisher.publish(run);
+    }
+
+    /** The staged file could not be created or written (a full disk, a directory the runner may not write). */
+    private static RunException writeFailed(FlowRun run, IOException e) {
+        return new RunException("flow '" + run.flow.id() + "': " + FileFaults.explain("write the export file",
+                run.staged, e).getMessage() + "; nothing was published and the watermark stays: the next run "
+                + "exports the same batches", e);
     }
 
     /**

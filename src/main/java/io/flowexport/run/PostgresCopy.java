@@ -1,5 +1,6 @@
 package io.flowexport.run;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.flowexport.query.ExportQuery;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,7 +56,13 @@ public final class PostgresCopy {
                     }
                 }
                 run.rows = pg.getCopyAPI().copyOut(copySql, out);
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (IOException e) {
+                // The output failed (a full disk): pgjdbc cancels the COPY, but the connection can stay out of step
+                // with the server, and the next query on it reads the COPY's leftovers. It must not go back to the
+                // pool, where it would fail the next flows.
+                discard(c);
+                throw e;
+            } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
                 } catch (SQLException lost) {
@@ -64,6 +71,19 @@ public final class PostgresCopy {
                 throw e;
             }
             c.rollback();
+        }
+    }
+
+    /** Closes the connection for good: evicted from the pool, or closed when it does not come from one. */
+    private void discard(Connection c) {
+        try {
+            if (source.isWrapperFor(HikariDataSource.class)) {
+                source.unwrap(HikariDataSource.class).evictConnection(c);
+            } else {
+                c.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // closed already; either way it is not used again
         }
     }
 }

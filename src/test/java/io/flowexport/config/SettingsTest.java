@@ -43,4 +43,46 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_HTTP_PORT", "http")))
                 .hasMessageContaining("flowexport.http.port");
     }
+
+    @Test
+    void connectionSettingsResolveSecretReferences() throws IOException {
+        Path pw = Files.writeString(tmp.resolve("state.pw"), "state-Secret-42\n");
+        Path file = Files.writeString(tmp.resolve("app.properties"), String.join("\n",
+                "flowexport.source.url=jdbc:postgresql://db.example:5432/sales?ssl=true&password=${env:URL_PW}",
+                "flowexport.source.username=${env:DB_USER}",
+                "flowexport.source.password=${env:DB_PW}",
+                "flowexport.state.username=state",
+                "flowexport.state.password=${file:" + pw.toAbsolutePath() + "}", ""));
+        Settings s = Settings.load(file, Map.of("URL_PW", "url-Secret-17", "DB_USER", "exporter",
+                "DB_PW", "src-Secret-99"));
+        assertThat(s.sourceUrl()).isEqualTo("jdbc:postgresql://db.example:5432/sales?ssl=true&password=url-Secret-17");
+        assertThat(s.sourceUsername()).isEqualTo("exporter");
+        assertThat(s.sourcePassword()).isEqualTo("src-Secret-99");
+        assertThat(s.statePassword()).isEqualTo("state-Secret-42");
+        assertThat(s.toString()).doesNotContain("url-Secret-17", "src-Secret-99", "state-Secret-42");
+        assertThat(io.flowexport.flow.Secrets.redact("login failed: src-Secret-99 / url-Secret-17 / state-Secret-42"))
+                .isEqualTo("login failed: **** / **** / ****");
+    }
+
+    @Test
+    void aPasswordInClearIsMaskedToo() {
+        Settings s = Settings.load(null, Map.of("FLOWEXPORT_SOURCE_PASSWORD", "clear-Secret-31"));
+        assertThat(s.sourcePassword()).isEqualTo("clear-Secret-31");
+        assertThat(io.flowexport.flow.Secrets.redact("echo clear-Secret-31")).isEqualTo("echo ****");
+    }
+
+    @Test
+    void anUnresolvableReferenceNamesTheSettingAndTheReferenceNeverAValue() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_SOURCE_PASSWORD", "${env:NOT_SET_PW}")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("flowexport.source.password: secret ${env:NOT_SET_PW} is not set; export the environment "
+                        + "variable NOT_SET_PW before starting the runner");
+        Path missing = tmp.resolve("missing.pw");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_STATE_PASSWORD", "${file:" + missing + "}")))
+                .hasMessageStartingWith("flowexport.state.password: secret ${file:" + missing + "} cannot be read");
+        assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_SOURCE_URL",
+                "jdbc:h2:mem:x;PASSWORD=${env:URL_NOT_SET}", "OTHER", "other-Secret-77")))
+                .hasMessageStartingWith("flowexport.source.url: secret ${env:URL_NOT_SET} is not set")
+                .message().doesNotContain("other-Secret-77", "jdbc:h2:mem:x");
+    }
 }

@@ -50,6 +50,14 @@ final class LiveProcess implements AutoCloseable {
      * @param sysProps extra {@code -D} settings, e.g. {@code flowexport.shutdown.grace=1s}
      */
     static LiveProcess start(Harness h, String... sysProps) throws IOException {
+        return start(h, java.util.Map.of(), sysProps);
+    }
+
+    /**
+     * As {@link #start(Harness, String...)}, with {@code env} added to the runner's environment (e.g. the variables
+     * its secret references name).
+     */
+    static LiveProcess start(Harness h, java.util.Map<String, String> env, String... sysProps) throws IOException {
         Path routes = Files.createDirectories(h.dir.resolve("routes"));
         Path log = h.dir.resolve("run-" + System.nanoTime() + ".log");
         int port;
@@ -64,7 +72,9 @@ final class LiveProcess implements AutoCloseable {
         cmd.addAll(List.of("-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run",
                 "--flows", h.flows.toString(), "--routes", routes.toString(), "--destinations",
                 h.dir.resolve("destinations").toString(), "--config", h.config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         LiveProcess live = new LiveProcess(h, routes, log, port, p);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> live.get("/status").statusCode() == 200);
         return live;
