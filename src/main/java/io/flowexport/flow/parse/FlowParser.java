@@ -32,8 +32,8 @@ public final class FlowParser {
 
     /**
      * The largest flow file (and destination catalogue file) read, in bytes: a bigger file is refused before it
-     * is parsed. A real flow file is a few KiB; one that lists all 1,600 columns a PostgreSQL table can have stays
-     * under 64 KiB. Parsing costs about a second per MiB of hostile text, on every reload of the flow directory.
+     * is parsed. A real flow file is a few KiB; one that lists 1,600 columns of 63 characters (PostgreSQL's limits)
+     * takes 105 KiB. Parsing costs about a second per MiB of hostile text, on every reload of the flow directory.
      */
     public static final int MAX_FILE_BYTES = 256 * 1024;
 
