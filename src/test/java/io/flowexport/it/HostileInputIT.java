@@ -134,8 +134,7 @@ class HostileInputIT {
                 text("unbalanced.toml", filePath("hostile_{ds.csv"), "3:22: properties.export.file_path: ",
                         "'{' at position 9 opens no placeholder; placeholders are written {name}"),
                 text("huge_value.toml", dataset("a".repeat(100_000)), ds,
-                        "the value is 100000 characters long, starting '" + "a".repeat(40) + "...'; a value has at "
-                                + "most 1024 characters: shorten it"),
+                        "the value is 100000 characters long; a value has at most 1024 characters: shorten it"),
                 text("many_keys.toml", manyKeys.toString(), "10000:1: properties.export.k9996: ",
                         "the file holds more than 10000 keys and array elements; a flow file holds a few dozen"),
                 new Hostile("too_big.toml", big, "1:1: -: ", "the file is too large (" + big.length + " bytes); "

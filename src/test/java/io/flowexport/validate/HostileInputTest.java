@@ -202,8 +202,8 @@ class HostileInputTest {
         }
         return Stream.of(
                 offline("huge string value", dataset("a".repeat(100_000)), 3, 1,
-                        "properties.export.source_dataset_id", "the value is 100000 characters long, starting '"
-                                + "a".repeat(40) + "...'; a value has at most 1024 characters: shorten it"),
+                        "properties.export.source_dataset_id",
+                        "the value is 100000 characters long; a value has at most 1024 characters: shorten it"),
                 offline("huge column name", CSV + "exporter_config = { columns = [\"" + "c".repeat(5000) + "\"] }\n",
                         5, 32, "properties.export.exporter_config.columns", "the value is 5000 characters long"),
                 offline("huge key", CSV + "\"" + "k".repeat(200) + "\" = 1\n", 5, 1,
@@ -314,6 +314,18 @@ class HostileInputTest {
                 + "file_path, format, source_dataset_id, source_dataset_type");
         assertThat(outcome.problems().get(100).toString()).isEqualTo(FILE + ":105:1: -: 2900 more problem(s) from "
                 + "here on are not shown; fix the ones above and validate again");
+    }
+
+    @Test
+    void anOverlongSecretIsRefusedWithoutShowingAnyOfIt() {
+        String secret = "s3cr3t-".repeat(300);
+        String text = HEAD + "source_dataset_id = \"orders\"\nformat = \"csv\"\n[properties.export.destination]\n"
+                + "type = \"http\"\nurl = \"https://h/x\"\nauth = { type = \"bearer\", token = \"" + secret + "\" }\n";
+        FileOutcome outcome = FlowLoader.parse(FILE, text, ValidationContext.offline());
+        assertThat(outcome.flow()).isNull();
+        assertThat(outcome.problems()).extracting(Problem::toString).contains(FILE + ":8:27: "
+                + "properties.export.destination.auth.token: the value is 2100 characters long; a value has at most "
+                + "1024 characters: shorten it").noneMatch(p -> p.contains("s3cr3t"));
     }
 
     @Test
