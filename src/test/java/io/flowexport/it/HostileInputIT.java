@@ -138,7 +138,7 @@ class HostileInputIT {
                 text("many_keys.toml", manyKeys.toString(), "10000:1: properties.export.k9996: ",
                         "the file holds more than 10000 keys and array elements; a flow file holds a few dozen"),
                 new Hostile("too_big.toml", big, "1:1: -: ", "the file is too large (" + big.length + " bytes); "
-                        + "a flow file has at most 262144 bytes (256 KiB)"),
+                        + "flow and destination files have at most 262144 bytes (256 KiB), a bigger one is not read"),
                 text("deep_arrays.toml", "x = " + "[".repeat(100_000) + "\n", "1:37: x: ",
                         "invalid TOML: arrays and tables are nested more than 32 levels deep here; a flow file needs"
                                 + " a few levels: close the brackets opened before this one"),

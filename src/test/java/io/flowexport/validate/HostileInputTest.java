@@ -317,6 +317,34 @@ class HostileInputTest {
     }
 
     @Test
+    void hostileCatalogueFilesAreBrokenEntriesAndTheGoodOneLoads(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("good.toml"), "type = \"file\"\npath = \"out/x.csv\"\n");
+        Files.write(dir.resolve("image.toml"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n'});
+        Files.writeString(dir.resolve("deep.toml"), "type = \"http\"\nurl = " + "[".repeat(100_000) + "\n");
+        String big = "type = \"file\"\n# " + "x".repeat(FlowParser.MAX_FILE_BYTES);
+        Files.writeString(dir.resolve("big.toml"), big);
+
+        DestinationLoader.Loaded loaded = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> DestinationLoader.loadDirectory(dir));
+
+        assertThat(loaded.catalogue().entries()).containsOnlyKeys("good");
+        assertThat(loaded.catalogue().broken()).containsOnlyKeys("big", "deep", "image");
+        assertThat(loaded.files()).flatExtracting(FileOutcome::problems)
+                .extracting(p -> p.file().getFileName() + p.toString().substring(p.file().toString().length()))
+                .containsExactly(
+                        "big.toml:1:1: -: the file is too large (" + big.length() + " bytes); flow and "
+                                + "destination files have at most 262144 bytes (256 KiB), a bigger one is not read: "
+                                + "is this the right file? keep one flow per file",
+                        "deep.toml:2:39: url: invalid TOML: arrays and tables are nested more than 32 levels deep "
+                                + "here; a flow file needs a few levels: close the brackets opened before this one "
+                                + "(is this the right file?)",
+                        "image.toml:1:1: -: the file is not valid UTF-8: byte 0x89 at offset 0 cannot start or "
+                                + "continue a UTF-8 character; is it binary, or in another encoding (Latin-1, "
+                                + "Windows-1252)? save flow files as UTF-8 text, and keep other files out of the flow "
+                                + "directory");
+    }
+
+    @Test
     void anOverlongSecretIsRefusedWithoutShowingAnyOfIt() {
         String secret = "s3cr3t-".repeat(300);
         String text = HEAD + "source_dataset_id = \"orders\"\nformat = \"csv\"\n[properties.export.destination]\n"
@@ -333,8 +361,8 @@ class HostileInputTest {
         String text = CSV + "# " + "x".repeat(FlowParser.MAX_FILE_BYTES) + "\n";
         FileOutcome outcome = FlowLoader.parse(FILE, text, ValidationContext.offline());
         assertThat(outcome.problems()).singleElement().hasToString(FILE + ":1:1: -: the file is too large ("
-                + text.length() + " characters); a flow file has at most 262144 bytes (256 KiB) and is read only "
-                + "then: is this the right file? keep flow files small, one flow per file");
+                + text.length() + " characters); flow and destination files have at most 262144 bytes (256 KiB), a "
+                + "bigger one is not read: is this the right file? keep one flow per file");
     }
 
     /** What one file of {@link #binaryAndOversizedFilesAreRefusedAndTheOtherFlowsLoad} must report. */
@@ -370,9 +398,9 @@ class HostileInputTest {
                         + "TOML text; save flow files as UTF-8 text, and keep other files out of the flow directory"),
                 new FileCase("latin1.toml", latin1.toByteArray(), "latin1.toml:3:25: -: the file is not valid UTF-8: "
                         + "byte 0xE9 at offset 57 cannot start or continue a UTF-8 character" + notUtf8),
-                new FileCase("big.toml", big, "big.toml:1:1: -: the file is too large (" + big.length + " bytes); a "
-                        + "flow file has at most 262144 bytes (256 KiB) and is read only then: is this the right "
-                        + "file? keep flow files small, one flow per file"),
+                new FileCase("big.toml", big, "big.toml:1:1: -: the file is too large (" + big.length + " bytes); "
+                        + "flow and destination files have at most 262144 bytes (256 KiB), a bigger one is not read: "
+                        + "is this the right file? keep one flow per file"),
                 new FileCase("deep.toml", ("x = " + "[".repeat(200_000)).getBytes(StandardCharsets.UTF_8),
                         "deep.toml:1:37: x: invalid TOML: arrays and tables are nested more than 32 levels deep "
                                 + "here; a flow file needs a few levels: close the brackets opened before this one "

@@ -128,8 +128,8 @@ public final class FlowParser {
      * @param size the file's size with its unit, e.g. "300000 bytes"
      */
     public static String tooLarge(String size) {
-        return "the file is too large (" + size + "); a flow file has at most " + MAX_FILE_BYTES + " bytes (256 KiB)"
-                + " and is read only then: is this the right file? keep flow files small, one flow per file";
+        return "the file is too large (" + size + "); flow and destination files have at most " + MAX_FILE_BYTES
+                + " bytes (256 KiB), a bigger one is not read: is this the right file? keep one flow per file";
     }
 
     private static String id(TomlView root, Path file) {
