@@ -56,6 +56,28 @@ public final class PathTemplate {
         return offsets;
     }
 
+    /**
+     * The 0-based offsets of the braces that belong to no placeholder: an unbalanced {@code {} or {@code }}, a
+     * brace inside another pair, the braces of a {@code ${...}} secret reference (paths take none). A path
+     * template should have none: rendering leaves them in the path as written.
+     */
+    public List<Integer> strayBraces() {
+        boolean[] inPlaceholder = new boolean[template.length()];
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            inPlaceholder[m.start()] = true;
+            inPlaceholder[m.end() - 1] = true;
+        }
+        List<Integer> stray = new ArrayList<>();
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if ((c == '{' || c == '}') && !inPlaceholder[i]) {
+                stray.add(i);
+            }
+        }
+        return stray;
+    }
+
     /** True when the template uses {@code name}. */
     public boolean uses(String name) {
         return placeholders().contains(name);

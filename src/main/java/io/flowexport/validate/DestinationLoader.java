@@ -4,8 +4,8 @@ import io.flowexport.flow.DestinationCatalog;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.parse.DestinationParser;
 import io.flowexport.flow.parse.FlowParser;
+import io.flowexport.flow.parse.NearestKey;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,19 +57,21 @@ public final class DestinationLoader {
             Problems problems = new Problems(f);
             String version = null;
             DestinationSpec spec = null;
-            try {
-                byte[] bytes = Files.readAllBytes(f);
-                version = FlowParser.version(bytes);
-                if (!FlowParser.ID.matcher(name).matches()) {
-                    problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "the file name '" + name
-                            + "' is not a valid destination name; use letters, digits, '_', '.' and '-'");
-                } else {
-                    spec = DestinationParser.parseCatalogueEntry(new String(bytes, StandardCharsets.UTF_8), name,
-                            problems);
+            FlowFileReader.Result read = FlowFileReader.read(f);
+            version = read.version();
+            if (read.text() == null) {
+                problems.error(read.at(), NearestKey.NONE, read.problem());
+            } else if (!FlowParser.ID.matcher(name).matches()) {
+                problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "the file name '" + name
+                        + "' is not a valid destination name; use letters, digits, '_', '.' and '-'");
+            } else {
+                try {
+                    spec = DestinationParser.parseCatalogueEntry(read.text(), name, problems);
+                } catch (RuntimeException | StackOverflowError e) {
+                    // as in FlowLoader: a strange file costs that entry only
+                    problems.error(io.flowexport.flow.parse.SourcePosition.START, NearestKey.NONE, "this file "
+                            + "could not be checked: " + e + "; simplify it, and report the problem with the file");
                 }
-            } catch (IOException e) {
-                problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "cannot read the destination file: "
-                        + e.getMessage());
             }
             if (spec != null && !problems.hasErrors()) {
                 entries.put(name, spec);

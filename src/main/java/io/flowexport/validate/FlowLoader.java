@@ -1,14 +1,10 @@
 package io.flowexport.validate;
 
 import io.flowexport.flow.parse.FlowParser;
+import io.flowexport.flow.parse.NearestKey;
 import io.flowexport.flow.parse.ParsedFlow;
 import io.flowexport.flow.parse.SourcePosition;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +17,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Loads flow files: reads them (UTF-8), parses them with {@link FlowParser}, checks them with
- * {@link FlowValidator} and, for a directory, checks that flow ids are unique. Never throws for bad files: every
- * problem, including unreadable files, comes back as a {@link Problem}.
+ * Loads flow files: reads them ({@link FlowFileReader}: small UTF-8 text files only), parses them with
+ * {@link FlowParser}, checks them with {@link FlowValidator} and, for a directory, checks that flow ids are unique.
+ * Never throws for bad files: every problem, including unreadable files, comes back as a {@link Problem}; a file
+ * reports at most {@value #MAX_PROBLEMS} problems and a count of the rest.
  */
 public final class FlowLoader {
+
+    /** Problems reported per file; more are counted in one last problem. */
+    static final int MAX_PROBLEMS = 100;
 
     private FlowLoader() {
     }
@@ -82,41 +82,46 @@ public final class FlowLoader {
     }
 
     private static Loaded read(Path file, ValidationContext ctx) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException | RuntimeException e) {
-            return failed(file, null, "cannot read the flow file: " + e + "; check that it exists and is readable");
+        FlowFileReader.Result r = FlowFileReader.read(file);
+        if (r.text() == null) {
+            Problems problems = new Problems(file);
+            problems.error(r.at(), NearestKey.NONE, r.problem());
+            return new Loaded(file, r.version(), null, problems);
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            return failed(file, FlowParser.version(bytes), "the file is not valid UTF-8 (bad byte at offset " + in.position()
-                    + "); save it as UTF-8");
-        }
-        decoder.flush(out);
-        String text = out.flip().toString();
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1); // a byte order mark some editors write; not TOML
-        }
-        return check(file, text, FlowParser.version(bytes), ctx);
-    }
-
-    private static Loaded failed(Path file, String version, String message) {
-        Problems problems = new Problems(file);
-        problems.error(SourcePosition.START, "", message);
-        return new Loaded(file, version, null, problems);
+        return check(file, r.text(), r.version(), ctx);
     }
 
     private static Loaded check(Path file, String text, String version, ValidationContext ctx) {
-        ParsedFlow parsed = FlowParser.parse(file, text, version, ctx.destinations());
         Problems problems = new Problems(file);
-        problems.addAll(parsed.problems());
-        problems.addAll(FlowValidator.validate(parsed, ctx));
-        return new Loaded(file, version, parsed, problems);
+        try {
+            ParsedFlow parsed = FlowParser.parse(file, text, version, ctx.destinations());
+            problems.addAll(parsed.problems());
+            problems.addAll(FlowValidator.validate(parsed, ctx));
+            return new Loaded(file, version, parsed, problems);
+        } catch (RuntimeException | StackOverflowError e) {
+            // a bug met by a strange file must cost that file only, never the other flows or the runner
+            problems.error(SourcePosition.START, NearestKey.NONE, "this file could not be checked: " + e
+                    + "; the flow is not loaded: simplify the file, and report the problem with the file attached");
+            return new Loaded(file, version, null, problems);
+        }
+    }
+
+    /**
+     * At most the first {@code max} of {@code problems}, by position, and one more that counts the rest: a file
+     * with thousands of problems (a long list of bad column names, a file that is not a flow) stays readable.
+     */
+    static List<Problem> capped(List<Problem> problems, int max) {
+        if (problems.size() <= max) {
+            return problems;
+        }
+        List<Problem> out = new ArrayList<>(problems.subList(0, max));
+        List<Problem> rest = problems.subList(max, problems.size());
+        Problem next = rest.get(0);
+        boolean errors = rest.stream().anyMatch(p -> p.severity() == Severity.ERROR);
+        out.add(new Problem(errors ? Severity.ERROR : Severity.WARNING, next.file(), next.line(), next.column(),
+                NearestKey.NONE, rest.size() + " more problem(s) from here on are not shown; fix the ones above and "
+                + "validate again"));
+        return out;
     }
 
     /** One file on its way to a {@link FileOutcome}; problems may still be added (duplicate ids). */
@@ -124,7 +129,7 @@ public final class FlowLoader {
         FileOutcome outcome() {
             boolean ok = !problems.hasErrors() && parsed != null;
             return new FileOutcome(file, version, parsed != null ? parsed.id() : null, ok ? parsed.flow() : null,
-                    problems.sorted());
+                    capped(problems.sorted(), MAX_PROBLEMS));
         }
     }
 }

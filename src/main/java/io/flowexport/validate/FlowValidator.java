@@ -12,7 +12,9 @@ import io.flowexport.flow.parse.FlowPositions;
 import io.flowexport.flow.parse.ParsedFlow;
 import io.flowexport.flow.parse.Suggestions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,8 +49,8 @@ public final class FlowValidator {
                 PathChecks.check(t.key(), f.path(), parsed.id() != null ? parsed.id() : "flow", "public",
                         ctx.exportDir(), positions, problems);
             } else if (t.spec() instanceof DestinationSpec.Messaging e && e.messages().deadLetterPath() != null) {
-                PathChecks.check(t.key(), e.messages().deadLetterPath(), parsed.id() != null ? parsed.id() : "flow",
-                        "public", ctx.exportDir(), positions, problems);
+                PathChecks.check(table(t) + ".dead_letter_path", e.messages().deadLetterPath(),
+                        parsed.id() != null ? parsed.id() : "flow", "public", ctx.exportDir(), positions, problems);
             }
         }
         if (ctx.catalog() != null && draft.sourceDatasetId() != null) {
@@ -65,12 +67,17 @@ public final class FlowValidator {
                                  Problems problems) {
         String key = EXPORT + "source_dataset_id";
         Optional<Dataset> found;
+        String id = draft.sourceDatasetId();
+        int control = firstControl(id);
         try {
-            found = catalog.find(draft.sourceDatasetId());
+            // no table or view name holds a control character, and some drivers fail on one (NUL) in a lookup
+            found = control >= 0 ? Optional.empty() : catalog.find(id);
             if (found.isEmpty()) {
                 List<String> ids = catalog.datasetIds();
-                problems.error(positions.key(key), key, "unknown dataset '" + draft.sourceDatasetId() + "'"
-                        + hint(draft.sourceDatasetId(), ids, "datasets in the current schema")
+                String why = control < 0 ? "" : String.format(" (it holds the control character U+%04X at position "
+                        + "%d, which no table or view name has)", (int) id.charAt(control), control + 1);
+                problems.error(positions.key(key), key, "unknown dataset '" + id + "'" + why
+                        + hint(id, ids, "datasets in the current schema")
                         + "; write the name of a table or view, optionally as schema.name");
                 return;
             }
@@ -91,21 +98,7 @@ public final class FlowValidator {
         }
         for (ExportDraft.Target t : draft.destinations()) {
             if (t.spec() instanceof DestinationSpec.Messaging e) {
-                List<String> named = new java.util.ArrayList<>(e.messages().keyColumns());
-                named.addAll(e.messages().properties());
-                if (e.groupColumn() != null) {
-                    named.add(e.groupColumn());
-                }
-                List<String> output = draft.columns().isEmpty() ? ds.columns().stream().map(c -> c.name()).toList()
-                        : draft.columns();
-                for (String c : named) {
-                    if (output.stream().noneMatch(o -> o.equalsIgnoreCase(c))) {
-                        problems.error(positions.key(t.key()), t.key(), "column '" + c + "' is not in the export ("
-                                + "dataset '" + ds.id() + "'" + (draft.columns().isEmpty() ? "" : ", exporter_config "
-                                + "columns") + ")" + hint(c, output, "its columns") + "; message_key, partition_key, "
-                                + "session_id and properties name exported columns");
-                    }
-                }
+                messageColumns(draft, ds, t, e, positions, problems);
                 continue;
             }
             String path = DestinationSpec.template(t.spec());
@@ -126,15 +119,64 @@ public final class FlowValidator {
         }
     }
 
+    /** The columns a messaging destination names (message_key, properties, partition_key, session_id). */
+    private static void messageColumns(ExportDraft draft, Dataset ds, ExportDraft.Target t,
+                                       DestinationSpec.Messaging e, FlowPositions positions, Problems problems) {
+        String table = table(t);
+        Map<String, List<String>> named = new LinkedHashMap<>();
+        named.put(table + ".message_key", e.messages().keyColumns());
+        named.put(table + ".properties", e.messages().properties());
+        if (e.groupColumn() != null) {
+            String group = e instanceof DestinationSpec.EventHub ? "partition_key" : "session_id";
+            named.put(table + "." + group, List.of(e.groupColumn()));
+        }
+        List<String> output = draft.columns().isEmpty() ? ds.columns().stream().map(c -> c.name()).toList()
+                : draft.columns();
+        for (Map.Entry<String, List<String>> n : named.entrySet()) {
+            String key = n.getKey();
+            for (String c : n.getValue()) {
+                if (output.stream().noneMatch(o -> o.equalsIgnoreCase(c))) {
+                    problems.error(positions.element(key, c, positions.key(t.key())), key, "column '" + c
+                            + "' is not in the export (dataset '" + ds.id() + "'"
+                            + (draft.columns().isEmpty() ? "" : ", exporter_config columns") + ")"
+                            + hint(c, output, "its columns") + "; message_key, partition_key, session_id and "
+                            + "properties name exported columns");
+                }
+            }
+        }
+    }
+
+    /**
+     * The dotted key of a messaging destination's table: {@link ExportDraft.Target#key()} is the table, or its
+     * {@code ref} when it has one (then its values may come from the catalogue entry).
+     */
+    private static String table(ExportDraft.Target t) {
+        return t.key().endsWith(".ref") ? t.key().substring(0, t.key().length() - ".ref".length()) : t.key();
+    }
+
     private static void columns(ExportDraft draft, Dataset ds, FlowPositions positions, Problems problems) {
         String key = EXPORT + "exporter_config.columns";
         List<String> names = ds.columns().stream().map(c -> c.name()).toList();
         for (String column : draft.columns()) {
             if (ds.column(column).isEmpty()) {
-                problems.error(positions.key(key), key, "unknown column '" + column + "' in dataset '" + ds.id()
-                        + "'" + hint(column, names, "its columns"));
+                int control = firstControl(column);
+                String why = control < 0 ? "" : String.format(" (it holds the control character U+%04X at "
+                        + "position %d, which no column name has)", (int) column.charAt(control), control + 1);
+                problems.error(positions.element(key, column), key, "unknown column '" + column + "' in dataset '"
+                        + ds.id() + "'" + why + hint(column, names, "its columns") + "; list columns of the dataset, "
+                        + "or remove columns to export all of them");
             }
         }
+    }
+
+    /** The index of the first control character (U+0000 to U+001F, U+007F to U+009F) in {@code s}, or -1. */
+    private static int firstControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void kind(ExportDraft draft, Dataset ds, FlowPositions positions, Problems problems) {

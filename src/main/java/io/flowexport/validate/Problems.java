@@ -38,7 +38,37 @@ public final class Problems {
 
     private void add(Severity severity, SourcePosition at, String key, String message) {
         SourcePosition p = at != null ? at : SourcePosition.START;
-        list.add(new Problem(severity, file, p.line(), p.column(), key, message));
+        list.add(new Problem(severity, file, p.line(), p.column(), printable(key), printable(message)));
+    }
+
+    /**
+     * {@code text} with every character that could break or disguise a one-line report escaped: control
+     * characters as {@code \n}, {@code \r}, {@code \t} or a Unicode escape ({@code \}{@code u0007}), and so
+     * are the line separators and the bidirectional-text controls (U+2028, U+2029, U+202A to U+202E, U+2066 to
+     * U+2069). Values from a flow file are quoted in messages; a value holding a line break must not start a line
+     * that looks like another problem.
+     */
+    public static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean escape = Character.isISOControl(c) || c == 0x2028 || c == 0x2029
+                    || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
+            if (escape && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (escape) {
+                out.append(switch (c) {
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    default -> String.format("\\u%04X", (int) c);
+                });
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** True when any error (not warning) was added. */

@@ -58,10 +58,10 @@ class FlowValidationTest {
         String csv = HEAD + "file_path = \"exports/orders.csv\"\n";
         String trigger = csv + "[[triggers]]\nid = \"t\"\n";
         return Stream.of(
-                error("syntax error", "id = = \"x\"\n", 1, 6, "", "invalid TOML: Unexpected '='"),
+                error("syntax error", "id = = \"x\"\n", 1, 6, "id", "invalid TOML: Unexpected '='"),
                 error("syntax error inside a multi-line inline table", csv
                         + "exporter_config = {\n  delimiter = \";\"\n  include_header = yes\n}\n",
-                        7, 20, "", "invalid TOML: Unexpected 'y'"),
+                        7, 20, "properties.export.exporter_config.include_header", "invalid TOML: Unexpected 'y'"),
                 error("unknown key with suggestion", csv + "fromat = \"csv\"\n", 5, 1, "properties.export.fromat",
                         "unknown key 'fromat'; did you mean 'format'?"),
                 error("unknown key without suggestion", "id = \"orders\"\nzzz = 1\n", 2, 1, "zzz",
@@ -227,7 +227,7 @@ class FlowValidationTest {
                         + "file_path = \"o.csv\"\n", 3, 1, "properties.export.source_dataset_id",
                         "unknown dataset 'ordrs'; did you mean 'orders'?"),
                 dbError("unknown column", csv + "exporter_config = {\ncolumns = [\"order_id\", \"totl\"]\n}\n",
-                        6, 1, "properties.export.exporter_config.columns",
+                        6, 24, "properties.export.exporter_config.columns",
                         "unknown column 'totl' in dataset 'orders'; did you mean 'total'?"),
                 dbError("mode needs xt_batch_id", csv + "export_mode = \"incremental\"\n", 5, 1,
                         "properties.export.export_mode", "export_mode = \"incremental\" needs an xt_batch_id column,"
@@ -239,12 +239,13 @@ class FlowValidationTest {
                         "properties.export.destination.url", "{batch_id} needs an xt_batch_id column"),
                 dbError("eventhub partition key not a column", EVENTHUB + "protocol = \"kafka\"\n"
                         + "auth = { type = \"connection_string\", value = \"${env:CS}\" }\npartition_key = \"regoin\"\n",
-                        5, 1, "properties.export.destination", "column 'regoin' is not in the export (dataset "
-                                + "'orders')"),
+                        11, 1, "properties.export.destination.partition_key", "column 'regoin' is not in the export "
+                                + "(dataset 'orders')"),
                 dbError("servicebus session id not a column", HEAD + "format = \"json\"\n"
                         + "[properties.export.destination]\ntype = \"servicebus\"\nnamespace = \"contoso-bus\"\n"
-                        + "topic = \"orders\"\nauth = { type = \"default\" }\nsession_id = \"custmer\"\n", 5, 1,
-                        "properties.export.destination", "column 'custmer' is not in the export (dataset 'orders')"),
+                        + "topic = \"orders\"\nauth = { type = \"default\" }\nsession_id = \"custmer\"\n", 10, 1,
+                        "properties.export.destination.session_id", "column 'custmer' is not in the export (dataset "
+                                + "'orders')"),
                 dbError("change_feed type mismatch", csv + "source_dataset_type = \"change_feed\"\n", 5, 1,
                         "properties.export.source_dataset_type", "source_dataset_type = \"change_feed\" but dataset "
                                 + "'orders' has no xt_record_type or xt_batch_id column"));

@@ -129,8 +129,7 @@ public final class DestinationParser {
     public static DestinationSpec parseCatalogueEntry(String text, String name,
                                                       io.flowexport.validate.Problems problems) {
         LenientToml.Parsed parsed = LenientToml.parse(text);
-        if (parsed.hasErrors()) {
-            parsed.errors().forEach(e -> problems.error(e.position(), "", "invalid TOML: " + e.message()));
+        if (!FlowParser.syntax(parsed, text, problems) || !TomlLimits.check(parsed, problems)) {
             return null;
         }
         TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
@@ -598,11 +597,16 @@ public final class DestinationParser {
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
+            SourcePosition at = v.elementPos(a, i);
             if (!(a.get(i) instanceof String s)) {
-                v.problems().error(v.elementPos(a, i), v.key(k), "expected column names (strings), found "
+                v.problems().error(at, v.key(k), "expected column names (strings), found "
                         + TomlView.typeName(a.get(i)));
                 return null;
             }
+            if (v.tooLong(s, at, v.key(k))) {
+                return null;
+            }
+            v.context().positions().putElement(v.key(k), s, at);
             out.add(s);
         }
         return out;
@@ -625,12 +629,20 @@ public final class DestinationParser {
             v.problems().error(v.pos(k), v.key(k), "path '" + path + "' " + why);
             return false;
         }
-        for (String p : new PathTemplate(path).placeholders()) {
+        PathTemplate template = new PathTemplate(path);
+        for (String p : template.placeholders()) {
             if (!PathTemplate.PLACEHOLDERS.contains(p)) {
                 v.problems().error(v.pos(k), v.key(k), "unknown placeholder {" + p + "}; known: "
                         + String.join(", ", new TreeSet<>(PathTemplate.PLACEHOLDERS)));
                 return false;
             }
+        }
+        List<Integer> stray = template.strayBraces();
+        if (!stray.isEmpty()) {
+            int at = stray.get(0);
+            v.problems().error(v.pos(k), v.key(k), "path '" + path + "' has a '" + path.charAt(at) + "' at position "
+                    + (at + 1) + " that belongs to no placeholder; write placeholders as {ds}, or remove the brace");
+            return false;
         }
         return true;
     }

@@ -46,11 +46,14 @@ final class ExporterConfigParser {
             SourcePosition at = cfg.elementPos(a, i);
             if (!(v instanceof String s)) {
                 cfg.problems().error(at, key, "expected a column name (a string), found " + TomlView.typeName(v));
+            } else if (cfg.tooLong(s, at, key)) {
+                continue;
             } else if (s.isBlank()) {
                 cfg.problems().error(at, key, "empty column name; remove it or write the column's name");
             } else if (!seen.add(s.toLowerCase(java.util.Locale.ROOT))) {
                 cfg.problems().error(at, key, "column '" + s + "' is listed twice; remove one");
             } else {
+                cfg.context().positions().putElement(key, s, at);
                 out.add(s);
             }
         }

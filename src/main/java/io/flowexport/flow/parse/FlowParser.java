@@ -30,6 +30,13 @@ public final class FlowParser {
     /** The pattern of flow ids and namespaces. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
+    /**
+     * The largest flow file (and destination catalogue file) read, in bytes: a bigger file is refused before it
+     * is parsed. A real flow file is a few KiB; one that lists 1,600 columns of 63 characters (PostgreSQL's limits)
+     * takes 105 KiB. Parsing costs about a second per MiB of hostile text, on every reload of the flow directory.
+     */
+    public static final int MAX_FILE_BYTES = 256 * 1024;
+
     static final Set<String> TOP_KEYS =
             Set.of("id", "name", "flow_type", "namespace", "description", "input", "properties", "triggers");
 
@@ -59,9 +66,12 @@ public final class FlowParser {
                                    io.flowexport.flow.DestinationCatalog catalogue) {
         Problems problems = new Problems(file);
         FlowPositions positions = new FlowPositions();
+        if (text.length() > MAX_FILE_BYTES) {
+            problems.error(SourcePosition.START, NearestKey.NONE, tooLarge(text.length() + " characters"));
+            return new ParsedFlow(file, null, null, FlowType.EXPORT_FLOW, null, null, positions, problems.sorted());
+        }
         LenientToml.Parsed parsed = LenientToml.parse(text);
-        if (parsed.hasErrors()) {
-            parsed.errors().forEach(e -> problems.error(e.position(), "", "invalid TOML: " + e.message()));
+        if (!syntax(parsed, text, problems) || !TomlLimits.check(parsed, problems)) {
             return new ParsedFlow(file, null, null, FlowType.EXPORT_FLOW, null, null, positions, problems.sorted());
         }
         TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
@@ -96,6 +106,30 @@ public final class FlowParser {
         }
         return new ParsedFlow(file, id, root.has("id") ? root.pos("id") : null, type, flow,
                 export == null ? null : export.draft(), positions, problems.sorted());
+    }
+
+    /**
+     * Reports the syntax errors of {@code parsed}, each with the key nearest before it ({@link NearestKey}).
+     *
+     * @return true when there were none
+     */
+    static boolean syntax(LenientToml.Parsed parsed, String text, Problems problems) {
+        for (SyntaxError e : parsed.errors()) {
+            String todo = e.message().contains(" previously defined at ")
+                    ? "; a key is set once per table: remove one of the two" : "";
+            problems.error(e.position(), NearestKey.at(text, e.position()), "invalid TOML: " + e.message() + todo);
+        }
+        return !parsed.hasErrors();
+    }
+
+    /**
+     * The message for a file over {@link #MAX_FILE_BYTES}.
+     *
+     * @param size the file's size with its unit, e.g. "300000 bytes"
+     */
+    public static String tooLarge(String size) {
+        return "the file is too large (" + size + "); flow and destination files have at most " + MAX_FILE_BYTES
+                + " bytes (256 KiB), a bigger one is not read: is this the right file? keep one flow per file";
     }
 
     private static String id(TomlView root, Path file) {

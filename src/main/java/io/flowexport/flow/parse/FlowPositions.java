@@ -11,6 +11,7 @@ public final class FlowPositions {
     private final Map<String, SourcePosition> keys = new HashMap<>();
     private final Map<String, SourcePosition> stringStarts = new HashMap<>();
     private final Map<String, Boolean> exact = new HashMap<>();
+    private final Map<String, Map<String, SourcePosition>> elements = new HashMap<>();
 
     void putKey(String dottedKey, SourcePosition position) {
         keys.put(dottedKey, position);
@@ -19,6 +20,27 @@ public final class FlowPositions {
     void putStringValue(String dottedKey, SourcePosition contentStart, boolean offsetsExact) {
         stringStarts.put(dottedKey, contentStart);
         exact.put(dottedKey, offsetsExact);
+    }
+
+    void putElement(String dottedKey, String value, SourcePosition position) {
+        elements.computeIfAbsent(dottedKey, k -> new HashMap<>()).putIfAbsent(value, position);
+    }
+
+    /**
+     * The position of the first element equal to {@code value} in the array of strings under {@code dottedKey}
+     * (e.g. a name in {@code exporter_config.columns}); the key's position when the array has no such element.
+     */
+    public SourcePosition element(String dottedKey, String value) {
+        return element(dottedKey, value, SourcePosition.START);
+    }
+
+    /**
+     * As {@link #element(String, String)}, with {@code fallback} when neither the element nor the key is in the
+     * file (e.g. the value comes from a destination catalogue entry).
+     */
+    public SourcePosition element(String dottedKey, String value, SourcePosition fallback) {
+        SourcePosition p = elements.getOrDefault(dottedKey, Map.of()).get(value);
+        return p != null ? p : key(dottedKey, fallback);
     }
 
     /** The position of the key, or of {@code fallback} when the key is absent. */

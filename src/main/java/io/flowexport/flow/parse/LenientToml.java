@@ -27,22 +27,42 @@ import org.tomlj.TomlPosition;
  */
 public final class LenientToml {
 
+    /**
+     * The deepest nesting of arrays, inline tables and table headers a flow file may use; the reference's files
+     * need three levels. Deeper text is refused before the TOML parser sees it: the parser recurses once per
+     * level and would run out of stack (a {@link StackOverflowError}) at a few thousand.
+     */
+    public static final int MAX_NESTING = 32;
+
     private LenientToml() {
     }
 
     /**
-     * Parses {@code text}; never throws for bad input.
+     * Parses {@code text}; never throws for bad input: text nested deeper than {@link #MAX_NESTING} and text the
+     * TOML parser cannot finish (it runs out of stack) come back as a syntax error, with an empty tree.
      *
      * @param text the flow file's text (without a byte order mark)
      * @return the parse result, the rewritten text and the position map
      */
     public static Parsed parse(String text) {
+        int tooDeep = TomlScan.tooDeep(text, MAX_NESTING);
+        if (tooDeep >= 0) {
+            return Parsed.refused(text, tooDeep, "arrays and tables are nested more than " + MAX_NESTING
+                    + " levels deep here; a flow file needs a few levels: close the brackets opened before this one"
+                    + " (is this the right file?)");
+        }
         Rewriter rewriter = new Rewriter(text);
         rewriter.run();
         String rewritten = rewriter.out.toString();
-        TomlParseResult toml = Toml.parse(rewritten);
-        Parsed parsed = new Parsed(toml, text, rewritten, rewriter.map.toArray(), rewriter.unclosed);
-        return parsed;
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(rewritten);
+        } catch (StackOverflowError e) {
+            // the nesting check makes this unlikely; a parser that recurses is still no reason to stop the loader
+            return Parsed.refused(text, 0, "the TOML parser ran out of stack space on this file; it is nested or "
+                    + "repeated too deeply for a flow file: simplify it");
+        }
+        return new Parsed(toml, text, rewritten, rewriter.map.toArray(), rewriter.unclosed);
     }
 
     /** The result of {@link #parse}: the TOML tree plus a map from rewritten to original positions. */
@@ -67,6 +87,13 @@ public final class LenientToml {
                         "the inline table opened here is not closed; add '}' after its last member"));
             }
             toml.errors().forEach(e -> errors.add(new SyntaxError(original(e.position()), e.getMessage())));
+        }
+
+        /** A text the TOML parser was not given (or could not finish): one error at {@code offset}, no tree. */
+        static Parsed refused(String original, int offset, String message) {
+            Parsed p = new Parsed(Toml.parse(""), original, "", new int[0], List.of());
+            p.errors.add(new SyntaxError(p.positionOfOriginalOffset(offset), message));
+            return p;
         }
 
         /** The TOML tree; positions it reports are in the rewritten text, map them with {@link #original}. */
@@ -210,49 +237,12 @@ public final class LenientToml {
         }
 
         private int lineEnd(int from) {
-            int end = src.indexOf('\n', from);
-            return end < 0 ? n : end;
+            return TomlScan.lineEnd(src, from);
         }
 
         /** The offset just after the string starting at {@code start}; unterminated strings end at their line. */
         private int stringEnd(int start) {
-            char q = src.charAt(start);
-            boolean triple = src.startsWith(String.valueOf(q).repeat(3), start);
-            if (triple) {
-                String delim = String.valueOf(q).repeat(3);
-                int j = start + 3;
-                while (j < n) {
-                    if (q == '"' && src.charAt(j) == '\\') {
-                        j += 2;
-                    } else if (src.startsWith(delim, j)) {
-                        int end = j + 3;
-                        // up to two quotes may precede the closing delimiter
-                        for (int extra = 0; extra < 2 && end < n && src.charAt(end) == q; extra++) {
-                            end++;
-                        }
-                        return end;
-                    } else {
-                        j++;
-                    }
-                }
-                return n;
-            }
-            int j = start + 1;
-            while (j < n) {
-                char c = src.charAt(j);
-                if (c == '\n') {
-                    return j;
-                }
-                if (q == '"' && c == '\\') {
-                    j += 2;
-                    continue;
-                }
-                if (c == q) {
-                    return j + 1;
-                }
-                j++;
-            }
-            return n;
+            return TomlScan.stringEnd(src, start);
         }
 
         /** True when the inline table at {@code start} holds a line break or comment outside of any value. */

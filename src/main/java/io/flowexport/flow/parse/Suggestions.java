@@ -21,6 +21,9 @@ public final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         String w = wrong.toLowerCase(Locale.ROOT);
         for (String candidate : candidates) {
+            if (Math.abs(candidate.length() - wrong.length()) > Math.max(wrong.length(), candidate.length()) / 3 + 1) {
+                continue; // too far apart to be a typo: skip the quadratic distance (names may be long)
+            }
             int d = distance(w, candidate.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = candidate;

@@ -18,6 +18,12 @@ import org.tomlj.TomlTable;
  */
 final class TomlView {
 
+    /**
+     * Characters in one string value that flow-export reads (names, paths, URLs, descriptions): more is refused,
+     * so a mistaken or hostile value never reaches a database lookup, a path check or a message in full.
+     */
+    static final int MAX_STRING = 1024;
+
     /** What every view of one file shares. */
     record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions,
                    io.flowexport.flow.DestinationCatalog catalogue) {
@@ -104,8 +110,22 @@ final class TomlView {
             wrongType(k, "a string");
             return null;
         }
+        if (tooLong(s, pos(k), key(k))) {
+            return null;
+        }
         recordStringValue(k, s);
         return s;
+    }
+
+    /** Reports a string value longer than {@value #MAX_STRING} characters at {@code at}; true when it is. */
+    boolean tooLong(String value, SourcePosition at, String dottedKey) {
+        if (value.length() <= MAX_STRING) {
+            return false;
+        }
+        // none of the value is shown: it may be a secret written in clear text
+        ctx.problems().error(at, dottedKey, "the value is " + value.length() + " characters long; a value has at "
+                + "most " + MAX_STRING + " characters: shorten it");
+        return true;
     }
 
     Long integer(String k) {
@@ -179,7 +199,30 @@ final class TomlView {
 
     SourcePosition elementPos(TomlArray a, int index) {
         SourcePosition p = ctx.parsed().original(a.inputPositionOf(index));
-        return p != null ? p : header;
+        return p != null ? firstNonBlank(p) : header;
+    }
+
+    /**
+     * The first character at or after {@code p} that is not blank, a line break or a comment: the parser puts an
+     * array element where the whitespace before it starts (after the {@code [}, or on the line before).
+     */
+    private SourcePosition firstNonBlank(SourcePosition p) {
+        String[] lines = ctx.lines();
+        int line = p.line();
+        int col = p.column();
+        while (line <= lines.length) {
+            String text = lines[line - 1];
+            while (col <= text.length() && (text.charAt(col - 1) == ' ' || text.charAt(col - 1) == '\t'
+                    || text.charAt(col - 1) == '\r')) {
+                col++;
+            }
+            if (col <= text.length() && text.charAt(col - 1) != '#') {
+                return new SourcePosition(line, col);
+            }
+            line++;
+            col = 1;
+        }
+        return p;
     }
 
     /** Finds where the string's content starts on the key's line, to point at characters inside it. */

@@ -54,6 +54,11 @@ final class TriggerParser {
         long before = v.problems().errorCount();
         v.checkKeys(KEYS);
         String id = v.string("id");
+        if (id != null && !FlowParser.ID.matcher(id).matches()) {
+            // the id goes into the trigger's Camel endpoint URI: '?', '&' or '#' would add endpoint options
+            v.problems().error(v.pos("id"), v.key("id"), "invalid trigger id '" + id + "'; use letters, digits, "
+                    + "'_', '.' and '-', starting with a letter or digit");
+        }
         if (id == null) {
             id = "trigger-" + n;
         }
