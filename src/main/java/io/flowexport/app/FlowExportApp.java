@@ -87,8 +87,8 @@ public final class FlowExportApp implements AutoCloseable {
             if (settings.demo()) {
                 DemoDatabase.ensure(source);
             }
-            HikariDataSource statePool = pool("flowexport-state", settings.stateUrl(), settings.stateUsername(),
-                    settings.statePassword(), true);
+            HikariDataSource statePool = pool("flowexport-state", durableStateUrl(settings.stateUrl()),
+                    settings.stateUsername(), settings.statePassword(), true);
             StateStore state = new JdbcStateStore(statePool, Settings.safeUrl(settings.stateUrl()), statePool);
             return new FlowExportApp(settings, source, state);
         } catch (RuntimeException e) {
@@ -106,8 +106,8 @@ public final class FlowExportApp implements AutoCloseable {
      * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
      */
     public static StateStore openState(Settings settings) {
-        HikariDataSource statePool = pool("flowexport-state", settings.stateUrl(), settings.stateUsername(),
-                settings.statePassword(), true);
+        HikariDataSource statePool = pool("flowexport-state", durableStateUrl(settings.stateUrl()),
+                settings.stateUsername(), settings.statePassword(), true);
         try {
             return new JdbcStateStore(statePool, Settings.safeUrl(settings.stateUrl()), statePool);
         } catch (RuntimeException e) {
@@ -125,6 +125,21 @@ public final class FlowExportApp implements AutoCloseable {
         DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
         return FlowLoader.loadDirectory(flowsDir, new ValidationContext(null, settings.exportDir(),
                 catalogue.catalogue())).withDestinations(catalogue.files());
+    }
+
+    /**
+     * The state store's URL with commits made durable for an embedded H2 database: H2 keeps committed
+     * transactions in memory for up to {@code WRITE_DELAY} (500 ms by default), so a process killed just after a
+     * watermark moved would come back with the old one and publish those batches again under a new name
+     * ({@code CrashHarnessIT}). {@code WRITE_DELAY=0} writes each commit to the file before the commit returns. A
+     * {@code WRITE_DELAY} already in the URL, and H2 servers ({@code tcp:}, {@code ssl:}) and in-memory databases,
+     * are left as they are.
+     */
+    static String durableStateUrl(String url) {
+        String u = url.toUpperCase(java.util.Locale.ROOT);
+        boolean embeddedH2 = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:")
+                && !u.startsWith("JDBC:H2:MEM:");
+        return embeddedH2 && !u.contains(";WRITE_DELAY=") ? url + ";WRITE_DELAY=0" : url;
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, boolean autoCommit) {
