@@ -111,6 +111,8 @@ class SecretFailuresIT {
                 "delivery failed", "latin-1");
         assertThat(http.findAll(anyRequestedFor(anyUrl()))).as("the credentials were sent").isNotEmpty();
         run(h.flows, good, env, "run-once", "--all");
+        assertThat(run(h.flows, good, env, "history", "--last", "50")).contains("HTTP 401", "HTTP 500", "latin-1");
+        assertThat(run(h.flows, good, env, "state", "show", "http500")).contains("owes the file of run");
 
         assertThat(run(h.flows, good, unset, "validate")).contains("flowexport.source.password: secret "
                 + "${env:FE_DB_PASSWORD} is not set; export the environment variable FE_DB_PASSWORD");
