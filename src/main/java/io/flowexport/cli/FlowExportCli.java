@@ -38,7 +38,7 @@ public final class FlowExportCli {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + e.getMessage());
+            commandLine.getErr().println("error: " + io.flowexport.flow.Secrets.redact(e.getMessage()));
             return 2;
         });
         return cl.execute(args);
