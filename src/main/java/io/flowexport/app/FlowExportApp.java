@@ -10,6 +10,7 @@ import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.Secrets;
 import io.flowexport.format.ExportFormats;
+import io.flowexport.ops.RunHistory;
 import io.flowexport.query.QueryBuilder;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
@@ -56,7 +57,7 @@ public final class FlowExportApp implements AutoCloseable {
     private final DatasetCatalog catalog;
     private final ExportRunner runner;
     private final Connectors connectors;
-    private final io.flowexport.ops.RunHistory history;
+    private final RunHistory history;
     private volatile QueryBuilder queries;
 
     private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
@@ -67,7 +68,7 @@ public final class FlowExportApp implements AutoCloseable {
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         FileDestination files = new FileDestination(settings.exportDir());
         this.connectors = new Connectors(files);
-        this.history = new io.flowexport.ops.RunHistory(state, settings.exportDir(),
+        this.history = new RunHistory(state, settings.exportDir(),
                 settings.reliability().historyRetention());
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
                 new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
@@ -137,8 +138,8 @@ public final class FlowExportApp implements AutoCloseable {
      */
     static String durableStateUrl(String url) {
         String u = url.toUpperCase(java.util.Locale.ROOT);
-        boolean embeddedH2 = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:TCP:") && !u.startsWith("JDBC:H2:SSL:")
-                && !u.startsWith("JDBC:H2:MEM:");
+        boolean embeddedH2 = u.startsWith("JDBC:H2:") && !u.startsWith("JDBC:H2:TCP:")
+                && !u.startsWith("JDBC:H2:SSL:") && !u.startsWith("JDBC:H2:MEM:");
         return embeddedH2 && !u.contains(";WRITE_DELAY=") ? url + ";WRITE_DELAY=0" : url;
     }
 
@@ -199,7 +200,7 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /** Records finished runs in the state store's run history (with the configured retention). */
-    public io.flowexport.ops.RunHistory history() {
+    public RunHistory history() {
         return history;
     }
 

@@ -85,10 +85,11 @@ final class PlanCommand implements Callable<Integer> {
                         + "; the next run sends it to them instead of exporting");
             }
             if (run.replay() != null) {
-                out.println("replay:      run " + run.replay().runId() + " (batches " + (run.replay().firstBatch()
-                        == null ? "-" : run.replay().firstBatch() + ".." + run.replay().lastBatch()) + ") was "
-                        + "interrupted while publishing; the next run reads those batches again and publishes them "
-                        + "under the same names and ids");
+                String range = io.flowexport.state.RunRecord.range(run.replay().firstBatch(),
+                        run.replay().lastBatch());
+                out.println("replay:      run " + run.replay().runId() + " (batches " + range + ") was interrupted "
+                        + "while publishing; the next run reads those batches again and publishes them under the "
+                        + "same names and ids");
             }
             if (export.exportMode().usesWatermark() && !export.settleTime().isZero()) {
                 out.println("settle time: " + io.flowexport.flow.Durations.format(export.settleTime()) + " (a run "

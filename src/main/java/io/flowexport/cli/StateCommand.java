@@ -230,6 +230,6 @@ final class StateCommand implements Callable<Integer> {
     }
 
     private static String range(Long first, Long last) {
-        return first == null ? "-" : first.equals(last) ? String.valueOf(first) : first + ".." + last;
+        return RunRecord.range(first, last);
     }
 }

@@ -68,10 +68,7 @@ public final class JdbcRows implements AutoCloseable {
             PreparedStatement ps = c.prepareStatement(query.jdbcSql(), ResultSet.TYPE_FORWARD_ONLY,
                     ResultSet.CONCUR_READ_ONLY);
             ps.setFetchSize(fetchSize);
-            int i = 1;
-            for (ExportQuery.Parameter p : query.parameters()) {
-                ps.setObject(i++, p.value());
-            }
+            query.bind(ps);
             beforeExecute.accept(ps);
             return new JdbcRows(c, ps, ps.executeQuery(), query);
         } catch (SQLException | RuntimeException e) {

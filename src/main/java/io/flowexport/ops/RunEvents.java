@@ -76,8 +76,8 @@ public final class RunEvents {
      * ({@code ok}, {@code nothing new}, {@code failed}, {@code skipped}), {@code started_at} and
      * {@code finished_at} (ISO-8601 UTC), {@code seconds}, {@code rows}, {@code bytes}, {@code files} (local
      * files published, relative to the export directory, and lake files' URLs), {@code destinations}
-     * (per destination: {@code name}, {@code type}, {@code target}, {@code ok}, {@code detail}), {@code first_batch} and {@code last_batch} (null without
-     * batches), {@code batch_range} ({@code 41..43}, {@code 41} or {@code -}), {@code error} (why it failed;
+     * (per destination: {@code name}, {@code type}, {@code target}, {@code ok}, {@code detail}),
+     * {@code first_batch} and {@code last_batch} (null without batches), {@code batch_range} ({@code 41..43}, {@code 41} or {@code -}), {@code error} (why it failed;
      * null unless {@code status} is {@code failed}), {@code message} (why it failed, was skipped or published
      * nothing; null when it published a file).
      */

@@ -2,6 +2,10 @@ package io.flowexport.query;
 
 import io.flowexport.dataset.Column;
 import io.flowexport.flow.DatasetKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -56,6 +60,52 @@ public record ExportQuery(String sql, List<Parameter> parameters, List<Column> o
     public String batchRangeSql() {
         return batchColumn == null ? null
                 : toJdbc("SELECT MIN(" + batchColumn + "), MAX(" + batchColumn + ")" + from);
+    }
+
+    /**
+     * Binds {@link #parameters} to a statement of {@link #jdbcSql()} or {@link #batchRangeSql()}, in order.
+     *
+     * @throws SQLException when the driver refuses a value
+     */
+    public void bind(PreparedStatement ps) throws SQLException {
+        int i = 1;
+        for (Parameter p : parameters) {
+            ps.setObject(i++, p.value());
+        }
+    }
+
+    /**
+     * Runs {@link #batchRangeSql()} on {@code c} (in its current transaction).
+     *
+     * @return the lowest and highest batch the export would read; both null when it would read no row
+     * @throws SQLException when the query fails
+     * @throws IllegalStateException when the dataset has no batch column ({@link #batchRangeSql()} is null)
+     */
+    public BatchRange readBatchRange(Connection c) throws SQLException {
+        String sql = batchRangeSql();
+        if (sql == null) {
+            throw new IllegalStateException("the dataset has no batch column");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long min = rs.getLong(1);
+                Long first = rs.wasNull() ? null : min;
+                long max = rs.getLong(2);
+                Long last = rs.wasNull() ? null : max;
+                return new BatchRange(first, last);
+            }
+        }
+    }
+
+    /**
+     * The lowest and highest {@code xt_batch_id} of an export.
+     *
+     * @param first the lowest, or null when the export has no row
+     * @param last  the highest, or null when the export has no row
+     */
+    public record BatchRange(Long first, Long last) {
     }
 
     /** The parameters as {@code name=value, ...}, for {@code plan} and logs. */

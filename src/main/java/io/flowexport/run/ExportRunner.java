@@ -3,10 +3,9 @@ package io.flowexport.run;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
-import io.flowexport.flow.ExportMode;
+import io.flowexport.destination.Pause;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
-import io.flowexport.flow.PathTemplate;
 import io.flowexport.format.ExportFormat;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.format.RowWriter;
@@ -16,11 +15,14 @@ import io.flowexport.format.TextOutput;
 import io.flowexport.format.csv.CsvText;
 import io.flowexport.dataset.JdbcRows;
 import io.flowexport.query.CsvCopy;
+import io.flowexport.query.ExportQuery;
 import io.flowexport.query.QueryBuilder;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import io.flowexport.state.RunRecord;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import io.flowexport.query.ExportQuery;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -270,7 +271,7 @@ public final class ExportRunner {
             run.placeholders.remove("batch_id");
             LOG.info("flow '{}': run {} replays run {} (batches {}), which was interrupted while publishing: same "
                     + "names and ids", run.flow.id(), run.runId, run.replay.runId(),
-                    range(run.replay.firstBatch(), run.replay.lastBatch()));
+                    RunRecord.range(run.replay.firstBatch(), run.replay.lastBatch()));
         }
         return run;
     }
@@ -290,25 +291,16 @@ public final class ExportRunner {
         Long highest;
         // the connection stays open (idle in its read-only transaction) during the wait: operators and tests see
         // the query in pg_stat_activity while the run waits
-        try (java.sql.Connection c = source.getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement(q.batchRangeSql())) {
+        try (Connection c = source.getConnection()) {
             try {
-                int i = 1;
-                for (ExportQuery.Parameter p : q.parameters()) {
-                    ps.setObject(i++, p.value());
-                }
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long max = rs.getLong(2);
-                    highest = rs.wasNull() ? null : max;
-                }
+                highest = q.readBatchRange(c).last();
                 if (highest == null) {
                     return q;
                 }
                 LOG.info("flow '{}': batches up to {} are new; waiting settle_time {} before reading them, so that "
                         + "lower batches still committing are not skipped", run.flow.id(), highest,
                         io.flowexport.flow.Durations.format(wait));
-                if (!io.flowexport.destination.Pause.pause(wait, () -> run.abortReason() != null)) {
+                if (!Pause.pause(wait, () -> run.abortReason() != null)) {
                     throw new RunException("flow '" + run.flow.id() + "': run stopped (" + run.abortReason()
                             + ") while waiting for batches to settle; nothing was published and the watermark stays",
                             null);
@@ -490,10 +482,6 @@ public final class ExportRunner {
             run.checkAborted();
             out.write(b);
         }
-    }
-
-    static String range(Long first, Long last) {
-        return first == null ? "-" : first.equals(last) ? String.valueOf(first) : first + ".." + last;
     }
 
     /** A failure's message with the causes that say more, for one-line reports. */

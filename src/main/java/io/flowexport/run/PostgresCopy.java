@@ -5,8 +5,6 @@ import io.flowexport.query.ExportQuery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -39,21 +37,10 @@ public final class PostgresCopy {
             run.onAbort(pg::cancelQuery);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                String range = q.batchRangeSql();
-                if (range != null) {
-                    try (PreparedStatement ps = c.prepareStatement(range)) {
-                        int i = 1;
-                        for (ExportQuery.Parameter p : q.parameters()) {
-                            ps.setObject(i++, p.value());
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            long min = rs.getLong(1);
-                            run.firstBatch = rs.wasNull() ? null : min;
-                            long max = rs.getLong(2);
-                            run.lastBatch = rs.wasNull() ? null : max;
-                        }
-                    }
+                if (q.batchRangeSql() != null) {
+                    ExportQuery.BatchRange range = q.readBatchRange(c);
+                    run.firstBatch = range.first();
+                    run.lastBatch = range.last();
                 }
                 run.rows = pg.getCopyAPI().copyOut(copySql, out);
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.flowexport.run;
 import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
+import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Shipment;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
@@ -15,6 +16,7 @@ import io.flowexport.flow.Secrets;
 import io.flowexport.ops.CrashPoints;
 import io.flowexport.state.PendingDelivery;
 import io.flowexport.state.RunIntent;
+import io.flowexport.state.RunRecord;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -216,8 +218,8 @@ final class Publisher {
             run.deliveries = List.of(new Delivered(d.name(), d.type(), relative, true, 1, null, "published",
                     published));
         } catch (IOException | IllegalArgumentException e) {
-            throw new RunException("flow '" + run.flow.id() + "': cannot publish " + relative + " in "
-                    + files.exportDir() + ": " + e.getMessage(), e);
+            throw new RunException("flow '" + run.flow.id() + "': cannot publish " + relative
+                    + (e instanceof FileFaults.Explained ? "" : " in " + files.exportDir()) + ": " + e.getMessage(), e);
         }
     }
 
@@ -300,7 +302,7 @@ final class Publisher {
     }
 
     private static String range(Long first, Long last) {
-        return ExportRunner.range(first, last);
+        return RunRecord.range(first, last);
     }
 
     private static long size(Path p) {

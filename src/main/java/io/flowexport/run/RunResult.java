@@ -58,10 +58,7 @@ public record RunResult(String flowId, String flowVersion, String runId, String 
 
     /** The batch range as {@code 41..43}, a single batch, or {@code -}. */
     public String batchRange() {
-        if (firstBatch == null) {
-            return "-";
-        }
-        return firstBatch.equals(lastBatch) ? String.valueOf(firstBatch) : firstBatch + ".." + lastBatch;
+        return io.flowexport.state.RunRecord.range(firstBatch, lastBatch);
     }
 
     /** One line for run-once and the log: flow, status, rows, bytes, file, batch range, seconds, message. */

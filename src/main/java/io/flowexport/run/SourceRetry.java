@@ -1,10 +1,9 @@
 package io.flowexport.run;
 
+import io.flowexport.destination.Pause;
 import io.flowexport.flow.Durations;
 import io.flowexport.flow.Secrets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class SourceRetry {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceRetry.class);
-    private static final long POLL_MS = 100;
 
     private final int attempts;
     private final Duration backoff;
@@ -114,21 +112,6 @@ public final class SourceRetry {
 
     /** Waits {@code wait}; false as soon as the run is aborted or the runner stops. */
     private boolean pause(FlowRun run, Duration wait) {
-        CountDownLatch woken = new CountDownLatch(1);
-        run.onAbort(woken::countDown);
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (run.abortReason() == null && !stopping.getAsBoolean()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return true;
-            }
-            try {
-                woken.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MS)), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        return Pause.pause(wait, () -> run.abortReason() != null || stopping.getAsBoolean());
     }
 }

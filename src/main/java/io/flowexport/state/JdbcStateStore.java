@@ -46,8 +46,8 @@ public final class JdbcStateStore implements StateStore {
                     + "flow_id VARCHAR(200) NOT NULL, run_id VARCHAR(64) NOT NULL, flow_version VARCHAR(64), "
                     + "run_trigger VARCHAR(20) NOT NULL, started_at VARCHAR(40) NOT NULL, "
                     + "finished_at VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, row_count BIGINT NOT NULL, "
-                    + "byte_count BIGINT NOT NULL, first_batch BIGINT, last_batch BIGINT, files VARCHAR(16000) NOT NULL, "
-                    + "destinations VARCHAR(16000) NOT NULL, error VARCHAR(4000), message VARCHAR(4000))",
+                    + "byte_count BIGINT NOT NULL, first_batch BIGINT, last_batch BIGINT, "
+                    + "files VARCHAR(16000) NOT NULL, destinations VARCHAR(16000) NOT NULL, error VARCHAR(4000), message VARCHAR(4000))",
             "CREATE INDEX IF NOT EXISTS flowexport_runs_flow ON flowexport_runs (flow_id, started_at)",
             "CREATE INDEX IF NOT EXISTS flowexport_runs_finished ON flowexport_runs (finished_at)");
 
@@ -221,7 +221,8 @@ public final class JdbcStateStore implements StateStore {
         inTransaction("record the run intent of flow '" + i.flowId() + "' in", c -> {
             delete(c, "flowexport_intent", i.flowId());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_intent (flow_id, dataset_id, "
-                    + "run_id, first_batch, last_batch, placeholder_values, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + "run_id, first_batch, last_batch, placeholder_values, created_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, i.flowId());
                 ps.setString(2, i.datasetId());
                 ps.setString(3, i.runId());

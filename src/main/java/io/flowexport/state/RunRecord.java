@@ -46,9 +46,17 @@ public record RunRecord(String flowId, String runId, String flowVersion, String 
 
     /** The batch range as {@code 41..43}, a single batch, or {@code -}. */
     public String batchRange() {
-        if (firstBatch == null) {
-            return "-";
-        }
-        return firstBatch.equals(lastBatch) ? String.valueOf(firstBatch) : firstBatch + ".." + lastBatch;
+        return range(firstBatch, lastBatch);
+    }
+
+    /**
+     * A batch range as runs, run events, the history and {@code state show} print it.
+     *
+     * @param first the lowest batch, or null (no rows, or no batch column)
+     * @param last  the highest batch
+     * @return {@code 41..43}, {@code 41} when both are the same, or {@code -} when {@code first} is null
+     */
+    public static String range(Long first, Long last) {
+        return first == null ? "-" : first.equals(last) ? String.valueOf(first) : first + ".." + last;
     }
 }
