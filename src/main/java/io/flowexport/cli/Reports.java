@@ -5,8 +5,8 @@ import io.flowexport.flow.FormatOptions;
 import io.flowexport.validate.FileOutcome;
 import java.util.List;
 import io.flowexport.validate.FlowSet;
-import io.flowexport.validate.Problem;
-import io.flowexport.validate.Severity;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Severity;
 import java.io.PrintWriter;
 
 /** Prints validation outcomes the same way for every command. */

@@ -2,7 +2,7 @@ package io.flowexport.cli;
 
 import io.flowexport.app.FlowExportApp;
 import io.flowexport.validate.FlowSet;
-import io.flowexport.validate.Severity;
+import io.flowexport.diag.Severity;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

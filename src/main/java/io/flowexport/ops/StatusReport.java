@@ -16,7 +16,7 @@ import io.flowexport.run.ExportRunner;
 import io.flowexport.run.FlowRun;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
-import io.flowexport.validate.Problem;
+import io.flowexport.diag.Problem;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZonedDateTime;

@@ -1,11 +1,12 @@
 package io.flowexport.reload;
 
+import io.flowexport.diag.Problems;
 import io.flowexport.flow.Flow;
 import io.flowexport.route.LiveFlows;
 import io.flowexport.validate.FileOutcome;
 import io.flowexport.validate.FlowSet;
-import io.flowexport.validate.Problem;
-import io.flowexport.validate.Severity;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.flowexport.reload;
 
 import io.flowexport.flow.parse.FlowParser;
-import io.flowexport.validate.Problem;
+import io.flowexport.diag.Problem;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.flowexport.reload;
 
-import io.flowexport.validate.Problem;
-import io.flowexport.validate.Severity;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.flowexport.reload;
 
-import io.flowexport.validate.Problem;
+import io.flowexport.diag.Problem;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

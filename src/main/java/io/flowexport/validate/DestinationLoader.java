@@ -1,5 +1,9 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Severity;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Problems;
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.DestinationCatalog;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.parse.DestinationParser;
@@ -62,14 +66,14 @@ public final class DestinationLoader {
             if (read.text() == null) {
                 problems.error(read.at(), NearestKey.NONE, read.problem());
             } else if (!FlowParser.ID.matcher(name).matches()) {
-                problems.error(io.flowexport.flow.parse.SourcePosition.START, "", "the file name '" + name
+                problems.error(io.flowexport.diag.SourcePosition.START, "", "the file name '" + name
                         + "' is not a valid destination name; use letters, digits, '_', '.' and '-'");
             } else {
                 try {
                     spec = DestinationParser.parseCatalogueEntry(read.text(), name, problems);
                 } catch (RuntimeException | StackOverflowError e) {
                     // as in FlowLoader: a strange file costs that entry only
-                    problems.error(io.flowexport.flow.parse.SourcePosition.START, NearestKey.NONE, "this file "
+                    problems.error(io.flowexport.diag.SourcePosition.START, NearestKey.NONE, "this file "
                             + "could not be checked: " + e + "; simplify it, and report the problem with the file");
                 }
             }

@@ -1,5 +1,7 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Severity;
+import io.flowexport.diag.Problem;
 import io.flowexport.flow.Flow;
 import java.nio.file.Path;
 import java.util.List;

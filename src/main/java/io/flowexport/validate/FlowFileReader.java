@@ -1,7 +1,7 @@
 package io.flowexport.validate;
 
 import io.flowexport.flow.parse.FlowParser;
-import io.flowexport.flow.parse.SourcePosition;
+import io.flowexport.diag.SourcePosition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,9 +1,12 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Severity;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Problems;
 import io.flowexport.flow.parse.FlowParser;
 import io.flowexport.flow.parse.NearestKey;
 import io.flowexport.flow.parse.ParsedFlow;
-import io.flowexport.flow.parse.SourcePosition;
+import io.flowexport.diag.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Problem;
 import io.flowexport.flow.Flow;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Problems;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.DatasetCatalogException;

@@ -1,5 +1,6 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Problems;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.parse.FlowPositions;
 import io.flowexport.flow.parse.Suggestions;

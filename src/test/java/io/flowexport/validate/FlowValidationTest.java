@@ -1,5 +1,6 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexport.dataset.Dataset;

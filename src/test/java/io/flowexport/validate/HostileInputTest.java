@@ -1,5 +1,7 @@
 package io.flowexport.validate;
 
+import io.flowexport.diag.Severity;
+import io.flowexport.diag.Problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

@@ -1,5 +1,7 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.Problems;
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.DestinationCatalog;
 import io.flowexport.flow.DestinationSpec;
@@ -127,7 +129,7 @@ public final class DestinationParser {
      * @return the destination, or null when the file has errors
      */
     public static DestinationSpec parseCatalogueEntry(String text, String name,
-                                                      io.flowexport.validate.Problems problems) {
+                                                      io.flowexport.diag.Problems problems) {
         LenientToml.Parsed parsed = LenientToml.parse(text);
         if (!FlowParser.syntax(parsed, text, problems) || !TomlLimits.check(parsed, problems)) {
             return null;

@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
 import io.flowexport.flow.ParquetCompression;

@@ -1,10 +1,11 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.FlowType;
 import io.flowexport.flow.TriggerSpec;
-import io.flowexport.validate.Problems;
+import io.flowexport.diag.Problems;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

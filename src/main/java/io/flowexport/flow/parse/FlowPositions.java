@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,9 +1,10 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.FlowType;
-import io.flowexport.validate.Problem;
-import io.flowexport.validate.Severity;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Severity;
 import java.nio.file.Path;
 import java.util.List;
 

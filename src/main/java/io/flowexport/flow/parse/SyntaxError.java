@@ -1,5 +1,7 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
+
 /**
  * A TOML syntax error, positioned in the original (not the rewritten) text.
  *

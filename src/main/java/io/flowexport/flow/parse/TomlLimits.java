@@ -1,6 +1,7 @@
 package io.flowexport.flow.parse;
 
-import io.flowexport.validate.Problems;
+import io.flowexport.diag.SourcePosition;
+import io.flowexport.diag.Problems;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.TomlEnum;
-import io.flowexport.validate.Problems;
+import io.flowexport.diag.Problems;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;

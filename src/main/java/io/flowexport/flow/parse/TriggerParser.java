@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.TriggerSpec;
 import io.flowexport.flow.TriggerType;
 import java.time.DateTimeException;

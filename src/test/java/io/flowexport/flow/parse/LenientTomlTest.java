@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.diag.SourcePosition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.flowexport.validate;
+package io.flowexport.diag;
 
 import java.nio.file.Path;
 

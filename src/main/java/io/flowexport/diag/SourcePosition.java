@@ -1,4 +1,4 @@
-package io.flowexport.flow.parse;
+package io.flowexport.diag;
 
 /**
  * A place in the original text of a flow file.

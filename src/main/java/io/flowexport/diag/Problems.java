@@ -1,6 +1,6 @@
-package io.flowexport.validate;
+package io.flowexport.diag;
 
-import io.flowexport.flow.parse.SourcePosition;
+import io.flowexport.diag.SourcePosition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
