@@ -17,7 +17,9 @@ import io.flowexport.run.ExportRunner;
 import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.SourceFailures;
+import io.flowexport.run.RunListeners;
 import io.flowexport.run.SourceRetry;
+import io.flowexport.component.FlowExportComponent;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.StateStore;
 import io.flowexport.validate.DestinationLoader;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.slf4j.Logger;
@@ -70,9 +73,12 @@ public final class FlowExportApp implements AutoCloseable {
         this.connectors = new Connectors(files);
         this.history = new RunHistory(state, settings.exportDir(),
                 settings.reliability().historyRetention());
+        Settings.Reliability r = settings.reliability();
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
                 new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
-                postgres && settings.copy() ? new PostgresCopy(source) : null);
+                postgres && settings.copy() ? new PostgresCopy(source) : null,
+                new SourceRetry.Policy(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl())),
+                RunListeners.discovered());
     }
 
     /**
@@ -260,13 +266,6 @@ public final class FlowExportApp implements AutoCloseable {
         }
     }
 
-    /** How runs retry transient failures of the source database ({@code flowexport.source.attempts}, ...). */
-    public SourceRetry sourceRetry() {
-        Settings.Reliability r = settings.reliability();
-        return new SourceRetry(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl()),
-                runner::isStopping);
-    }
-
     /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
     private record UnreachableCatalog(String reason) implements DatasetCatalog {
         @Override
@@ -304,20 +303,36 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
+     * Installs the runner in {@code context}, the process's one Camel context (camel-main's for {@code run}, a
+     * plain one for {@code run-once}): the {@code flowexport} component whose producers are the stages of a run,
+     * and the routes builder of the flows. Every finished, failed or skipped run is recorded in the run history,
+     * then given to {@code onResult}. The one composition root of {@code run} and {@code run-once}.
+     *
+     * @param versions the version in force of a flow, by id, or null when it is not loaded
+     * @param onResult told of every run after it is recorded (log line, console, status, events)
+     * @return builds the flows' run and trigger routes for {@code context}
+     */
+    public FlowRoutes install(CamelContext context, Function<String, Flow> versions, Consumer<RunResult> onResult) {
+        Consumer<RunResult> recorded = r -> {
+            history.accept(r);
+            onResult.accept(r);
+        };
+        context.addComponent(FlowExportComponent.SCHEME, new FlowExportComponent(runner, versions, recorded));
+        return new FlowRoutes();
+    }
+
+    /**
      * Starts a Camel context with the run routes of {@code flows} and no triggers (run-once).
      *
      * @throws Exception when Camel cannot start
      */
     public CamelContext startCamel(List<Flow> flows, Consumer<RunResult> onResult) throws Exception {
         Map<String, Flow> byId = new HashMap<>();
-        flows.stream().filter(Flow::isExport).forEach(f -> byId.put(f.id(), f));
+        List<Flow> exports = flows.stream().filter(Flow::isExport).toList();
+        exports.forEach(f -> byId.put(f.id(), f));
         CamelContext ctx = new DefaultCamelContext();
-        Consumer<RunResult> recorded = r -> {
-            history.accept(r);
-            onResult.accept(r);
-        };
-        ctx.addRoutes(new FlowRoutes(runner, sourceRetry(), byId::get, recorded)
-                .runRoutes(List.copyOf(byId.keySet())));
+        ctx.getCamelContextExtension().setName("flow-export");
+        ctx.addRoutes(install(ctx, byId::get, onResult).runRoutes(exports));
         ctx.start();
         return ctx;
     }

@@ -74,8 +74,7 @@ public final class LiveRunner {
         context.getComponent("seda", org.apache.camel.component.seda.SedaComponent.class).setDefaultPollTimeout(100);
         events = new RunEvents(context, exportDir);
         LiveFlows[] live = new LiveFlows[1];
-        FlowRoutes routes = new FlowRoutes(app.runner(), app.sourceRetry(), id -> live[0].current(id),
-                this::onResult);
+        FlowRoutes routes = app.install(context, id -> live[0].current(id), this::onResult);
         live[0] = new LiveFlows(context, app.runner(), routes, runPool);
         FlowReloader flows = new FlowReloader(this::loadFlows, live[0], flow -> {
             if (!app.runner().isRunning(flow.id())) {
@@ -138,7 +137,6 @@ public final class LiveRunner {
     }
 
     private void onResult(RunResult r) {
-        app.history().accept(r);
         Path exportDir = app.settings().exportDir();
         if (r.status() == RunStatus.FAILED) {
             RUNS.error("{}", r.summary(exportDir));

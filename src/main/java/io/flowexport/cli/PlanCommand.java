@@ -5,7 +5,7 @@ import io.flowexport.flow.Flow;
 import io.flowexport.flow.TriggerSpec;
 import io.flowexport.flow.UnixCron;
 import io.flowexport.route.TriggerUris;
-import io.flowexport.run.FlowRun;
+import io.flowexport.run.Prepared;
 import io.flowexport.run.RunTrigger;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
@@ -52,7 +52,7 @@ final class PlanCommand implements Callable<Integer> {
                 return 1;
             }
             Flow flow = found.get();
-            FlowRun run = app.runner().plan(flow, RunTrigger.manual());
+            Prepared run = app.runner().plan(flow, RunTrigger.manual());
             var export = flow.export();
             var q = run.query();
             out.println("flow:        " + flow.id() + " (" + flow.name() + ")");

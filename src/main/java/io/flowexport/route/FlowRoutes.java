@@ -1,13 +1,12 @@
 package io.flowexport.route;
 
+import io.flowexport.component.FlowExportComponent;
+import io.flowexport.component.FlowExportStage;
+import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.TriggerSpec;
 import io.flowexport.run.ExportRunner;
-import io.flowexport.run.FlowRun;
-import io.flowexport.run.RunResult;
-import io.flowexport.run.RunStatus;
 import io.flowexport.run.RunTrigger;
-import io.flowexport.run.SourceRetry;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
@@ -16,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.timer.TimerConstants;
@@ -25,50 +22,39 @@ import org.apache.camel.component.timer.TimerConstants;
 /**
  * Builds the Camel routes of flows.
  *
- * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}, one exchange per run. It looks the
- * flow up by id when the run begins, so a run uses the version of the flow that is current at that moment and
- * keeps it to the end, whatever reloads happen meanwhile. Then: begin the run (skipped when the flow is already
- * running, no longer loaded, or the runner is stopping), prepare the query; then either send a file an earlier
- * run still owes some destinations ({@link ExportRunner#redeliver}), or stream the query into the staged file (typed
- * JDBC reads on one thread, the format writer on another; or PostgreSQL's {@code COPY ... TO STDOUT} for CSV
- * exports whose bytes COPY can produce exactly, see {@link io.flowexport.query.CsvCopy}), publish and commit. When
- * the source database fails in a transient way before the file is handed over, the run prepares and exports again
- * ({@link SourceRetry}). On failure, clean up (Camel's doTry / doCatch / doFinally).
+ * <p>Per export flow, route {@code flow-<id>} from {@code direct:flow-<id>}, one exchange per run, whose steps are
+ * the run's stages, endpoints of the {@code flowexport} component ({@link FlowExportComponent}):
+ * <pre>
+ * from direct:flow-orders
+ *   to flowexport:begin?flow=orders&amp;destinations=api,file      pin the flow's version, take its run slot
+ *   filter: a run began (else it was skipped, and reported)
+ *     doTry
+ *       to flowexport:export?flow=orders                         prepare, stream or COPY into the staged file
+ *       filter: there is a file to deliver (else nothing new)
+ *         to flowexport:deliver?flow=orders&amp;destination=api   one step per destination, files last
+ *         to flowexport:deliver?flow=orders&amp;destination=file
+ *         to flowexport:commit?flow=orders                       move the watermark, or keep a pending delivery
+ *     doCatch Exception: to flowexport:fail?flow=orders          delete the staged file, keep the watermark
+ *     doFinally: to flowexport:end?flow=orders                   free the run slot, report the result
+ * </pre>
+ * The run looks the flow up by id when it begins, so it uses the version in force at that moment and keeps it to
+ * the end, whatever reloads happen meanwhile. The deliver steps are the destinations of the version the route was
+ * built from: when a reload changes a flow's destinations, its route is built again ({@link LiveFlows}).
  *
  * <p>Per enabled trigger, route {@code trigger-<flow>-<trigger>} from Quartz or the timer. It hands the run to
  * the run thread pool (a wire tap) and returns at once, so that a trigger route never has a long exchange in
  * flight and can be replaced or removed at any time without waiting for a run.
  *
- * <p>The run's {@link RunResult} is left in the exchange property {@link #RESULT}.
+ * <p>The run's {@link io.flowexport.run.RunResult} is left in the exchange property {@link #RESULT}.
  */
 public final class FlowRoutes {
 
-    /** Exchange property holding the {@link RunResult} of a finished run. */
-    public static final String RESULT = "flowexport.result";
+    /** Exchange property holding the {@link io.flowexport.run.RunResult} of a finished run. */
+    public static final String RESULT = FlowExportComponent.RESULT;
     /** Exchange property holding the {@link RunTrigger}; absent means a manual run. */
-    public static final String TRIGGER = "flowexport.trigger";
+    public static final String TRIGGER = FlowExportComponent.TRIGGER;
 
-    private static final String RUN = "flowexport.run";
-
-    private final ExportRunner runner;
-    private final SourceRetry retry;
-    private final Function<String, Flow> versions;
-    private final Consumer<RunResult> onResult;
     private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
-
-    /**
-     * @param runner   runs the exports
-     * @param retry    how a run whose source database fails in a transient way is retried
-     * @param versions the current version of a flow by id, or null when no such flow is loaded
-     * @param onResult told of every finished or skipped run: it reports the run (log line, console, events)
-     */
-    public FlowRoutes(ExportRunner runner, SourceRetry retry, Function<String, Flow> versions,
-                      Consumer<RunResult> onResult) {
-        this.runner = runner;
-        this.retry = retry;
-        this.versions = versions;
-        this.onResult = onResult;
-    }
 
     /** The endpoint that runs a flow now. */
     public static String runEndpoint(String flowId) {
@@ -85,14 +71,19 @@ public final class FlowRoutes {
         return "trigger-" + flowId + "-" + triggerId;
     }
 
-    /** The run routes of {@code flowIds}, without triggers (run-once). */
-    public RouteBuilder runRoutes(List<String> flowIds) {
+    /** The run routes of export flows {@code flows}, without triggers (run-once; and {@link LiveFlows}). */
+    public RouteBuilder runRoutes(List<Flow> flows) {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                flowIds.forEach(id -> addRunRoute(this, id));
+                flows.forEach(f -> addRunRoute(this, f));
             }
         };
+    }
+
+    /** The names of a flow's destinations in delivery order: the deliver steps of its run route. */
+    public static List<String> deliverySteps(Flow flow) {
+        return ExportRunner.deliveryOrder(flow).stream().map(DestinationSpec::name).toList();
     }
 
     /**
@@ -125,65 +116,27 @@ public final class FlowRoutes {
         return Optional.ofNullable(lastFired.get(triggerRouteId(flowId, triggerId)));
     }
 
-    private void addRunRoute(RouteBuilder b, String flowId) {
-        b.from(runEndpoint(flowId)).routeId(runRouteId(flowId))
-                .process(e -> begin(e, flowId))
-                .filter(b.exchangeProperty(RUN).isNotNull())
+    private static void addRunRoute(RouteBuilder b, Flow flow) {
+        String id = flow.id();
+        List<String> destinations = deliverySteps(flow);
+        org.apache.camel.model.ProcessorDefinition<?> pipeline = b.from(runEndpoint(id)).routeId(runRouteId(id))
+                .to(FlowExportComponent.uri(FlowExportStage.BEGIN, id) + "&destinations="
+                        + String.join(",", destinations))
+                .filter(b.simple("${exchangeProperty." + FlowExportComponent.RUN + "} != null"))
                     .doTry()
-                        .process(this::run)
+                        .to(FlowExportComponent.uri(FlowExportStage.EXPORT, id))
+                        .filter(b.simple("${exchangeProperty." + FlowExportComponent.RESULT + "} == null"));
+        for (String d : destinations) {
+            pipeline = pipeline.to(FlowExportComponent.deliverUri(id, d));
+        }
+        pipeline.to(FlowExportComponent.uri(FlowExportStage.COMMIT, id))
                     .endDoTry()
                     .doCatch(Exception.class)
-                        .process(this::fail)
+                        .to(FlowExportComponent.uri(FlowExportStage.FAIL, id))
                     .doFinally()
-                        .process(this::end)
+                        .to(FlowExportComponent.uri(FlowExportStage.END, id))
                     .end()
                 .end();
-    }
-
-    private void begin(Exchange e, String flowId) {
-        RunTrigger trigger = e.getProperty(TRIGGER, RunTrigger.class);
-        RunTrigger t = trigger != null ? trigger : RunTrigger.manual();
-        Flow flow = versions.apply(flowId);
-        if (flow == null) {
-            RunResult skipped = new RunResult(flowId, null, "-", t.kind(), Instant.now(),
-                    RunStatus.SKIPPED, 0, 0, null, null, null, 0,
-                    "flow '" + flowId + "' is not loaded (its file was removed, or it has never passed validation)");
-            e.setProperty(RESULT, skipped);
-            onResult.accept(skipped);
-            return;
-        }
-        runner.begin(flow, t).ifPresentOrElse(run -> e.setProperty(RUN, run), () -> {
-            RunResult skipped = ExportRunner.skipped(flow, t, runner.busyReason(flowId));
-            e.setProperty(RESULT, skipped);
-            onResult.accept(skipped);
-        });
-    }
-
-    private void run(Exchange e) {
-        e.setProperty(RESULT, retry.run(e.getProperty(RUN, FlowRun.class), this::attempt));
-    }
-
-    /** One attempt: prepare, then re-send a pending delivery, or export by COPY, or stream the rows. */
-    private RunResult attempt(FlowRun run) {
-        runner.prepare(run);
-        if (run.pending() != null) {
-            return runner.redeliver(run);
-        }
-        return run.copySql() != null ? runner.exportByCopy(run) : runner.export(run);
-    }
-
-    private void fail(Exchange e) {
-        Exception error = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        e.setProperty(RESULT, runner.fail(e.getProperty(RUN, FlowRun.class), error));
-    }
-
-    private void end(Exchange e) {
-        FlowRun run = e.getProperty(RUN, FlowRun.class);
-        runner.end(run);
-        RunResult result = e.getProperty(RESULT, RunResult.class);
-        if (result != null) {
-            onResult.accept(result);
-        }
     }
 
     private static RunTrigger triggerOf(Exchange e, TriggerSpec t) {

@@ -38,6 +38,8 @@ public final class LiveFlows {
     private final ExportRunner runner;
     private final Map<String, Flow> current = new ConcurrentHashMap<>();
     private final Set<String> runRoutes = ConcurrentHashMap.newKeySet();
+    /** Per flow id, the deliver steps its run route was built with. */
+    private final Map<String, List<String>> routeSteps = new ConcurrentHashMap<>();
 
     /**
      * @param context the Camel context the routes live in
@@ -74,10 +76,12 @@ public final class LiveFlows {
      */
     public void add(Flow flow) throws Exception {
         if (context.getRoute(FlowRoutes.runRouteId(flow.id())) == null) {
-            context.addRoutes(routes.runRoutes(List.of(flow.id())));
+            context.addRoutes(routes.runRoutes(List.of(flow)));
+            routeSteps.put(flow.id(), FlowRoutes.deliverySteps(flow));
         }
         runRoutes.add(flow.id());
         current.put(flow.id(), flow);
+        rebuildIfStale(flow.id());
         try {
             context.addRoutes(routes.triggerRoutes(flow, flow.triggers(), runPool));
         } catch (Exception e) {
@@ -112,6 +116,7 @@ public final class LiveFlows {
             }
         }
         current.put(next.id(), next);
+        rebuildIfStale(next.id());
         removeTriggerRoutes(previous, gone);
         removeTriggerRoutes(previous, changed);
         try {
@@ -151,6 +156,7 @@ public final class LiveFlows {
         boolean waiting = false;
         for (String id : List.copyOf(runRoutes)) {
             if (current.containsKey(id)) {
+                waiting |= !rebuildIfStale(id);
                 continue;
             }
             if (runner.isRunning(id)) {
@@ -159,8 +165,39 @@ public final class LiveFlows {
             }
             removeRoute(FlowRoutes.runRouteId(id));
             runRoutes.remove(id);
+            routeSteps.remove(id);
         }
         return waiting;
+    }
+
+    /**
+     * Builds the run route of flow {@code id} again when the version in force has other destinations than the
+     * route's deliver steps, unless a run is in the route: then {@link #sweep} tries again after it (runs that
+     * begin meanwhile are skipped with a message that says so).
+     *
+     * @return true when the route matches the version in force
+     */
+    private boolean rebuildIfStale(String id) {
+        Flow flow = current.get(id);
+        List<String> steps = flow == null ? null : FlowRoutes.deliverySteps(flow);
+        if (flow == null || steps.equals(routeSteps.get(id))) {
+            return true;
+        }
+        String routeId = FlowRoutes.runRouteId(id);
+        try {
+            if (runner.isRunning(id) || !context.getRouteController().stopRoute(routeId, 1, TimeUnit.SECONDS, true)) {
+                return false;
+            }
+            context.removeRoute(routeId);
+            context.addRoutes(routes.runRoutes(List.of(flow)));
+            routeSteps.put(id, steps);
+            LOG.info("flow '{}': run route built again with deliver steps {}", id, steps);
+            return true;
+        } catch (Exception e) {
+            LOG.warn("flow '{}': cannot build its run route again: {}; trying again at the next reload", id,
+                    e.getMessage());
+            return false;
+        }
     }
 
     private void removeTriggerRoutes(Flow flow, List<TriggerSpec> triggers) {

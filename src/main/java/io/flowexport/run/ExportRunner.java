@@ -1,37 +1,39 @@
 package io.flowexport.run;
 
 import io.flowexport.dataset.DatasetCatalog;
+import io.flowexport.dataset.JdbcRows;
+import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Pause;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
+import io.flowexport.flow.FormatOptions;
 import io.flowexport.format.ExportFormat;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.format.RowWriter;
-import io.flowexport.format.UnrepresentableValueException;
-import io.flowexport.flow.FormatOptions;
 import io.flowexport.format.TextOutput;
+import io.flowexport.format.UnrepresentableValueException;
 import io.flowexport.format.csv.CsvText;
-import io.flowexport.dataset.JdbcRows;
 import io.flowexport.query.CsvCopy;
 import io.flowexport.query.ExportQuery;
 import io.flowexport.query.QueryBuilder;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import javax.sql.DataSource;
+import io.flowexport.state.PendingDelivery;
+import io.flowexport.state.RunIntent;
 import io.flowexport.state.RunRecord;
 import io.flowexport.state.StateStore;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,14 +43,16 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs exports, step by step, without knowing about Camel: {@link #begin} (one run per flow at a time),
- * {@link #prepare} (dataset, watermark, query, placeholders, export path), {@link #export} or
- * {@link #exportByCopy} (stream rows into a staged file, publish it atomically, then move the watermark),
- * {@link #fail} (delete the staged file, keep the watermark) and {@link #end}. The Camel route calls these.
+ * The stages of a run, as plain Java that knows nothing of Camel (the {@code flowexport} Camel component calls
+ * them, one route step each): {@link #begin} (one run per flow at a time), {@link #export} (prepare the query,
+ * then stream the rows or COPY them into a staged file, retrying transient source failures; or take up a pending
+ * delivery), {@link #deliver} (one destination), {@link #commit} (move the watermark), {@link #fail} (delete the
+ * staged file, keep the watermark) and {@link #end}.
  */
 public final class ExportRunner {
 
@@ -66,6 +70,8 @@ public final class ExportRunner {
     private final PostgresCopy copy;
     private final DataSource source;
     private final int fetchSize;
+    private final SourceRetry retry;
+    private final RunListener listener;
     private final Map<String, FlowRun> running = new ConcurrentHashMap<>();
     private final Object idle = new Object();
     private volatile boolean stopping;
@@ -82,23 +88,32 @@ public final class ExportRunner {
      * @param fetchSize   rows per round trip from the source
      * @param copy        COPY access to a PostgreSQL source for CSV exports, or null (other databases, or
      *                    {@code flowexport.source.copy=false})
+     * @param retry       how runs retry transient source failures ({@code flowexport.source.attempts}, ...)
+     * @param listener    told when runs reach the moments between stages ({@link RunListeners#discovered()})
      */
     public ExportRunner(DatasetCatalog catalog, Supplier<QueryBuilder> queries, StateStore state, ExportFormats formats,
-                        FileDestination files, FileDestination work, io.flowexport.destination.Deliveries deliveries,
-                        DataSource source, int fetchSize, PostgresCopy copy) {
+                        FileDestination files, FileDestination work, Deliveries deliveries, DataSource source,
+                        int fetchSize, PostgresCopy copy, SourceRetry.Policy retry, RunListener listener) {
         this.catalog = catalog;
         this.queries = queries;
         this.state = state;
         this.formats = formats;
-        this.publisher = new Publisher(files, work, deliveries, state);
+        this.listener = listener;
+        this.publisher = new Publisher(files, work, deliveries, state, listener);
         this.copy = copy;
         this.source = source;
         this.fetchSize = fetchSize;
+        this.retry = new SourceRetry(retry, this::isStopping);
     }
 
     /** Publishes files under the export directory. */
     public FileDestination files() {
         return publisher.files();
+    }
+
+    /** How runs retry transient source failures. */
+    public SourceRetry retry() {
+        return retry;
     }
 
     /**
@@ -113,20 +128,10 @@ public final class ExportRunner {
     }
 
     /**
-     * Sends the file of a pending delivery (see {@link FlowRun#pending()}) to the destinations that do not have
-     * it yet, instead of exporting.
-     *
-     * @throws RunException when a destination still fails; the caller then calls {@link #fail}
-     */
-    public RunResult redeliver(FlowRun run) {
-        run.handedOver = true;
-        return publisher.redeliver(run);
-    }
-
-    /**
      * Starts a run of {@code flow} unless one is already in progress.
      *
-     * @return the run, or empty when the flow is running (the caller reports {@link RunStatus#SKIPPED})
+     * @return the run, in stage {@link RunStage#BEGUN}, or empty when the flow is running or the runner stopping
+     *         (the caller reports {@link RunStatus#SKIPPED} with {@link #busyReason})
      */
     public Optional<FlowRun> begin(Flow flow, RunTrigger trigger) {
         if (stopping) {
@@ -204,8 +209,42 @@ public final class ExportRunner {
      *
      * @throws RunException as {@link #prepare}
      */
-    public FlowRun plan(Flow flow, RunTrigger trigger) {
+    public Prepared plan(Flow flow, RunTrigger trigger) {
         return prepare(new FlowRun(flow, newRunId(), trigger), false);
+    }
+
+    /**
+     * The export stage: prepares the run, then streams its rows into a staged file (reading and writing on two
+     * threads) or, for CSV exports PostgreSQL can produce exactly, COPYs them, and records the run intent; or,
+     * when an earlier run still owes some destinations its file, takes up that file. A transient failure of the
+     * source database before the file is handed over makes the run prepare and export again (see
+     * {@link SourceRetry}).
+     *
+     * @return the staged file for the destinations ({@link RunStage#HANDED_OVER}), or nothing new
+     *         ({@link RunStage#COMMITTED})
+     * @throws RunException when preparing, reading, writing or recording fails; the caller then calls
+     *                      {@link #fail}
+     */
+    public ExportOutcome export(FlowRun run) {
+        return retry.run(run, this::attempt);
+    }
+
+    /** One attempt of the export stage. */
+    private ExportOutcome attempt(FlowRun run) {
+        Prepared p = prepare(run);
+        if (p.pending() != null) {
+            return publisher.takeUpPending(run, p);
+        }
+        Path staged = null;
+        try {
+            staged = publisher.stage(run);
+            Written w = p.copySql() != null ? writeByCopy(run, p, staged) : write(run, p, staged);
+            run.advance(RunStage.STAGED);
+            return publisher.handOver(run, p, staged, w);
+        } catch (RuntimeException e) {
+            deleteQuietly(run, staged);
+            throw e;
+        }
     }
 
     /**
@@ -215,46 +254,55 @@ public final class ExportRunner {
      * @throws RunException when the dataset is gone, changed so the query cannot be built, or the state store
      *                      cannot be read
      */
-    public FlowRun prepare(FlowRun run) {
-        return prepare(run, true);
+    Prepared prepare(FlowRun run) {
+        Prepared p = prepare(run, true);
+        run.advance(RunStage.PREPARED);
+        return p;
     }
 
     /**
      * As {@link #prepare(FlowRun)}; with {@code settle}, a flow with a {@code settle_time} also finds its highest
      * new batch and waits the settle time before the query is fixed (see {@link #settle}).
      */
-    private FlowRun prepare(FlowRun run, boolean settle) {
+    private Prepared prepare(FlowRun run, boolean settle) {
         ExportSpec spec = run.flow.export();
         String datasetId = spec.sourceDatasetId();
+        io.flowexport.dataset.Dataset dataset;
+        OptionalLong watermark = OptionalLong.empty();
+        PendingDelivery pending;
+        RunIntent replay;
+        ExportQuery query;
+        String copySql = null;
+        String path;
         try {
-            run.dataset = catalog.find(datasetId).orElseThrow(() -> new RunException("flow '" + run.flow.id()
+            dataset = catalog.find(datasetId).orElseThrow(() -> new RunException("flow '" + run.flow.id()
                     + "': dataset '" + datasetId + "' does not exist in the source database; check "
                     + "properties.export.source_dataset_id in " + run.flow.file(), null));
             if (spec.exportMode().usesWatermark()) {
-                run.watermark = state.watermark(run.flow.id(), datasetId);
+                watermark = state.watermark(run.flow.id(), datasetId);
             }
-            run.pending = state.pending(run.flow.id()).orElse(null);
-            run.replay = run.pending != null ? null : state.intent(run.flow.id())
+            pending = state.pending(run.flow.id()).orElse(null);
+            replay = pending != null ? null : state.intent(run.flow.id())
                     .filter(i -> i.datasetId().equals(datasetId)).orElse(null);
             QueryBuilder builder = queries.get();
-            OptionalLong upTo = run.replay != null && run.replay.lastBatch() != null
-                    ? OptionalLong.of(run.replay.lastBatch()) : OptionalLong.empty();
-            run.query = builder.build(spec, run.dataset, run.watermark, upTo);
-            if (settle && run.replay == null && run.pending == null && spec.exportMode().usesWatermark()
+            OptionalLong upTo = replay != null && replay.lastBatch() != null
+                    ? OptionalLong.of(replay.lastBatch()) : OptionalLong.empty();
+            query = builder.build(spec, dataset, watermark, upTo);
+            if (settle && replay == null && pending == null && spec.exportMode().usesWatermark()
                     && !spec.settleTime().isZero()) {
-                run.query = settle(run, builder);
+                query = settle(run, builder, dataset, watermark, query);
             }
             if (spec.options() instanceof FormatOptions.Csv csv) {
                 if (copy == null) {
-                    run.path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL, or "
+                    path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL, or "
                             + "flowexport.source.copy=false";
                 } else {
-                    CsvCopy.Decision d = CsvCopy.plan(run.query, csv, builder);
-                    run.copySql = d.copySql();
-                    run.path = d.reason();
+                    CsvCopy.Decision d = CsvCopy.plan(query, csv, builder);
+                    copySql = d.copySql();
+                    path = d.reason();
                 }
             } else {
-                run.path = "generic (JDBC stream + " + spec.format().toml() + " writer)";
+                path = "generic (JDBC stream + " + spec.format().toml() + " writer)";
             }
         } catch (RunException e) {
             throw e;
@@ -265,15 +313,15 @@ public final class ExportRunner {
                     + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
                     + e.getMessage(), e);
         }
-        run.placeholders = placeholders(run);
-        if (run.replay != null) {
-            run.placeholders = new HashMap<>(run.replay.values());
-            run.placeholders.remove("batch_id");
+        Map<String, String> placeholders = placeholders(run.flow, run.trigger, run.runId);
+        if (replay != null) {
+            placeholders = new HashMap<>(replay.values());
+            placeholders.remove("batch_id");
             LOG.info("flow '{}': run {} replays run {} (batches {}), which was interrupted while publishing: same "
-                    + "names and ids", run.flow.id(), run.runId, run.replay.runId(),
-                    RunRecord.range(run.replay.firstBatch(), run.replay.lastBatch()));
+                    + "names and ids", run.flow.id(), run.runId, replay.runId(),
+                    RunRecord.range(replay.firstBatch(), replay.lastBatch()));
         }
-        return run;
+        return new Prepared(dataset, query, watermark, placeholders, copySql, path, pending, replay);
     }
 
     /**
@@ -282,8 +330,8 @@ public final class ExportRunner {
      * batch. Batches below it whose transactions commit during the wait are read by this run; batches above it
      * are left for a later run (they settle then). Without new batches, returns the query as it is.
      */
-    private ExportQuery settle(FlowRun run, QueryBuilder builder) throws SQLException {
-        ExportQuery q = run.query;
+    private ExportQuery settle(FlowRun run, QueryBuilder builder, io.flowexport.dataset.Dataset dataset,
+                               OptionalLong watermark, ExportQuery q) throws SQLException {
         if (q.batchRangeSql() == null) {
             return q;
         }
@@ -309,92 +357,102 @@ public final class ExportRunner {
                 c.rollback();
             }
         }
-        return builder.build(run.flow.export(), run.dataset, run.watermark, OptionalLong.of(highest));
+        return builder.build(run.flow.export(), dataset, watermark, OptionalLong.of(highest));
     }
 
-    /**
-     * Streams the rows into a staged file (reading and writing on two threads), publishes it and moves the
-     * watermark.
-     *
-     * @return the result; {@link RunStatus#NOTHING_NEW} when there were no rows to publish
-     * @throws RunException when reading, writing, publishing or committing fails; the caller then calls
-     *                      {@link #fail}
-     */
-    public RunResult export(FlowRun run) {
+    /** Streams the rows into the staged file: typed JDBC reads on one thread, the format writer on another. */
+    private Written write(FlowRun run, Prepared p, Path staged) {
         ExportSpec spec = run.flow.export();
         ExportFormat format = formats.get(spec.format());
-        try {
-            run.staged = publisher.stage(run);
-            try (JdbcRows rows = JdbcRows.open(source, run.query, fetchSize, st -> run.onAbort(st::cancel));
-                 RowWriter writer = format.open(run.staged, run.query.outputColumns(), spec.options())) {
-                RowPump.copy(run, rows, writer);
-            }
+        try (JdbcRows rows = JdbcRows.open(source, p.query(), fetchSize, st -> run.onAbort(st::cancel));
+             RowWriter writer = format.open(staged, p.query().outputColumns(), spec.options())) {
+            return RowPump.copy(run, p.query(), rows, writer);
         } catch (UnrepresentableValueException e) {
             throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage(), e);
         } catch (IOException e) {
-            throw writeFailed(run, e);
+            throw writeFailed(run, staged, e);
         } catch (SQLException e) {
             throw new RunException("flow '" + run.flow.id() + "': reading dataset '" + spec.sourceDatasetId()
                     + "' failed" + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "") + ": "
                     + e.getMessage(), e);
         }
-        return handOver(run);
     }
 
     /**
-     * Exports a CSV flow by PostgreSQL's {@code COPY (query) TO STDOUT}: the header and byte order mark written
-     * by us, the rows by the database, straight into the staged file; then publishes and commits like
-     * {@link #export}. Only for runs whose {@link FlowRun#copySql()} is set.
-     *
-     * @throws RunException when the copy, publishing or committing fails; the caller then calls {@link #fail}
+     * Writes a CSV export by PostgreSQL's {@code COPY (query) TO STDOUT}: the header and byte order mark written
+     * by us, the rows by the database, straight into the staged file. Only for runs whose
+     * {@link Prepared#copySql()} is set.
      */
-    public RunResult exportByCopy(FlowRun run) {
-        ExportSpec spec = run.flow.export();
-        FormatOptions.Csv csv = (FormatOptions.Csv) spec.options();
-        try {
-            run.staged = publisher.stage(run);
-            try (OutputStream out = new AbortCheck(run, TextOutput.openStream(run.staged, csv.encoding()))) {
-                if (csv.includeHeader()) {
-                    out.write(CsvText.header(run.query.outputColumns(), csv.delimiter())
-                            .getBytes(StandardCharsets.UTF_8));
-                }
-                copy.copy(run, run.copySql, out);
+    private Written writeByCopy(FlowRun run, Prepared p, Path staged) {
+        FormatOptions.Csv csv = (FormatOptions.Csv) run.flow.export().options();
+        try (OutputStream out = new AbortCheck(run, TextOutput.openStream(staged, csv.encoding()))) {
+            if (csv.includeHeader()) {
+                out.write(CsvText.header(p.query().outputColumns(), csv.delimiter())
+                        .getBytes(StandardCharsets.UTF_8));
             }
+            return copy.copy(run, p.query(), p.copySql(), out);
         } catch (IOException e) {
-            throw writeFailed(run, e);
+            throw writeFailed(run, staged, e);
         } catch (SQLException e) {
-            throw new RunException("flow '" + run.flow.id() + "': COPY into " + run.staged + " failed: "
+            throw new RunException("flow '" + run.flow.id() + "': COPY into " + staged + " failed: "
                     + e.getMessage(), e);
         }
-        return handOver(run);
-    }
-
-    /** Publishes the staged file; from here on a failure is not a source failure to retry (see {@link SourceRetry}). */
-    private RunResult handOver(FlowRun run) {
-        run.handedOver = true;
-        return publisher.publish(run);
     }
 
     /** The staged file could not be created or written (a full disk, a directory the runner may not write). */
-    private static RunException writeFailed(FlowRun run, IOException e) {
+    private static RunException writeFailed(FlowRun run, Path staged, IOException e) {
         return new RunException("flow '" + run.flow.id() + "': " + FileFaults.explain("write the export file",
-                run.staged, e).getMessage() + "; nothing was published and the watermark stays: the next run "
+                staged, e).getMessage() + "; nothing was published and the watermark stays: the next run "
                 + "exports the same batches", e);
     }
 
     /**
-     * Records a failed run: deletes the staged file; the watermark stays where it was.
+     * The deliver stage for one destination: sends the staged file to the flow's destination {@code name},
+     * unless the run was asked to stop or a re-sent pending delivery does not owe it the file.
      *
+     * @return {@code staged} with the destination's result added (unchanged when it was not sent)
+     * @throws RunException when the file of a flow whose only destination is a file cannot be published; other
+     *                      destinations' failures come back in the result, and {@link #commit} decides
+     */
+    public Staged deliver(FlowRun run, Staged staged, String name) {
+        return publisher.deliver(run, staged, name);
+    }
+
+    /**
+     * The commit stage: when every destination has the file, moves the watermark (incremental modes) and
+     * forgets the run intent; when some do not, keeps the file as a pending delivery for those.
+     *
+     * @return the run's result, {@link RunStatus#SUCCEEDED}
+     * @throws RunException when a destination did not get the file, the run was stopped, or the state store
+     *                      failed; the caller then calls {@link #fail}
+     */
+    public RunResult commit(FlowRun run, Staged staged) {
+        RunResult r = publisher.commit(run, staged);
+        run.advance(RunStage.COMMITTED);
+        return r;
+    }
+
+    /**
+     * Records a failed run: deletes the run's staged file (never a pending delivery's kept file); the watermark
+     * stays where it was.
+     *
+     * @param outcome what the run had produced when it failed (a {@link Staged} file), or null
      * @return the failed result, whose message says what went wrong
      */
-    public RunResult fail(FlowRun run, Throwable error) {
-        deleteStaged(run);
+    public RunResult fail(FlowRun run, Object outcome, Throwable error) {
+        if (outcome instanceof Staged s && s.ownsFile()) {
+            deleteQuietly(run, s.file());
+        }
+        if (run.stage() != RunStage.COMMITTED && run.stage() != RunStage.FAILED) {
+            run.advance(RunStage.FAILED);
+        }
         String message = run.abortReason() != null
                 ? "flow '" + run.flow.id() + "': run stopped (" + run.abortReason()
                         + "); nothing was published and the watermark stays"
                 : error instanceof RunException ? error.getMessage()
                 : "flow '" + run.flow.id() + "': " + describe(error);
-        return result(run, RunStatus.FAILED, 0, null, message);
+        Staged s = outcome instanceof Staged st ? st : null;
+        return result(run, RunStatus.FAILED, 0, null, message, s);
     }
 
     /** Ends the run: the flow may run again. */
@@ -403,6 +461,18 @@ public final class ExportRunner {
         synchronized (idle) {
             idle.notifyAll();
         }
+    }
+
+    /**
+     * The order in which a run delivers to the flow's destinations: every other destination first, file
+     * destinations last (they copy the staged file, which must still be there for the others).
+     */
+    public static List<io.flowexport.flow.DestinationSpec> deliveryOrder(Flow flow) {
+        List<io.flowexport.flow.DestinationSpec> ordered = new ArrayList<>();
+        List<io.flowexport.flow.DestinationSpec> all = flow.export().destinations();
+        all.stream().filter(d -> !(d instanceof io.flowexport.flow.DestinationSpec.File)).forEach(ordered::add);
+        all.stream().filter(d -> d instanceof io.flowexport.flow.DestinationSpec.File).forEach(ordered::add);
+        return ordered;
     }
 
     /**
@@ -415,28 +485,30 @@ public final class ExportRunner {
                 0, 0, null, null, null, 0, reason);
     }
 
-    static void deleteStaged(FlowRun run) {
-        if (run.staged != null) {
+    static void deleteQuietly(FlowRun run, Path file) {
+        if (file != null) {
             try {
-                Files.deleteIfExists(run.staged);
+                Files.deleteIfExists(file);
             } catch (IOException e) {
                 LOG.warn("flow '{}': cannot delete staged file {}: {}; it is removed at the next start",
-                        run.flow.id(), run.staged, e.getMessage());
+                        run.flow.id(), file, e.getMessage());
             }
-            run.staged = null;
         }
     }
 
-    static RunResult result(FlowRun run, RunStatus status, long bytes, Path file, String message) {
+    /**
+     * The run's result.
+     *
+     * @param staged what was delivered (rows, batches and deliveries come from it), or null before a file was
+     *               staged
+     */
+    static RunResult result(FlowRun run, RunStatus status, long bytes, Path file, String message, Staged staged) {
         double seconds = (System.nanoTime() - run.startNanos) / 1e9;
-        long rows = status == RunStatus.SUCCEEDED ? run.rows : 0;
+        long rows = status == RunStatus.SUCCEEDED && staged != null ? staged.rows() : 0;
         return new RunResult(run.flow.id(), run.flow.version(), run.runId, run.trigger.kind(), run.startedAt, status,
-                rows, bytes, file, run.firstBatch, run.lastBatch, seconds, io.flowexport.flow.Secrets.redact(message),
-                run.deliveries);
-    }
-
-    private static Map<String, String> placeholders(FlowRun run) {
-        return placeholders(run.flow, run.trigger, run.runId);
+                rows, bytes, file, staged == null ? null : staged.firstBatch(),
+                staged == null ? null : staged.lastBatch(), seconds, io.flowexport.flow.Secrets.redact(message),
+                staged == null ? List.of() : staged.deliveries());
     }
 
     /**

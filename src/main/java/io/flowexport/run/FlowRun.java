@@ -1,19 +1,17 @@
 package io.flowexport.run;
 
-import io.flowexport.dataset.Dataset;
 import io.flowexport.flow.Flow;
-import io.flowexport.query.ExportQuery;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One run of one flow while it is in progress: what {@link ExportRunner#prepare} worked out and what the export
- * has written so far. Used by one thread at a time, except {@link #abort}, which another thread may call.
+ * One run of one flow while it is in progress: who it is (flow version, run id, trigger), which {@link RunStage}
+ * it has reached, and how to stop it. What each stage produced travels separately, as immutable values: the
+ * {@link Prepared} query, then the {@link Staged} file and its deliveries, then the {@link RunResult}.
+ *
+ * <p>Used by one thread at a time (the run's exchange), except {@link #abort}, which another thread may call.
  */
 public final class FlowRun {
     final Flow flow;
@@ -23,21 +21,7 @@ public final class FlowRun {
     final Instant startedAt = Instant.now();
     private final List<Canceller> cancellers = new CopyOnWriteArrayList<>();
     private volatile String abortReason;
-    Dataset dataset;
-    ExportQuery query;
-    OptionalLong watermark = OptionalLong.empty();
-    Map<String, String> placeholders;
-    String copySql;
-    String path;
-    Path staged;
-    io.flowexport.state.PendingDelivery pending;
-    io.flowexport.state.RunIntent replay;
-    List<io.flowexport.destination.Delivered> deliveries = List.of();
-    long rows;
-    Long firstBatch;
-    Long lastBatch;
-    /** Set when the run's file goes to its destinations: from then on a failure is never retried. */
-    volatile boolean handedOver;
+    private volatile RunStage stage = RunStage.BEGUN;
 
     FlowRun(Flow flow, String runId, RunTrigger trigger) {
         this.flow = flow;
@@ -77,24 +61,32 @@ public final class FlowRun {
     }
 
     /**
-     * Forgets what a failed attempt worked out, read and wrote (its staged file is deleted), so that the run can
-     * prepare and export again under the same run id. Only before the file was handed to a destination.
+     * Moves the run to {@code next}.
+     *
+     * @throws IllegalStateException when the run cannot go from its stage to {@code next} (a bug in the pipeline)
      */
-    void resetAttempt() {
-        ExportRunner.deleteStaged(this);
+    void advance(RunStage next) {
+        RunStage now = stage;
+        if (!now.canGo(next)) {
+            throw new IllegalStateException("flow '" + flow.id() + "': run " + runId + " cannot go from stage "
+                    + now + " to " + next);
+        }
+        stage = next;
+    }
+
+    /**
+     * Takes the run back to {@link RunStage#BEGUN} after a failed attempt, so that it can prepare and export again
+     * under the same run id ({@link SourceRetry}). The attempt cleaned up its own staged file.
+     *
+     * @throws IllegalStateException once the file was handed to a destination: a run never exports twice then
+     */
+    void retry() {
+        if (stage.handedOver()) {
+            throw new IllegalStateException("flow '" + flow.id() + "': run " + runId + " was handed over to its "
+                    + "destinations; it is not exported again");
+        }
         cancellers.clear(); // they cancel the failed attempt's statement or connection, which is closed
-        dataset = null;
-        query = null;
-        watermark = OptionalLong.empty();
-        placeholders = null;
-        copySql = null;
-        path = null;
-        pending = null;
-        replay = null;
-        deliveries = List.of();
-        rows = 0;
-        firstBatch = null;
-        lastBatch = null;
+        stage = RunStage.BEGUN;
     }
 
     /** Why the run was asked to stop, or null. */
@@ -110,7 +102,7 @@ public final class FlowRun {
         }
     }
 
-    /** The flow being run. */
+    /** The flow being run: the version in force when the run began, kept to its end. */
     public Flow flow() {
         return flow;
     }
@@ -130,55 +122,8 @@ public final class FlowRun {
         return trigger;
     }
 
-    /** The query of the run; null before {@link ExportRunner#prepare}. */
-    public ExportQuery query() {
-        return query;
-    }
-
-    /** The source dataset; null before {@link ExportRunner#prepare}. */
-    public Dataset dataset() {
-        return dataset;
-    }
-
-    /** The flow's watermark when the run started. */
-    public OptionalLong watermark() {
-        return watermark;
-    }
-
-    /** The COPY statement of a CSV export that takes PostgreSQL's COPY path; null for the generic path. */
-    public String copySql() {
-        return copySql;
-    }
-
-    /** Which export path the run takes and why, e.g. {@code PostgreSQL COPY ... TO STDOUT (FORMAT csv)}. */
-    public String path() {
-        return path;
-    }
-
-
-    /** A delivery an earlier run still owes some destinations, which this run sends instead of exporting. */
-    public io.flowexport.state.PendingDelivery pending() {
-        return pending;
-    }
-
-    /**
-     * The interrupted run this run replays (same batch range, run id and placeholder values), or null; see
-     * {@link io.flowexport.state.RunIntent}.
-     */
-    public io.flowexport.state.RunIntent replay() {
-        return replay;
-    }
-
-    /**
-     * The run id destinations see (file names, idempotency keys, message ids): the replayed run's id when this
-     * run replays one, else {@link #runId()}.
-     */
-    public String publishedRunId() {
-        return replay != null ? replay.runId() : runId;
-    }
-
-    /** The placeholder values of this run ({@code batch_id} excluded). */
-    public Map<String, String> placeholders() {
-        return placeholders;
+    /** The stage the run has reached. */
+    public RunStage stage() {
+        return stage;
     }
 }

@@ -24,14 +24,16 @@ public final class PostgresCopy {
     }
 
     /**
-     * Streams the COPY output into {@code out} and records rows and batch range in {@code run}.
+     * Streams the COPY output into {@code out} and returns the rows and batch range it wrote.
      *
      * @param copySql the COPY statement (see {@link io.flowexport.query.CsvCopy})
      * @throws SQLException when the query fails or the connection breaks
      * @throws IOException  when {@code out} cannot be written
      */
-    void copy(FlowRun run, String copySql, OutputStream out) throws SQLException, IOException {
-        ExportQuery q = run.query();
+    Written copy(FlowRun run, ExportQuery q, String copySql, OutputStream out) throws SQLException, IOException {
+        Long first = null;
+        Long last = null;
+        long rows;
         try (Connection c = source.getConnection()) {
             PGConnection pg = c.unwrap(PGConnection.class);
             run.onAbort(pg::cancelQuery);
@@ -39,10 +41,10 @@ public final class PostgresCopy {
             try {
                 if (q.batchRangeSql() != null) {
                     ExportQuery.BatchRange range = q.readBatchRange(c);
-                    run.firstBatch = range.first();
-                    run.lastBatch = range.last();
+                    first = range.first();
+                    last = range.last();
                 }
-                run.rows = pg.getCopyAPI().copyOut(copySql, out);
+                rows = pg.getCopyAPI().copyOut(copySql, out);
             } catch (IOException e) {
                 // The output failed (a full disk): pgjdbc cancels the COPY, but the connection can stay out of step
                 // with the server, and the next query on it reads the COPY's leftovers. It must not go back to the
@@ -59,6 +61,7 @@ public final class PostgresCopy {
             }
             c.rollback();
         }
+        return new Written(rows, first, last);
     }
 
     /** Closes the connection for good: evicted from the pool, or closed when it does not come from one. */

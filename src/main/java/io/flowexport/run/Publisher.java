@@ -13,7 +13,6 @@ import io.flowexport.flow.Flow;
 import io.flowexport.flow.FormatOptions;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
-import io.flowexport.ops.CrashPoints;
 import io.flowexport.state.PendingDelivery;
 import io.flowexport.state.RunIntent;
 import io.flowexport.state.RunRecord;
@@ -28,13 +27,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last steps of a run: where its file is staged, delivering it to the flow's destinations, moving the
- * watermark when every destination has it, and keeping it as a {@link PendingDelivery} when only some do.
+ * The stages of a run after its file is written: where the file is staged, the hand-over (nothing new, or the
+ * run intent recorded), delivering it to each of the flow's destinations, and the commit: moving the watermark
+ * when every destination has it, or keeping it as a {@link PendingDelivery} when only some do.
  *
  * <p>A flow whose only destination is a file stages beside the target and publishes by one atomic rename (no
  * copy). Any other flow stages in the work directory ({@code <work>/<flow_id>/}); its file destinations get a
@@ -48,12 +49,15 @@ final class Publisher {
     private final FileDestination work;
     private final Deliveries deliveries;
     private final StateStore state;
+    private final RunListener listener;
 
-    Publisher(FileDestination files, FileDestination work, Deliveries deliveries, StateStore state) {
+    Publisher(FileDestination files, FileDestination work, Deliveries deliveries, StateStore state,
+              RunListener listener) {
         this.files = files;
         this.work = work;
         this.deliveries = deliveries;
         this.state = state;
+        this.listener = listener;
     }
 
     FileDestination files() {
@@ -61,10 +65,16 @@ final class Publisher {
     }
 
     /** Where the run's file is written before delivery (not created). */
-    Path stage(FlowRun run) throws IOException {
+    Path stage(FlowRun run) throws RunException {
         ExportSpec spec = run.flow.export();
-        return spec.fileOnly() ? files.stage(spec.files().get(0).path(), run.flow.id(), run.runId)
-                : work.stage(run.flow.id() + "/export", run.flow.id(), run.runId);
+        try {
+            return spec.fileOnly() ? files.stage(spec.files().get(0).path(), run.flow.id(), run.runId)
+                    : work.stage(run.flow.id() + "/export", run.flow.id(), run.runId);
+        } catch (IOException e) {
+            throw new RunException("flow '" + run.flow.id() + "': " + FileFaults.explain("write the export file",
+                    null, e).getMessage() + "; nothing was published and the watermark stays: the next run "
+                    + "exports the same batches", e);
+        }
     }
 
     /** Deletes the temporary files crashed runs of {@code flow} left (staged files, copies); never pending ones. */
@@ -77,101 +87,76 @@ final class Publisher {
         return removed;
     }
 
-    /** Publishes the staged file (or nothing, when there is nothing new) and moves the watermark. */
-    RunResult publish(FlowRun run) {
+    /**
+     * Hands the complete staged file over: nothing new when there is nothing to publish (the file is deleted);
+     * else the run intent is recorded, so that a run interrupted from here on is replayed under the same names.
+     */
+    ExportOutcome handOver(FlowRun run, Prepared p, Path staged, Written w) {
         ExportSpec spec = run.flow.export();
         if (run.abortReason() != null) {
             throw new RunException("flow '" + run.flow.id() + "': run stopped before publishing: "
                     + run.abortReason(), null);
         }
-        CrashPoints.reach(CrashPoints.Stage.AFTER_WRITE, run.flow.id());
+        listener.staged(run, staged);
         boolean needsBatch = spec.destinations().stream().anyMatch(d -> template(d).uses("batch_id"));
-        Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : run.lastBatch;
-        if (run.rows == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
-            ExportRunner.deleteStaged(run);
-            if (run.replay != null) {
+        Long batchForPath = spec.exportMode() == ExportMode.BATCH ? spec.batchId() : w.lastBatch();
+        if (w.rows() == 0 && (spec.exportMode().usesWatermark() || needsBatch && batchForPath == null)) {
+            ExportRunner.deleteQuietly(run, staged);
+            if (p.replay() != null) {
                 forgetIntent(run);
             }
             String why = spec.exportMode().usesWatermark()
-                    ? "nothing new" + run.watermark.stream().mapToObj(w -> " above batch " + w).findFirst().orElse("")
+                    ? "nothing new" + p.watermark().stream().mapToObj(x -> " above batch " + x).findFirst().orElse("")
                     + "; no file published"
                     : "no rows, so {batch_id} has no value; no file published";
-            return ExportRunner.result(run, RunStatus.NOTHING_NEW, 0, null, why);
+            run.advance(RunStage.COMMITTED);
+            Staged none = new Staged(p, null, 0, 0, w.firstBatch(), w.lastBatch(), Map.of(), run.runId, null,
+                    spec.fileOnly(), List.of());
+            return new ExportOutcome.NothingNew(ExportRunner.result(run, RunStatus.NOTHING_NEW, 0, null, why, none));
         }
-        Map<String, String> values = new HashMap<>(run.placeholders);
+        Map<String, String> values = new HashMap<>(p.placeholders());
         if (batchForPath != null) {
             values.put("batch_id", String.valueOf(batchForPath));
         }
-        if (run.replay != null) {
+        Long first = w.firstBatch();
+        Long last = w.lastBatch();
+        if (p.replay() != null) {
             // the interrupted run's names and ids, whatever this run read
-            values = new HashMap<>(run.replay.values());
-            run.firstBatch = run.replay.firstBatch();
-            run.lastBatch = run.replay.lastBatch();
+            values = new HashMap<>(p.replay().values());
+            first = p.replay().firstBatch();
+            last = p.replay().lastBatch();
         }
         long bytes;
         try {
-            bytes = Files.size(run.staged);
+            bytes = Files.size(staged);
         } catch (IOException e) {
-            throw new RunException("flow '" + run.flow.id() + "': the staged file " + run.staged + " is gone: "
+            throw new RunException("flow '" + run.flow.id() + "': the staged file " + staged + " is gone: "
                     + e.getMessage(), e);
         }
+        String published = p.publishedRunId(run.runId);
         try {
-            state.saveIntent(new RunIntent(run.flow.id(), spec.sourceDatasetId(), run.publishedRunId(),
-                    run.firstBatch, run.lastBatch, values, Instant.now()));
+            state.saveIntent(new RunIntent(run.flow.id(), spec.sourceDatasetId(), published, first, last, values,
+                    Instant.now()));
         } catch (RuntimeException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot record the run in the state store before "
                     + "publishing, so nothing was published: " + e.getMessage(), e);
         }
-        if (spec.fileOnly()) {
-            publishAlone(run, values);
-        } else {
-            Shipment s = shipment(run, run.publishedRunId(), run.staged, values, run.firstBatch, run.lastBatch,
-                    run.rows);
-            run.deliveries = deliveries.deliver(s, spec.destinations(), Map.of());
-            if (run.abortReason() != null) {
-                throw new RunException("flow '" + run.flow.id() + "': run stopped while delivering: "
-                        + run.abortReason(), null);
-            }
-            List<Delivered> failed = run.deliveries.stream().filter(d -> !d.ok()).toList();
-            boolean complete = failed.isEmpty() && run.deliveries.size() == spec.destinations().size();
-            if (!complete) {
-                if (failed.size() < run.deliveries.size()) {
-                    keepPending(run, values, failed);
-                }
-                String next = failed.size() < run.deliveries.size()
-                        ? "the next run sends this file to " + names(failed) + " only"
-                        : "the next run exports the same batches again, under the same names and ids";
-                throw new RunException(failureMessage(run.flow.id(), failed, next), null);
-            }
-            ExportRunner.deleteStaged(run);
-        }
-        CrashPoints.reach(CrashPoints.Stage.AFTER_PUBLISH, run.flow.id());
-        commit(run, run.lastBatch);
-        Path published = run.deliveries.stream().map(Delivered::published).filter(p -> p != null).findFirst()
-                .orElse(null);
-        return ExportRunner.result(run, RunStatus.SUCCEEDED, bytes, published, run.replay == null ? null
-                : "replayed run " + run.replay.runId() + " (batches " + range(run.firstBatch, run.lastBatch)
-                + "), which was interrupted while publishing: same names and ids");
+        run.advance(RunStage.HANDED_OVER);
+        return new Staged(p, staged, bytes, w.rows(), first, last, values, published, null, spec.fileOnly(),
+                List.of());
     }
 
     /**
-     * Sends a pending delivery to the destinations that do not have it yet; moves the watermark and forgets it
-     * when they all do.
+     * Takes up the file of a pending delivery (see {@link Prepared#pending()}), to be sent to the destinations
+     * that do not have it yet, instead of exporting.
      *
-     * @throws RunException when a destination still fails (the pending delivery is updated) or the kept file
-     *                      is gone
+     * @throws RunException when the kept file is gone (the pending delivery is dropped)
      */
-    RunResult redeliver(FlowRun run) {
-        PendingDelivery p = run.pending;
-        run.firstBatch = p.firstBatch();
-        run.lastBatch = p.lastBatch();
-        Map<String, DestinationSpec> byName = new LinkedHashMap<>();
-        run.flow.export().destinations().forEach(d -> byName.put(d.name(), d));
-        List<DestinationSpec> remaining = new ArrayList<>();
+    Staged takeUpPending(FlowRun run, Prepared prepared) {
+        PendingDelivery p = prepared.pending();
+        run.advance(RunStage.HANDED_OVER);
         for (String name : p.remaining().keySet()) {
-            if (byName.containsKey(name)) {
-                remaining.add(byName.get(name));
-            } else {
+            if (destination(run.flow, name).isEmpty()) {
                 LOG.warn("flow '{}': destination '{}' owed the file of run {} but is no longer in the flow; "
                         + "it will not get it", run.flow.id(), name, p.runId());
             }
@@ -182,13 +167,73 @@ final class Publisher {
                     + p.remaining().keySet() + " is gone (" + p.file() + "); the pending delivery is dropped and the "
                     + "watermark stays, so the next run exports those batches again", null);
         }
-        Shipment s = shipment(run, p.runId(), p.file(), p.values(), p.firstBatch(), p.lastBatch(), p.rows());
-        run.deliveries = deliveries.deliver(s, remaining, p.remaining());
-        List<Delivered> failed = run.deliveries.stream().filter(d -> !d.ok()).toList();
-        if (!failed.isEmpty() || run.deliveries.size() < remaining.size()) {
+        return new Staged(prepared, p.file(), size(p.file()), p.rows(), p.firstBatch(), p.lastBatch(), p.values(),
+                p.runId(), p, false, List.of());
+    }
+
+    /** Sends the file to the flow's destination {@code name} (see {@link ExportRunner#deliver}). */
+    Staged deliver(FlowRun run, Staged s, String name) {
+        if (!s.owes(name) || run.abortReason() != null && !s.fileOnly()) {
+            return s;
+        }
+        Optional<DestinationSpec> d = destination(run.flow, name);
+        if (d.isEmpty()) {
+            return s;
+        }
+        if (s.fileOnly()) {
+            return s.with(publishAlone(run, s, (DestinationSpec.File) d.get()));
+        }
+        int startChunk = s.redelivery() != null ? s.redelivery().remaining().getOrDefault(name, 0) : 0;
+        return s.with(deliveries.connector(d.get().type()).deliver(shipment(run, s), d.get(), startChunk));
+    }
+
+    /** Records the outcome of the deliveries (see {@link ExportRunner#commit}). */
+    RunResult commit(FlowRun run, Staged s) {
+        return s.redelivery() != null ? commitRedelivery(run, s) : commitExport(run, s);
+    }
+
+    private RunResult commitExport(FlowRun run, Staged s) {
+        ExportSpec spec = run.flow.export();
+        if (!s.fileOnly()) {
+            if (run.abortReason() != null) {
+                throw new RunException("flow '" + run.flow.id() + "': run stopped while delivering: "
+                        + run.abortReason(), null);
+            }
+            List<Delivered> failed = s.deliveries().stream().filter(d -> !d.ok()).toList();
+            boolean complete = failed.isEmpty() && s.deliveries().size() == spec.destinations().size();
+            if (!complete) {
+                boolean some = failed.size() < s.deliveries().size();
+                if (some) {
+                    keepPending(run, s, failed);
+                }
+                String next = some ? "the next run sends this file to " + names(failed) + " only"
+                        : "the next run exports the same batches again, under the same names and ids";
+                throw new RunException(failureMessage(run.flow.id(), failed, next), null);
+            }
+            ExportRunner.deleteQuietly(run, s.file());
+        } else if (s.deliveries().isEmpty()) {
+            throw new RunException("flow '" + run.flow.id() + "': the run's route has no step that publishes its "
+                    + "file; nothing was published and the watermark stays", null);
+        }
+        listener.delivered(run);
+        commitState(run, s.lastBatch(), s.publishedRunId());
+        Path published = s.deliveries().stream().map(Delivered::published).filter(p -> p != null).findFirst()
+                .orElse(null);
+        RunIntent replay = s.prepared().replay();
+        return ExportRunner.result(run, RunStatus.SUCCEEDED, s.bytes(), published, replay == null ? null
+                : "replayed run " + replay.runId() + " (batches " + range(s.firstBatch(), s.lastBatch())
+                + "), which was interrupted while publishing: same names and ids", s);
+    }
+
+    private RunResult commitRedelivery(FlowRun run, Staged s) {
+        PendingDelivery p = s.redelivery();
+        List<DestinationSpec> remaining = p.remaining().keySet().stream().map(n -> destination(run.flow, n))
+                .flatMap(Optional::stream).toList();
+        List<Delivered> failed = s.deliveries().stream().filter(d -> !d.ok()).toList();
+        if (!failed.isEmpty() || s.deliveries().size() < remaining.size()) {
             Map<String, Integer> still = new LinkedHashMap<>();
             for (DestinationSpec d : remaining) {
-                Delivered r = run.deliveries.stream().filter(x -> x.name().equals(d.name())).findFirst().orElse(null);
+                Delivered r = s.deliveries().stream().filter(x -> x.name().equals(d.name())).findFirst().orElse(null);
                 if (r == null || !r.ok()) {
                     still.put(d.name(), r != null ? r.chunks() : p.remaining().get(d.name()));
                 }
@@ -198,44 +243,37 @@ final class Publisher {
                     p.lastBatch(), p.rows(), p.file(), p.values(), still, message, p.createdAt()));
             throw new RunException(message, null);
         }
-        long bytes = size(p.file());
-        CrashPoints.reach(CrashPoints.Stage.AFTER_PUBLISH, run.flow.id());
-        commit(run, p.lastBatch());
+        listener.delivered(run);
+        commitState(run, p.lastBatch(), run.runId);
         state.deletePending(p.flowId(), p.runId());
         deleteQuietly(p.file());
-        run.rows = p.rows();
-        return ExportRunner.result(run, RunStatus.SUCCEEDED, bytes, null, "re-sent the file of run " + p.runId()
-                + " (batches " + range(p.firstBatch(), p.lastBatch()) + ") to " + names(run.deliveries)
-                + "; the other destinations had it already");
+        return ExportRunner.result(run, RunStatus.SUCCEEDED, s.bytes(), null, "re-sent the file of run " + p.runId()
+                + " (batches " + range(p.firstBatch(), p.lastBatch()) + ") to " + names(s.deliveries())
+                + "; the other destinations had it already", s);
     }
 
-    private void publishAlone(FlowRun run, Map<String, String> values) {
-        DestinationSpec.File d = run.flow.export().files().get(0);
-        String relative = new PathTemplate(d.path()).render(values);
+    private Delivered publishAlone(FlowRun run, Staged s, DestinationSpec.File d) {
+        String relative = new PathTemplate(d.path()).render(s.values());
         try {
-            Path published = files.publish(run.staged, relative, run.flow.id());
-            run.staged = null;
-            run.deliveries = List.of(new Delivered(d.name(), d.type(), relative, true, 1, null, "published",
-                    published));
+            Path published = files.publish(s.file(), relative, run.flow.id());
+            return new Delivered(d.name(), d.type(), relative, true, 1, null, "published", published);
         } catch (IOException | IllegalArgumentException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot publish " + relative
                     + (e instanceof FileFaults.Explained ? "" : " in " + files.exportDir()) + ": " + e.getMessage(), e);
         }
     }
 
-    private void keepPending(FlowRun run, Map<String, String> values, List<Delivered> failed) {
+    private void keepPending(FlowRun run, Staged s, List<Delivered> failed) {
         String ext = run.flow.export().format().toml();
-        Path kept = work.exportDir().resolve("pending").resolve(run.flow.id() + "-" + run.publishedRunId() + "."
+        Path kept = work.exportDir().resolve("pending").resolve(run.flow.id() + "-" + s.publishedRunId() + "."
                 + ext);
         try {
             Files.createDirectories(kept.getParent());
-            Files.move(run.staged, kept, StandardCopyOption.ATOMIC_MOVE);
-            run.staged = null;
+            Files.move(s.file(), kept, StandardCopyOption.ATOMIC_MOVE);
             Map<String, Integer> remaining = new LinkedHashMap<>();
             failed.forEach(d -> remaining.put(d.name(), d.chunks()));
             state.savePending(new PendingDelivery(run.flow.id(), run.flow.export().sourceDatasetId(),
-                    run.publishedRunId(),
-                    run.firstBatch, run.lastBatch, run.rows, kept, values, remaining,
+                    s.publishedRunId(), s.firstBatch(), s.lastBatch(), s.rows(), kept, s.values(), remaining,
                     failureMessage(run.flow.id(), failed, ""), Instant.now()));
         } catch (IOException | RuntimeException e) {
             LOG.error("flow '{}': cannot keep the file of run {} for {}: {}; the next run exports the same batches "
@@ -248,12 +286,12 @@ final class Publisher {
      * Records that every destination has the run's file: moves the watermark (incremental modes) and forgets the
      * run intent, in one transaction.
      */
-    private void commit(FlowRun run, Long lastBatch) {
+    private void commitState(FlowRun run, Long lastBatch, String publishedRunId) {
         ExportSpec spec = run.flow.export();
-        CrashPoints.reach(CrashPoints.Stage.BEFORE_COMMIT, run.flow.id());
+        listener.committing(run);
         if (spec.exportMode().usesWatermark() && lastBatch != null) {
             try {
-                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, run.publishedRunId());
+                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, publishedRunId);
             } catch (RuntimeException e) {
                 throw new RunException("flow '" + run.flow.id() + "': delivered the file but could not move the "
                         + "watermark; the next run publishes the same batches again, under the same names and ids: "
@@ -274,16 +312,22 @@ final class Publisher {
         }
     }
 
-    private static Shipment shipment(FlowRun run, String runId, Path file, Map<String, String> values, Long first,
-                                     Long last, long rows) {
+    private static Optional<DestinationSpec> destination(Flow flow, String name) {
+        return flow.export().destinations().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    private static Shipment shipment(FlowRun run, Staged s) {
         Flow flow = run.flow;
         ExportSpec spec = flow.export();
+        Long first = s.firstBatch();
+        Long last = s.lastBatch();
+        String runId = s.publishedRunId();
         boolean ranged = spec.exportMode() != ExportMode.FULL && first != null;
         boolean jsonl = spec.options() instanceof FormatOptions.Json j && j.jsonl();
-        return new Shipment(flow.id(), runId, file, spec.format(), spec.format() == FileFormat.JSON && jsonl,
-                values, range(first, last), ranged ? "batches " + range(first, last) : "run " + runId,
-                () -> run.abortReason() != null, spec.sourceDatasetId(), spec.exportMode(), rows, first, last,
-                run.query == null ? List.of() : run.query.outputColumns(), spec.options());
+        return new Shipment(flow.id(), runId, s.file(), spec.format(), spec.format() == FileFormat.JSON && jsonl,
+                s.values(), range(first, last), ranged ? "batches " + range(first, last) : "run " + runId,
+                () -> run.abortReason() != null, spec.sourceDatasetId(), spec.exportMode(), s.rows(), first, last,
+                s.prepared().query() == null ? List.of() : s.prepared().query().outputColumns(), spec.options());
     }
 
     private static PathTemplate template(DestinationSpec d) {

@@ -1,5 +1,6 @@
 package io.flowexport.run;
 
+import io.flowexport.query.ExportQuery;
 import io.flowexport.dataset.JdbcRows;
 import io.flowexport.format.RowWriter;
 import java.io.IOException;
@@ -28,15 +29,16 @@ final class RowPump {
     private Long lastBatch;
 
     /**
-     * Copies every row of {@code rows} into {@code writer} and records the count and batch range in {@code run}.
+     * Copies every row of {@code rows} into {@code writer} and returns the count and batch range.
      * {@code rows} is read on another thread; the caller closes it after this returns.
      *
      * @throws IOException  when the writer fails
      * @throws SQLException when reading fails (e.g. the database connection broke)
      */
-    static void copy(FlowRun run, JdbcRows rows, RowWriter writer) throws IOException, SQLException {
+    static Written copy(FlowRun run, ExportQuery query, JdbcRows rows, RowWriter writer)
+            throws IOException, SQLException {
         RowPump pump = new RowPump();
-        Thread reader = new Thread(() -> pump.read(run, rows), "flowexport-reader-" + run.flow().id());
+        Thread reader = new Thread(() -> pump.read(run, query, rows), "flowexport-reader-" + run.flow().id());
         reader.setDaemon(true);
         reader.start();
         try {
@@ -58,13 +60,11 @@ final class RowPump {
         } else if (error != null) {
             throw new IllegalStateException(error);
         }
-        run.rows = pump.rows;
-        run.firstBatch = pump.firstBatch;
-        run.lastBatch = pump.lastBatch;
+        return new Written(pump.rows, pump.firstBatch, pump.lastBatch);
     }
 
-    private void read(FlowRun run, JdbcRows rows) {
-        int outputs = run.query().outputColumns().size();
+    private void read(FlowRun run, ExportQuery query, JdbcRows rows) {
+        int outputs = query.outputColumns().size();
         Object[][] chunk = new Object[CHUNK_ROWS][];
         int n = 0;
         long first = Long.MAX_VALUE;

@@ -30,20 +30,30 @@ public final class SourceRetry {
     private final BooleanSupplier stopping;
 
     /**
+     * How runs retry: {@code flowexport.source.attempts} and {@code flowexport.source.retry-backoff}.
+     *
      * @param attempts how many times a run reads its dataset at most (at least 1; 1 means no retry)
      * @param backoff  the wait before the second attempt, doubled before each further one
      * @param source   how to name the source database in messages: its JDBC URL without password
-     * @param stopping true once the runner is stopping (then no further attempt begins)
-     * @throws IllegalArgumentException when {@code attempts} is below 1 or {@code backoff} is negative
      */
-    public SourceRetry(int attempts, Duration backoff, String source, BooleanSupplier stopping) {
-        if (attempts < 1 || backoff.isNegative()) {
-            throw new IllegalArgumentException("attempts must be at least 1 and the backoff not negative, got "
-                    + attempts + " and " + backoff);
+    public record Policy(int attempts, Duration backoff, String source) {
+        /** @throws IllegalArgumentException when {@code attempts} is below 1 or {@code backoff} is negative */
+        public Policy {
+            if (attempts < 1 || backoff.isNegative()) {
+                throw new IllegalArgumentException("attempts must be at least 1 and the backoff not negative, got "
+                        + attempts + " and " + backoff);
+            }
         }
-        this.attempts = attempts;
-        this.backoff = backoff;
-        this.source = source;
+    }
+
+    /**
+     * @param policy   how many attempts, how long between them, and how to name the source database
+     * @param stopping true once the runner is stopping (then no further attempt begins)
+     */
+    public SourceRetry(Policy policy, BooleanSupplier stopping) {
+        this.attempts = policy.attempts();
+        this.backoff = policy.backoff();
+        this.source = policy.source();
         this.stopping = stopping;
     }
 
@@ -61,25 +71,25 @@ public final class SourceRetry {
      * Runs {@code attempt} (prepare, then export) until it returns, retrying transient source failures.
      *
      * @param run     the run, begun and not prepared
-     * @param attempt prepares and exports the run (e.g. {@link ExportRunner#prepare} then {@link ExportRunner#export})
+     * @param attempt prepares and exports the run; it deletes what it staged when it fails
      * @return what the successful attempt returned
      * @throws RuntimeException the failure of the last attempt: as thrown when it is not a transient source
      *                          failure, when the run was asked to stop, or after the file was handed over; else a
      *                          {@link RunException} saying how many attempts were made and what to do
      */
-    public RunResult run(FlowRun run, Function<FlowRun, RunResult> attempt) {
+    public <T> T run(FlowRun run, Function<FlowRun, T> attempt) {
         for (int n = 1; ; n++) {
             try {
                 return attempt.apply(run);
             } catch (RuntimeException e) {
-                if (run.handedOver || run.abortReason() != null || !SourceFailures.isTransient(e)) {
+                if (run.stage().handedOver() || run.abortReason() != null || !SourceFailures.isTransient(e)) {
                     throw e;
                 }
                 String reason = Secrets.redact(SourceFailures.reason(e));
                 String failed = "flow '" + run.flow.id() + "': reading dataset '"
                         + run.flow.export().sourceDatasetId() + "' failed";
                 if (n >= attempts) {
-                    run.resetAttempt();
+                    run.retry();
                     throw new RunException(failed + " (" + (attempts == 1 ? "1 attempt, flowexport.source.attempts"
                             + " = 1" : attempts + " attempts") + "): " + reason + "; nothing was published and the "
                             + "watermark stays; check that the source database " + source + " is up and accepts "
@@ -87,13 +97,13 @@ public final class SourceRetry {
                             + "flowexport.source.retry-backoff set how each run retries)", e);
                 }
                 if (stopping.getAsBoolean()) {
-                    run.resetAttempt();
+                    run.retry();
                     throw notRetried(failed, n, reason, "the runner is stopping", e);
                 }
                 Duration wait = waitAfter(n);
                 LOG.warn("{} (attempt {} of {}): {}; retrying in {}", failed, n, attempts, reason,
                         Durations.format(wait));
-                run.resetAttempt();
+                run.retry();
                 if (!pause(run, wait)) {
                     if (run.abortReason() != null) {
                         throw e; // the run reports why it stopped

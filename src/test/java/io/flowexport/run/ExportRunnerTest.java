@@ -29,7 +29,8 @@ class ExportRunnerTest {
     void aFlowNeverRunsTwiceAtOnceButOtherFlowsDo() {
         ExportRunner runner = new ExportRunner(null, null, null, ExportFormats.standard(), new FileDestination(tmp),
                 new FileDestination(tmp.resolve("work")),
-                new io.flowexport.destination.Deliveries(List.of()), null, 1000, null);
+                new io.flowexport.destination.Deliveries(List.of()), null, 1000, null,
+                new SourceRetry.Policy(1, java.time.Duration.ZERO, "db"), new RunListeners(List.of()));
         Optional<FlowRun> first = runner.begin(flow("a"), RunTrigger.manual());
         assertThat(first).isPresent();
         assertThat(runner.begin(flow("a"), RunTrigger.manual())).as("second run of a while a runs").isEmpty();

@@ -34,35 +34,27 @@ class SourceRetryTest {
     }
 
     private static SourceRetry retry(int attempts, Duration backoff) {
-        return new SourceRetry(attempts, backoff, "jdbc:postgresql://db/src", () -> false);
+        return new SourceRetry(new SourceRetry.Policy(attempts, backoff, "jdbc:postgresql://db/src"), () -> false);
     }
 
     @Test
     void aTransientFailureIsRetriedInTheSameRunAfterCleaningUp() throws Exception {
+        // what an attempt read and wrote is its own value, never kept on the run (the attempt deletes its staged
+        // file when it fails: SourceFaultsIT checks no file is left); the run goes back to its first stage
         FlowRun run = run();
         List<String> seen = new ArrayList<>();
-        Path staged = tmp.resolve(".flowexport-f-run-1.tmp");
-        RunResult ok = ExportRunner.result(run, RunStatus.SUCCEEDED, 0, null, null);
+        RunResult ok = ExportRunner.result(run, RunStatus.SUCCEEDED, 0, null, null, null);
         RunResult result = retry(3, Duration.ofMillis(5)).run(run, r -> {
-            seen.add(r.runId() + " rows=" + r.rows + " batches=" + r.firstBatch + ".." + r.lastBatch + " staged="
-                    + r.staged);
+            seen.add(r.runId() + " stage=" + r.stage());
             if (seen.size() < 3) {
-                try {
-                    r.staged = Files.writeString(staged, "partial");
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                r.rows = 512;
-                r.firstBatch = 1L;
-                r.lastBatch = 7L;
+                r.advance(RunStage.PREPARED);
+                r.advance(RunStage.STAGED);
                 throw TERMINATED;
             }
             return ok;
         });
         assertThat(result).isSameAs(ok);
-        assertThat(seen).containsExactly("run-1 rows=0 batches=null..null staged=null",
-                "run-1 rows=0 batches=null..null staged=null", "run-1 rows=0 batches=null..null staged=null");
-        assertThat(staged).doesNotExist();
+        assertThat(seen).containsExactly("run-1 stage=BEGUN", "run-1 stage=BEGUN", "run-1 stage=BEGUN");
     }
 
     @Test
@@ -71,7 +63,7 @@ class SourceRetryTest {
         int[] calls = {0};
         assertThatThrownBy(() -> retry(2, Duration.ofMillis(1)).run(run, r -> {
             calls[0]++;
-            r.rows = 3;
+            r.advance(RunStage.PREPARED);
             throw TERMINATED;
         })).isInstanceOf(RunException.class).hasCause(TERMINATED)
                 .hasMessage("flow 'f': reading dataset 'orders' failed (2 attempts): SQLState 57P01: FATAL: "
@@ -80,7 +72,7 @@ class SourceRetryTest {
                         + "accepts connections; the next run tries again (flowexport.source.attempts and "
                         + "flowexport.source.retry-backoff set how each run retries)");
         assertThat(calls[0]).isEqualTo(2);
-        assertThat(run.rows).isZero();
+        assertThat(run.stage()).isEqualTo(RunStage.BEGUN);
 
         assertThatThrownBy(() -> retry(1, Duration.ofMillis(1)).run(run(), r -> {
             throw TERMINATED;
@@ -103,7 +95,8 @@ class SourceRetryTest {
                 new SQLException("connection reset", "08006"));
         assertThatThrownBy(() -> retry(3, Duration.ofMillis(1)).run(run(), r -> {
             calls[0]++;
-            r.handedOver = true;
+            r.advance(RunStage.PREPARED);
+            r.advance(RunStage.HANDED_OVER);
             throw commit;
         })).isSameAs(commit);
         assertThat(calls[0]).isEqualTo(2);
@@ -113,7 +106,7 @@ class SourceRetryTest {
     void theWaitEndsAtOnceWhenTheRunIsAborted() {
         FlowRun run = run();
         AtomicBoolean aborting = new AtomicBoolean();
-        SourceRetry retry = new SourceRetry(3, Duration.ofMinutes(10), "db", () -> {
+        SourceRetry retry = new SourceRetry(new SourceRetry.Policy(3, Duration.ofMinutes(10), "db"), () -> {
             if (aborting.compareAndSet(false, true)) { // first check of the wait: abort from another thread
                 new Thread(() -> run.abort("the runner is stopping")).start();
             }
@@ -130,7 +123,7 @@ class SourceRetryTest {
     @Test
     void noFurtherAttemptBeginsOnceTheRunnerIsStopping() {
         AtomicBoolean stopping = new AtomicBoolean();
-        SourceRetry retry = new SourceRetry(3, Duration.ofMinutes(10), "db", stopping::get);
+        SourceRetry retry = new SourceRetry(new SourceRetry.Policy(3, Duration.ofMinutes(10), "db"), stopping::get);
         int[] calls = {0};
         long start = System.nanoTime();
         assertThatThrownBy(() -> retry.run(run(), r -> {
@@ -148,7 +141,7 @@ class SourceRetryTest {
         SourceRetry retry = retry(5, Duration.ofSeconds(2));
         assertThat(List.of(retry.waitAfter(1), retry.waitAfter(2), retry.waitAfter(3)))
                 .containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
-        assertThatThrownBy(() -> new SourceRetry(0, Duration.ZERO, "db", () -> false))
+        assertThatThrownBy(() -> new SourceRetry(new SourceRetry.Policy(0, Duration.ZERO, "db"), () -> false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
