@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flow-export", mixinStandardHelpOptions = true, versionProvider = FlowExportCli.Version.class,
         description = "Runs push exports described as TOML flows: database dataset -> CSV, JSON, JSONL or Parquet.",
         subcommands = {RunCommand.class, RunOnceCommand.class, ValidateCommand.class, PlanCommand.class, CheckCommand.class,
+                RoutesCommand.class,
                 StatusCommand.class, HistoryCommand.class, StateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FlowExportCli {
