@@ -69,7 +69,8 @@ public final class FlowExportApp implements AutoCloseable {
         this.state = state;
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
-        FileDestination files = new FileDestination(settings.exportDir());
+        RunListeners listeners = RunListeners.discovered();
+        FileDestination files = new FileDestination(settings.exportDir(), listeners::renamed);
         this.connectors = new Connectors(files);
         this.history = new RunHistory(state, settings.exportDir(),
                 settings.reliability().historyRetention());
@@ -78,7 +79,7 @@ public final class FlowExportApp implements AutoCloseable {
                 new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
                 postgres && settings.copy() ? new PostgresCopy(source) : null,
                 new SourceRetry.Policy(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl())),
-                RunListeners.discovered());
+                listeners);
     }
 
     /**

@@ -26,10 +26,21 @@ public final class FileDestination {
     private static final String TEMP_SUFFIX = ".tmp";
 
     private final Path exportDir;
+    private final java.util.function.BiConsumer<String, Path> renamed;
 
     /** @param exportDir the export directory; every target must stay inside it */
     public FileDestination(Path exportDir) {
+        this(exportDir, (flowId, target) -> { });
+    }
+
+    /**
+     * @param exportDir the export directory; every target must stay inside it
+     * @param renamed   told (flow id, or null outside a run; published file) when a file was renamed into place, before the
+     *                  directory is synced (see {@link io.flowexport.run.RunListener#renamed})
+     */
+    public FileDestination(Path exportDir, java.util.function.BiConsumer<String, Path> renamed) {
         this.exportDir = exportDir.toAbsolutePath().normalize();
+        this.renamed = renamed;
     }
 
     /** The export directory, absolute and normalised. */
@@ -110,8 +121,8 @@ public final class FileDestination {
     }
 
     /**
-     * As {@link #publish(Path, String)}, for a run of {@code flowId} (named to the crash tests' hook,
-     * {@link io.flowexport.ops.CrashPoints}, between the rename and the directory sync).
+     * As {@link #publish(Path, String)}, for a run of {@code flowId} (named to the {@code renamed} listener,
+     * between the rename and the directory sync).
      *
      * @throws IOException as {@link #publish(Path, String)}
      */
@@ -131,7 +142,7 @@ public final class FileDestination {
         } catch (IOException e) {
             throw FileFaults.explain("rename " + staged.getFileName() + " to", target, e);
         }
-        io.flowexport.ops.CrashPoints.reach(io.flowexport.ops.CrashPoints.Stage.DURING_RENAME, flowId);
+        renamed.accept(flowId, target);
         syncDirectory(target.getParent());
         return target;
     }

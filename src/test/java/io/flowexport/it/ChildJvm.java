@@ -1,5 +1,6 @@
 package io.flowexport.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged runner ({@code java -jar target/flow-export.jar <command> ...}) in a child JVM that the crash tests
+ * The packaged runner ({@code java -cp target/flow-export.jar:target/test-classes ... <command>}) in a child JVM
+ * (the test classes bring {@link CrashPointListener}) that the crash tests
  * can SIGKILL ({@link Process#destroyForcibly()} on Linux) at any moment. Stdout and stderr go to one log file.
  */
 final class ChildJvm implements AutoCloseable {
@@ -24,7 +26,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -Xmx256m -D<sysProps>... -jar target/flow-export.jar <command> --flows ... --destinations
+     * Starts {@code java -Xmx256m -D<sysProps>... -cp target/flow-export.jar:target/test-classes FlowExportCli <command> --flows ... --destinations
      * ... --config ... <args>} on the harness's directories.
      *
      * @param log      where the child's stdout and stderr go
@@ -35,7 +37,9 @@ final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m"));
         sysProps.forEach(p -> cmd.add("-D" + p));
-        cmd.addAll(List.of("-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), command,
+        // the test classes come after the runner's jar: they bring the crash tests' RunListener (CrashPointListener)
+        cmd.addAll(List.of("-cp", Path.of("target", "flow-export.jar").toAbsolutePath() + File.pathSeparator
+                + Path.of("target", "test-classes").toAbsolutePath(), "io.flowexport.cli.FlowExportCli", command,
                 "--flows", h.flows.toString(), "--destinations", h.dir.resolve("destinations").toString(),
                 "--config", h.config.toString()));
         if (command.equals("run")) {

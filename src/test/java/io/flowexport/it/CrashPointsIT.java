@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The named crash points ({@code -Dflowexport.crash.at=<stage>}, see {@code io.flowexport.ops.CrashPoints}) of the
+ * The named crash points ({@code -Dflowexport.crash.at=<stage>}, see {@link CrashPointListener}) of the
  * packaged runner: for each stage ({@code after-write}, {@code during-rename}, {@code after-publish},
  * {@code before-commit}) and for a file-only flow (CSV) and a file + HTTP flow (JSON Lines), a {@code run-once}
  * in a child JVM halts at the stage (exit 137) while exporting batches 3..4 above watermark 2. Then: no partial

@@ -1,14 +1,19 @@
-package io.flowexport.ops;
+package io.flowexport.it;
 
+import io.flowexport.run.FlowRun;
+import io.flowexport.run.RunListener;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Named stages of a run where the crash tests stop the JVM dead, as SIGKILL would: no shutdown hook, no
- * {@code finally}, no flush. Off unless the system property {@code flowexport.crash.at} names one or more stages
- * (comma-separated); {@code flowexport.crash.flow} limits it to the runs of one flow. For tests and drills only.
+ * The crash tests' hook: halts the JVM dead, as SIGKILL would (no shutdown hook, no {@code finally}, no flush), at
+ * named moments of a run. The tests wire it in by putting the test classes on the child runner's class path
+ * ({@code META-INF/services/io.flowexport.run.RunListener}, see {@link ChildJvm}); production code has no crash
+ * point. Off unless the system property {@code flowexport.crash.at} names one or more stages (comma-separated);
+ * {@code flowexport.crash.flow} limits it to the runs of one flow.
  *
  * <p>Stages, in the order a run reaches them:
  * <ul>
@@ -19,7 +24,7 @@ import java.util.stream.Collectors;
  *   <li>{@code before-commit}: just before the watermark moves in the state store.</li>
  * </ul>
  */
-public final class CrashPoints {
+public final class CrashPointListener implements RunListener {
 
     /** The system property naming the stages to crash at. */
     public static final String PROPERTY = "flowexport.crash.at";
@@ -29,27 +34,35 @@ public final class CrashPoints {
     public static final int EXIT_STATUS = 137;
 
     /** A stage of a run. */
-    public enum Stage {
+    enum Stage {
         AFTER_WRITE, DURING_RENAME, AFTER_PUBLISH, BEFORE_COMMIT;
 
-        /** The stage's name in {@code flowexport.crash.at}, e.g. {@code after-write}. */
-        public String property() {
+        String property() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
-    private CrashPoints() {
+    @Override
+    public void staged(FlowRun run, Path file) {
+        reach(Stage.AFTER_WRITE, run.flow().id());
     }
 
-    /**
-     * Halts the JVM at once (exit status {@link #EXIT_STATUS}) when {@code stage} is one of the stages named by
-     * {@code flowexport.crash.at} and the run's flow matches {@code flowexport.crash.flow} (when set); otherwise
-     * does nothing.
-     *
-     * @param stage  the stage the run has reached
-     * @param flowId the run's flow
-     */
-    public static void reach(Stage stage, String flowId) {
+    @Override
+    public void renamed(String flowId, Path target) {
+        reach(Stage.DURING_RENAME, flowId);
+    }
+
+    @Override
+    public void delivered(FlowRun run) {
+        reach(Stage.AFTER_PUBLISH, run.flow().id());
+    }
+
+    @Override
+    public void committing(FlowRun run) {
+        reach(Stage.BEFORE_COMMIT, run.flow().id());
+    }
+
+    private static void reach(Stage stage, String flowId) {
         String at = System.getProperty(PROPERTY);
         if (at == null || at.isBlank()) {
             return;
