@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
@@ -141,6 +143,21 @@ class PipelineRouteIT {
                         "flowexport:end?flow=daily_orders_export true");
                 assertThat(http.received()).hasSize(1);
                 assertThat(h.files()).containsExactly("exports/daily/orders_incremental_44.csv");
+
+                // Camel's JMX has a processor per stage, with its exchange count
+                MBeanServer jmx = ctx.getManagementStrategy().getManagementAgent().getMBeanServer();
+                Map<String, Object> completed = new HashMap<>();
+                for (ObjectName n : jmx.queryNames(new ObjectName("org.apache.camel:type=processors,*"), null)) {
+                    if ("flow-daily_orders_export".equals(jmx.getAttribute(n, "RouteId"))
+                            && jmx.getAttribute(n, "ProcessorName").equals("to")) {
+                        completed.put(String.valueOf(jmx.getAttribute(n, "Destination")),
+                                jmx.getAttribute(n, "ExchangesCompleted"));
+                    }
+                }
+                assertThat(completed).as(completed.toString())
+                        .containsEntry("flowexport://deliver?destination=ingest&flow=daily_orders_export", 1L)
+                        .containsEntry("flowexport://commit?flow=daily_orders_export", 1L)
+                        .containsEntry("flowexport://fail?flow=daily_orders_export", 0L);
             }
         }
     }
