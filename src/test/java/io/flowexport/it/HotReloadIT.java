@@ -269,6 +269,46 @@ class HotReloadIT {
     }
 
     @Test
+    void aFlowsRouteGetsADeliverStepPerNewDestinationOnceItsRunInProgressEnds() throws Exception {
+        Harness h = Harness.postgres(tmp, "fe_reload_steps_it");
+        h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)",
+                "INSERT INTO items SELECT g, 1 FROM generate_series(1, 10) g",
+                "CREATE VIEW gated AS SELECT i.* FROM items i, (SELECT pg_advisory_xact_lock_shared(4343)) g");
+        String one = flow("gated", "gated", "gated/{run_id}.csv", "");
+        h.flow("gated", one);
+        try (RecordingHttpServer http = new RecordingHttpServer();
+             LiveProcess live = LiveProcess.start(h);
+             Connection gate = h.source();
+             Statement st = gate.createStatement()) {
+            live.awaitFlowFile("gated.toml", f -> active(f, one));
+            st.execute("SELECT pg_advisory_lock(4343)");
+            assertThat(live.post("/flows/gated/run").statusCode()).isEqualTo(202);
+            live.awaitFlowFile("gated.toml", f -> "running".equals(f.path("state").asText()));
+
+            // a second destination while the run is in progress: the route keeps its steps until the run ends
+            String two = one + "[[properties.export.destinations]]\ntype = \"http\"\nname = \"ingest\"\n"
+                    + "url = \"" + http.base() + "/gated/{run_id}\"\n";
+            h.flow("gated", two);
+            live.awaitFlowFile("gated.toml", f -> active(f, two));
+            st.execute("SELECT pg_advisory_unlock(4343)");
+            JsonNode first = live.awaitFlowFile("gated.toml", f -> "idle".equals(f.path("state").asText())
+                    && "ok".equals(f.path("last_run").path("status").asText())).path("last_run");
+            assertThat(first.path("flow_version").asText()).isEqualTo(version(one));
+            assertThat(http.received()).isEmpty();
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> live.log().contains("flow 'gated': run route built again with deliver steps "
+                            + "[ingest, file]"));
+            JsonNode next = live.runAndWait("gated");
+            assertThat(next.path("status").asText()).as(next.toString()).isEqualTo("ok");
+            assertThat(next.path("flow_version").asText()).isEqualTo(version(two));
+            assertThat(http.received()).hasSize(1);
+            assertThat(http.received().get(0).path()).isEqualTo("/gated/" + next.path("run_id").asText());
+        }
+        assertThat(h.files()).hasSize(2).noneMatch(f -> f.contains(".flowexport-"));
+    }
+
+    @Test
     void aChangedCatalogueEntryReplacesTheFlowsThatUseIt() throws Exception {
         Harness h = Harness.postgres(tmp, "fe_reload_catalogue_it");
         h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)",
