@@ -140,6 +140,7 @@ public final class StatusReport {
             rn.put("flow_version", r.flow().version());
             rn.put("trigger", r.trigger().kind());
             rn.put("started_at", r.startedAt().toString());
+            rn.put("stage", r.stage().name().toLowerCase(java.util.Locale.ROOT));
         });
         ArrayNode triggers = n.putArray("triggers");
         if (flow != null) {

@@ -1,11 +1,13 @@
 package io.flowexport.run;
 
+import io.flowexport.dataset.Dataset;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.JdbcRows;
 import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Pause;
+import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.FormatOptions;
@@ -267,7 +269,7 @@ public final class ExportRunner {
     private Prepared prepare(FlowRun run, boolean settle) {
         ExportSpec spec = run.flow.export();
         String datasetId = spec.sourceDatasetId();
-        io.flowexport.dataset.Dataset dataset;
+        Dataset dataset;
         OptionalLong watermark = OptionalLong.empty();
         PendingDelivery pending;
         RunIntent replay;
@@ -330,7 +332,7 @@ public final class ExportRunner {
      * batch. Batches below it whose transactions commit during the wait are read by this run; batches above it
      * are left for a later run (they settle then). Without new batches, returns the query as it is.
      */
-    private ExportQuery settle(FlowRun run, QueryBuilder builder, io.flowexport.dataset.Dataset dataset,
+    private ExportQuery settle(FlowRun run, QueryBuilder builder, Dataset dataset,
                                OptionalLong watermark, ExportQuery q) throws SQLException {
         if (q.batchRangeSql() == null) {
             return q;
@@ -467,11 +469,11 @@ public final class ExportRunner {
      * The order in which a run delivers to the flow's destinations: every other destination first, file
      * destinations last (they copy the staged file, which must still be there for the others).
      */
-    public static List<io.flowexport.flow.DestinationSpec> deliveryOrder(Flow flow) {
-        List<io.flowexport.flow.DestinationSpec> ordered = new ArrayList<>();
-        List<io.flowexport.flow.DestinationSpec> all = flow.export().destinations();
-        all.stream().filter(d -> !(d instanceof io.flowexport.flow.DestinationSpec.File)).forEach(ordered::add);
-        all.stream().filter(d -> d instanceof io.flowexport.flow.DestinationSpec.File).forEach(ordered::add);
+    public static List<DestinationSpec> deliveryOrder(Flow flow) {
+        List<DestinationSpec> ordered = new ArrayList<>();
+        List<DestinationSpec> all = flow.export().destinations();
+        all.stream().filter(d -> !(d instanceof DestinationSpec.File)).forEach(ordered::add);
+        all.stream().filter(d -> d instanceof DestinationSpec.File).forEach(ordered::add);
         return ordered;
     }
 
