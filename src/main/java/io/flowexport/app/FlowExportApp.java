@@ -67,7 +67,7 @@ public final class FlowExportApp implements AutoCloseable {
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         FileDestination files = new FileDestination(settings.exportDir());
-        this.connectors = new Connectors(files);
+        this.connectors = Connectors.withOwnContext(files);
         this.history = new RunHistory(state, settings.exportDir(),
                 settings.reliability().historyRetention());
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,

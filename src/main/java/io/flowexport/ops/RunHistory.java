@@ -1,6 +1,7 @@
 package io.flowexport.ops;
 
 import io.flowexport.destination.Delivered;
+import io.flowexport.destination.DestinationTypes;
 import io.flowexport.flow.Secrets;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
@@ -57,11 +58,11 @@ public final class RunHistory implements Consumer<RunResult> {
         List<String> files = new ArrayList<>();
         List<RunRecord.Destination> destinations = new ArrayList<>();
         for (Delivered d : r.deliveries()) {
-            destinations.add(new RunRecord.Destination(d.name(), d.type().toml(), Secrets.redact(d.target()), d.ok(),
+            destinations.add(new RunRecord.Destination(d.name(), d.type(), Secrets.redact(d.target()), d.ok(),
                     Secrets.redact(d.detail())));
             if (d.ok() && d.published() != null) {
                 files.add(relative(d.published(), exportDir));
-            } else if (d.ok() && d.type().isLake()) {
+            } else if (d.ok() && DestinationTypes.registry().find(d.type()).map(p -> p.storesFiles()).orElse(false)) {
                 files.add(Secrets.redact(d.target()));
             }
         }

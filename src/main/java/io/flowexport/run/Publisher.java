@@ -5,6 +5,7 @@ import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Shipment;
+import io.flowexport.destination.file.FileSpec;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
@@ -70,7 +71,7 @@ final class Publisher {
     /** Deletes the temporary files crashed runs of {@code flow} left (staged files, copies); never pending ones. */
     List<Path> removeLeftovers(Flow flow) throws IOException {
         List<Path> removed = new ArrayList<>();
-        for (DestinationSpec.File f : flow.export().files()) {
+        for (FileSpec f : flow.export().files()) {
             removed.addAll(files.removeLeftovers(f.path(), flow.id()));
         }
         removed.addAll(work.removeLeftovers(flow.id() + "/export", flow.id()));
@@ -210,7 +211,7 @@ final class Publisher {
     }
 
     private void publishAlone(FlowRun run, Map<String, String> values) {
-        DestinationSpec.File d = run.flow.export().files().get(0);
+        FileSpec d = run.flow.export().files().get(0);
         String relative = new PathTemplate(d.path()).render(values);
         try {
             Path published = files.publish(run.staged, relative, run.flow.id());
@@ -287,11 +288,11 @@ final class Publisher {
     }
 
     private static PathTemplate template(DestinationSpec d) {
-        return new PathTemplate(DestinationSpec.template(d));
+        return new PathTemplate(d.template());
     }
 
     private static String failureMessage(String flowId, List<Delivered> failed, String next) {
-        String each = failed.stream().map(d -> d.type().toml() + " '" + d.name() + "': " + d.detail())
+        String each = failed.stream().map(d -> d.type() + " '" + d.name() + "': " + d.detail())
                 .collect(Collectors.joining("; "));
         return Secrets.redact("flow '" + flowId + "': delivery failed to " + each
                 + (next.isEmpty() ? "" : "; " + next) + "; the watermark stays");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class QueryBuilderTest {
 
     private static final java.util.List<io.flowexport.flow.DestinationSpec> FILE =
-            java.util.List.of(new io.flowexport.flow.DestinationSpec.File("file", null, "o.csv"));
+            java.util.List.of(new io.flowexport.destination.file.FileSpec("file", null, "o.csv"));
 
     private static final List<Column> CF = List.of(Column.of("order_id", ValueKind.INT32),
             Column.of("xt_record_type", ValueKind.STRING), Column.of("xt_batch_id", ValueKind.INT64));
