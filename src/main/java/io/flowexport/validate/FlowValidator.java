@@ -1,11 +1,11 @@
 package io.flowexport.validate;
 
-import io.flowexport.diag.Problem;
-import io.flowexport.diag.Problems;
-import io.flowexport.destination.DestinationTypes;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.DatasetCatalogException;
+import io.flowexport.destination.DestinationTypes;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Problems;
 import io.flowexport.flow.DatasetKind;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.PathTemplate;
@@ -105,12 +105,12 @@ public final class FlowValidator {
                 continue;
             }
             PathTemplate template = new PathTemplate(path);
+            boolean written = DestinationTypes.registry().provider(t.spec().type()).templateAsWritten();
             List<String> names = template.placeholders();
             for (int i = 0; i < names.size(); i++) {
                 if (names.get(i).equals("batch_id")) {
-                    problems.error(!DestinationTypes.registry().provider(t.spec().type()).templateAsWritten()
-                                    ? positions.key(t.key())
-                            : positions.inString(t.key(), template.placeholderOffsets().get(i)),
+                    problems.error(written ? positions.inString(t.key(), template.placeholderOffsets().get(i))
+                            : positions.key(t.key()),
                             t.key(), "{batch_id} needs an " + Dataset.BATCH_ID + " column, which dataset '"
                                     + ds.id() + "' does not have (or export_mode = \"batch\"); remove {batch_id}"
                                     + " or use {ds} or {run_id}");

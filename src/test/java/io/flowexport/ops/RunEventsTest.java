@@ -1,11 +1,11 @@
 package io.flowexport.ops;
 
-import io.flowexport.destination.file.FileSpec;
-import io.flowexport.destination.http.HttpSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.destination.Delivered;
+import io.flowexport.destination.file.FileSpec;
+import io.flowexport.destination.http.HttpSpec;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
 import java.nio.file.Path;

@@ -11,9 +11,9 @@ import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.FormatOptions;
 import java.util.List;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The reference's query-generation rules, mode by dataset kind, with and without a watermark. */
 class QueryBuilderTest {

@@ -1,10 +1,10 @@
 package io.flowexport.validate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.flowexport.destination.http.HttpAuth;
 import io.flowexport.destination.http.HttpMode;
 import io.flowexport.destination.http.HttpSpec;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Flow;
 import java.io.IOException;

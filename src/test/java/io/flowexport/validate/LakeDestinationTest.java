@@ -1,10 +1,10 @@
 package io.flowexport.validate;
 
-import io.flowexport.destination.lake.AzureRetry;
-import io.flowexport.destination.lake.LakeSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.lake.AzureRetry;
+import io.flowexport.destination.lake.LakeSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.SecretValue;
 import java.io.IOException;

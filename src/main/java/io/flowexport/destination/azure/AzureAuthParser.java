@@ -1,7 +1,6 @@
 package io.flowexport.destination.azure;
 
 import io.flowexport.destination.spi.Values;
-import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.SecretValue;
 import io.flowexport.flow.parse.TomlView;
 import java.util.Set;

@@ -1,17 +1,17 @@
 package io.flowexport.destination.eventhub;
 
-import io.flowexport.destination.messaging.MessagingErrors;
-import io.flowexport.destination.messaging.AmqpConnectionStrings;
-import io.flowexport.destination.messaging.AmqpBatches;
-import io.flowexport.destination.messaging.OutMessage;
-import io.flowexport.destination.messaging.MessageSender;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventDataBatch;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.messaging.AmqpBatches;
+import io.flowexport.destination.messaging.AmqpConnectionStrings;
+import io.flowexport.destination.messaging.MessageSender;
+import io.flowexport.destination.messaging.MessagingErrors;
+import io.flowexport.destination.messaging.OutMessage;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.flowexport.destination.eventhub;
 
+import io.flowexport.destination.messaging.MessageSender;
 import io.flowexport.destination.messaging.MessagingErrors;
 import io.flowexport.destination.messaging.OutMessage;
-import io.flowexport.destination.messaging.MessageSender;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

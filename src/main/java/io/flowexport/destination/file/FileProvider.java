@@ -13,7 +13,7 @@ import java.util.Map;
 public final class FileProvider implements DestinationProvider<FileSpec> {
 
     static final Option PATH = Option.required("path", Option.Type.STRING, "relative to the export directory, with "
-            + "placeholders, checked like file_path", "\"exports/orders/{batch_id}.csv\"");
+            + "placeholders, checked like file_path", "\"exports/orders/{batch_id}.json\"");
 
     @Override
     public List<String> types() {

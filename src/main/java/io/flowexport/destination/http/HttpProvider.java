@@ -41,7 +41,7 @@ public final class HttpProvider implements DestinationProvider<HttpSpec> {
     static final Option BATCH_SIZE = Option.optional("batch_size", INTEGER, 1000, "records per request in batches "
             + "mode", "500");
     static final Option HEADERS = Option.optional("headers", TABLE, null, "extra headers; values may hold "
-            + "placeholders and secret references", "{ X-Tenant = \"acme\" }").asSecret();
+            + "placeholders and secret references", "{ Authorization = \"${env:API_AUTHORIZATION}\" }").asSecret();
     static final Option AUTH = Option.optional("auth", TABLE, null, "bearer, basic or api_key authentication",
             "{ type = \"bearer\", token = \"${env:API_TOKEN}\" }").asSecret();
     static final Option CONNECT_TIMEOUT = Option.optional("connect_timeout", DURATION, Duration.ofSeconds(10),
@@ -138,8 +138,7 @@ public final class HttpProvider implements DestinationProvider<HttpSpec> {
         Duration initial = Values.duration(v, INITIAL_BACKOFF, b != null ? b.initialBackoff() : null);
         Duration max = Values.duration(v, MAX_BACKOFF, b != null ? b.maxBackoff() : null);
         String trustStore = v.has("trust_store") ? v.string("trust_store") : b != null ? b.trustStore() : null;
-        SecretValue trustPassword = v.has("trust_store_password") ? Values.secret(v, "trust_store_password")
-                : b != null ? b.trustStorePassword() : null;
+        SecretValue trustPassword = Values.secret(v, TRUST_STORE_PASSWORD, b != null ? b.trustStorePassword() : null);
         if (url == null || mode == null || auth == null || connect == null || read == null || total == null
                 || initial == null || max == null) {
             return null;

@@ -2,6 +2,7 @@ package io.flowexport.destination.http;
 
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.SecretValue;
+import io.flowexport.flow.Secrets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,5 +45,17 @@ public record HttpSpec(String name, String ref, String url, String method, HttpM
     @Override
     public String template() {
         return url;
+    }
+
+    /** The record's fields, with the values of secret headers written in clear masked (as {@code ****}). */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        headers.forEach((k, v) -> shown.put(k, Secrets.isSecretHeader(k) && !Secrets.hasReference(v) ? "****" : v));
+        return "HttpSpec[name=" + name + ", ref=" + ref + ", url=" + url + ", method=" + method + ", mode=" + mode
+                + ", batchSize=" + batchSize + ", headers=" + shown + ", auth=" + auth + ", connectTimeout="
+                + connectTimeout + ", readTimeout=" + readTimeout + ", totalTimeout=" + totalTimeout
+                + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff="
+                + maxBackoff + ", trustStore=" + trustStore + ", trustStorePassword=" + trustStorePassword + "]";
     }
 }

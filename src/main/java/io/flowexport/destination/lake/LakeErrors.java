@@ -2,8 +2,8 @@ package io.flowexport.destination.lake;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.Secrets;
 import java.net.ConnectException;
 import java.net.UnknownHostException;

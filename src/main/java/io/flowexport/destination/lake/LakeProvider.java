@@ -7,6 +7,7 @@ import static io.flowexport.destination.spi.Option.Type.SIZE;
 import static io.flowexport.destination.spi.Option.Type.STRING;
 import static io.flowexport.destination.spi.Option.Type.TABLE;
 
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureAuthParser;
 import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.destination.spi.Connector;
@@ -14,7 +15,6 @@ import io.flowexport.destination.spi.ConnectorContext;
 import io.flowexport.destination.spi.DestinationProvider;
 import io.flowexport.destination.spi.Option;
 import io.flowexport.destination.spi.Values;
-import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.Durations;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.parse.TomlView;
@@ -43,11 +43,13 @@ public final class LakeProvider implements DestinationProvider<LakeSpec> {
             "\"Sales\"");
     static final Option ITEM = Option.required("item", STRING, "the Fabric item", "\"Sales.Lakehouse\"");
     static final Option PATH = Option.required("path", STRING, "the file's path in the file system, or under "
-            + "<item>/Files/, with placeholders", "\"sales/orders/{ds}/orders_{batch_id}.parquet\"");
+            + "<item>/Files/, with placeholders", "\"sales/orders/{ds}/orders_{batch_id}.json\"");
     static final Option URL = Option.optional("url", STRING, null, "abfss://... instead of the keys that say where "
             + "the file goes", "\"abfss://exports@contosolake.dfs.core.windows.net/sales/orders.parquet\"");
-    static final Option ENDPOINT = Option.optional("endpoint", STRING, null, "the DFS service URL",
-            "\"https://contosolake.dfs.core.windows.net\"");
+    static final Option ENDPOINT_ADLS = Option.optional("endpoint", STRING, null, "the DFS service URL",
+            "\"https://contosolake.dfs.core.windows.net\"").shown("https://<account>.dfs.core.windows.net");
+    static final Option ENDPOINT_ONELAKE = Option.optional("endpoint", STRING, null, "the DFS service URL",
+            "\"https://onelake.dfs.fabric.microsoft.com\"").shown(LakeSpec.ONELAKE_ENDPOINT);
     static final Option AUTH = Option.optional("auth", TABLE, null, "shared_key, sas, service_principal or default",
             "{ type = \"sas\", token = \"${env:LAKE_SAS}\" }").shown("{ type = \"default\" }").asSecret();
     static final Option OVERWRITE = Option.optional("overwrite", BOOLEAN, null, "whether an existing target with "
@@ -67,7 +69,7 @@ public final class LakeProvider implements DestinationProvider<LakeSpec> {
             "delay before the second try, doubled per try", "\"500ms\"");
     static final Option MAX_BACKOFF = Option.optional("max_backoff", DURATION, Duration.ofSeconds(30),
             "the longest delay between tries", "\"1m\"");
-    private static final List<Option> COMMON = List.of(PATH, URL, ENDPOINT, AUTH, OVERWRITE, MANIFEST,
+    private static final List<Option> COMMON = List.of(PATH, URL, AUTH, OVERWRITE, MANIFEST,
             MANIFEST_PATH, BLOCK_SIZE, MAX_CONCURRENCY, MAX_ATTEMPTS, TRY_TIMEOUT, INITIAL_BACKOFF, MAX_BACKOFF);
 
     private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
@@ -86,8 +88,9 @@ public final class LakeProvider implements DestinationProvider<LakeSpec> {
 
     @Override
     public List<Option> options(String type) {
-        List<Option> out = new ArrayList<>(type.equals(LakeSpec.ONELAKE) ? List.of(WORKSPACE, ITEM)
-                : List.of(ACCOUNT_KEY, FILE_SYSTEM_KEY));
+        boolean onelake = type.equals(LakeSpec.ONELAKE);
+        List<Option> out = new ArrayList<>(onelake ? List.of(WORKSPACE, ITEM, ENDPOINT_ONELAKE)
+                : List.of(ACCOUNT_KEY, FILE_SYSTEM_KEY, ENDPOINT_ADLS));
         out.addAll(COMMON);
         return List.copyOf(out);
     }
@@ -289,7 +292,8 @@ public final class LakeProvider implements DestinationProvider<LakeSpec> {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
-                v.problems().error(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + endpoint.replaceAll("//[^/@]*@", "//****@") + "' is not "
+                String masked = endpoint.replaceAll("//[^/@]*@", "//****@");
+                v.problems().error(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + masked + "' is not "
                         + "an https:// service URL without query, e.g. https://myaccount.dfs.core.windows.net");
             } else if (scheme.equals("http") && !List.of("127.0.0.1", "localhost", "[::1]").contains(uri.getHost())) {
                 v.problems().warning(v.pos("endpoint"), v.key("endpoint"), "endpoint '" + endpoint + "' is plain "

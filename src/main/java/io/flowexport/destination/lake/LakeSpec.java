@@ -1,6 +1,6 @@
 package io.flowexport.destination.lake;
 
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
 

@@ -7,12 +7,12 @@ import static io.flowexport.destination.spi.Option.Type.SIZE;
 import static io.flowexport.destination.spi.Option.Type.STRING;
 import static io.flowexport.destination.spi.Option.Type.TABLE;
 
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureAuthParser;
 import io.flowexport.destination.azure.AzureCredentials;
 import io.flowexport.destination.spi.Option;
 import io.flowexport.destination.spi.Values;
 import io.flowexport.diag.SourcePosition;
-import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.Durations;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.parse.TomlView;
@@ -145,8 +145,10 @@ public final class MessagingOptions {
     public static Common common(TomlView v, MessagingSpec b) {
         MessageShape m = b != null ? b.messages() : null;
         int perMessage = Values.bounded(v, ROWS_PER_MESSAGE, m != null ? m.rowsPerMessage() : null, 100_000);
-        List<String> keys = v.has("message_key") ? columnList(v, "message_key") : m != null ? m.keyColumns() : List.of();
-        List<String> props = v.has("properties") ? columnList(v, "properties") : m != null ? m.properties() : List.of();
+        List<String> keys = v.has("message_key") ? columnList(v, "message_key")
+                : m != null ? m.keyColumns() : List.of();
+        List<String> props = v.has("properties") ? columnList(v, "properties")
+                : m != null ? m.properties() : List.of();
         for (String p : props == null ? List.<String>of() : props) {
             if (MESSAGE_PROPERTIES.contains(p)) {
                 v.problems().error(v.pos("properties"), v.key("properties"), "property '" + p + "' is set by "
@@ -161,7 +163,8 @@ public final class MessagingOptions {
         }
         Long maxMessage = Values.size(v, MAX_MESSAGE_SIZE, m != null ? m.maxMessageBytes() : null);
         Long maxBatch = Values.size(v, MAX_BATCH_SIZE, m != null ? m.maxBatchBytes() : null);
-        String deadLetter = v.has("dead_letter_path") ? v.string("dead_letter_path") : m != null ? m.deadLetterPath() : null;
+        String deadLetter = v.has("dead_letter_path") ? v.string("dead_letter_path")
+                : m != null ? m.deadLetterPath() : null;
         int attempts = Values.bounded(v, MAX_ATTEMPTS, b != null ? b.maxAttempts() : null, 100);
         Duration initial = Values.duration(v, INITIAL_BACKOFF, b != null ? b.initialBackoff() : null);
         Duration max = Values.duration(v, MAX_BACKOFF, b != null ? b.maxBackoff() : null);

@@ -1,6 +1,6 @@
 package io.flowexport.destination.messaging;
 
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.DestinationSpec;
 import java.time.Duration;
 

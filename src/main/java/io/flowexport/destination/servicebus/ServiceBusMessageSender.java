@@ -1,17 +1,17 @@
 package io.flowexport.destination.servicebus;
 
-import io.flowexport.destination.messaging.MessagingErrors;
-import io.flowexport.destination.messaging.AmqpConnectionStrings;
-import io.flowexport.destination.messaging.AmqpBatches;
-import io.flowexport.destination.messaging.OutMessage;
-import io.flowexport.destination.messaging.MessageSender;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.messaging.AmqpBatches;
+import io.flowexport.destination.messaging.AmqpConnectionStrings;
+import io.flowexport.destination.messaging.MessageSender;
+import io.flowexport.destination.messaging.MessagingErrors;
+import io.flowexport.destination.messaging.OutMessage;
 import java.util.List;
 
 /**

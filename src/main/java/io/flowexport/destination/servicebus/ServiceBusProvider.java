@@ -2,12 +2,12 @@ package io.flowexport.destination.servicebus;
 
 import static io.flowexport.destination.spi.Option.Type.STRING;
 
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.messaging.MessagingOptions;
 import io.flowexport.destination.spi.Connector;
 import io.flowexport.destination.spi.ConnectorContext;
 import io.flowexport.destination.spi.DestinationProvider;
 import io.flowexport.destination.spi.Option;
-import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.parse.TomlView;
 import java.util.List;

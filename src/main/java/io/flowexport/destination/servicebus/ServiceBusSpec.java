@@ -1,8 +1,8 @@
 package io.flowexport.destination.servicebus;
 
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.messaging.MessageShape;
 import io.flowexport.destination.messaging.MessagingSpec;
-import io.flowexport.flow.AzureAuth;
 import java.time.Duration;
 
 /**

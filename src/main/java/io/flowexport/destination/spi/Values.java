@@ -101,7 +101,20 @@ public final class Values {
         return bytes;
     }
 
-    /** A secret: a reference, or (with a warning) a literal; null when absent or wrong (reported). */
+    /**
+     * A declared secret option: a reference, or (with a warning) a literal; the inherited value when absent; null
+     * when wrong (reported). Read as a {@link SecretValue}, which never prints a literal.
+     *
+     * @throws IllegalArgumentException when {@code o} is not declared secret (a mistake in the type's parser)
+     */
+    public static SecretValue secret(TomlView v, Option o, SecretValue inherited) {
+        if (!o.secret()) {
+            throw new IllegalArgumentException("option '" + o.name() + "' is not declared secret");
+        }
+        return v.has(o.name()) ? secret(v, o.name()) : inherited;
+    }
+
+    /** A secret under key {@code k}: a reference, or (with a warning) a literal; null when absent or wrong. */
     public static SecretValue secret(TomlView v, String k) {
         String s = v.string(k);
         if (s == null) {

@@ -65,8 +65,8 @@ final class ExportSpecParser {
         }
         List<ExportDraft.Target> targets = DestinationParser.parseExport(v, filePath, v.context().catalogue());
         // the first file-like destination (a local file, a lake file) gives the format by its extension
-        String firstPath = targets.stream().map(ExportDraft.Target::spec)
-                .map(d -> DestinationTypes.registry().fileTemplate(d)).filter(t -> t != null).findFirst().orElse(null);
+        String firstPath = targets.stream().map(t -> DestinationTypes.registry().fileTemplate(t.spec()))
+                .filter(p -> p != null).findFirst().orElse(null);
         ExportMode mode = v.has("export_mode")
                 ? v.enumValue("export_mode", ExportMode.class, "export_mode") : ExportMode.FULL;
         Long batchId = batchId(v, mode);

@@ -3,14 +3,14 @@ package io.flowexport.destination.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
-import com.azure.storage.common.StorageSharedKeyCredential;
 import io.flowexport.dataset.Column;
 import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;

@@ -9,7 +9,7 @@ import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
 import io.flowexport.destination.adls.DfsServer;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;

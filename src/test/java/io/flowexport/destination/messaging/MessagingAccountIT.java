@@ -1,10 +1,5 @@
 package io.flowexport.destination.messaging;
 
-import io.flowexport.destination.eventhub.EventHubProtocol;
-import io.flowexport.destination.eventhub.EventHubConnector;
-import io.flowexport.destination.servicebus.ServiceBusConnector;
-import io.flowexport.destination.eventhub.EventHubSpec;
-import io.flowexport.destination.servicebus.ServiceBusSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
@@ -18,7 +13,12 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.eventhub.EventHubConnector;
+import io.flowexport.destination.eventhub.EventHubProtocol;
+import io.flowexport.destination.eventhub.EventHubSpec;
+import io.flowexport.destination.servicebus.ServiceBusConnector;
+import io.flowexport.destination.servicebus.ServiceBusSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;

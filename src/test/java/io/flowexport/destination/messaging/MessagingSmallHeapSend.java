@@ -1,12 +1,12 @@
 package io.flowexport.destination.messaging;
 
-import io.flowexport.destination.eventhub.EventHubConnector;
-import io.flowexport.destination.eventhub.EventHubProtocol;
-import io.flowexport.destination.eventhub.EventHubSpec;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.eventhub.EventHubConnector;
+import io.flowexport.destination.eventhub.EventHubProtocol;
+import io.flowexport.destination.eventhub.EventHubSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;

@@ -1,14 +1,14 @@
 package io.flowexport.destination.messaging;
 
-import io.flowexport.destination.servicebus.ServiceBusConnector;
-import io.flowexport.destination.servicebus.ServiceBusSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
-import io.flowexport.flow.AzureAuth;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.servicebus.ServiceBusConnector;
+import io.flowexport.destination.servicebus.ServiceBusSpec;
 import io.flowexport.flow.SecretValue;
 import io.flowexport.flow.Secrets;
 import java.io.IOException;
