@@ -61,7 +61,7 @@ public final class Deliveries {
         Bound<?> b = byType.get(type);
         if (b == null) {
             throw new IllegalArgumentException("no connector for destination type '" + type + "'; known: "
-                    + String.join(", ", byType.keySet()));
+                    + (byType.isEmpty() ? "none" : String.join(", ", byType.keySet())));
         }
         return b;
     }

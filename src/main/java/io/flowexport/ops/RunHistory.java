@@ -62,7 +62,7 @@ public final class RunHistory implements Consumer<RunResult> {
                     Secrets.redact(d.detail())));
             if (d.ok() && d.published() != null) {
                 files.add(relative(d.published(), exportDir));
-            } else if (d.ok() && DestinationTypes.registry().find(d.type()).map(p -> p.storesFiles()).orElse(false)) {
+            } else if (d.ok() && storesFiles(d.type())) {
                 files.add(Secrets.redact(d.target()));
             }
         }
@@ -74,6 +74,11 @@ public final class RunHistory implements Consumer<RunResult> {
         return new RunRecord(r.flowId(), r.runId(), r.flowVersion(), r.trigger(), r.startedAt(), r.finishedAt(),
                 r.status().label(), r.rows(), r.bytes(), r.firstBatch(), r.lastBatch(), files, destinations,
                 failed ? message : null, failed ? null : message);
+    }
+
+    /** Whether destinations of a type leave a file at their target (a lake file), listed as the run's file. */
+    private static boolean storesFiles(String type) {
+        return DestinationTypes.registry().find(type).map(p -> p.storesFiles()).orElse(false);
     }
 
     private static String relative(Path file, Path exportDir) {

@@ -14,19 +14,30 @@ public final class AzureAuthParser {
     static final Set<String> AZURE_AUTH_KEYS = Set.of("type", "account_key", "token", "tenant_id", "client_id",
             "client_secret", "authority_host", "managed_identity_client_id", "value");
 
+    /** The kind of Azure service a destination writes to, which decides the credentials it takes. */
+    public enum Service {
+        /** A storage account's DFS endpoint: shared key, SAS, service principal, default chain. */
+        STORAGE,
+        /** OneLake: the storage kinds except shared keys, which OneLake refuses. */
+        ONELAKE,
+        /** Event Hubs and Service Bus: connection string, service principal, default chain. */
+        MESSAGING
+    }
+
     private AzureAuthParser() {
     }
 
     /**
      * The credential of {@code a}, or null when absent or wrong (reported).
      *
-     * @param type      the destination type as TOML spells it ({@code adls}, {@code onelake}, {@code eventhub}...)
-     * @param messaging true for Event Hubs and Service Bus (connection strings), false for the lake types (keys, SAS)
+     * @param type    the destination type as TOML spells it, for messages
+     * @param service what the destination writes to
      */
-    public static AzureAuth parse(TomlView a, String type, boolean messaging) {
+    public static AzureAuth parse(TomlView a, String type, Service service) {
         if (a == null) {
             return null;
         }
+        boolean messaging = service == Service.MESSAGING;
         a.checkKeys(AZURE_AUTH_KEYS);
         String t = a.string("type");
         if (t == null) {
@@ -55,7 +66,7 @@ public final class AzureAuthParser {
                             + "or \"default\"");
                     yield null;
                 }
-                if (type.equals("onelake")) {
+                if (service == Service.ONELAKE) {
                     a.problems().error(a.pos("type"), a.key("type"), "OneLake does not accept shared keys; use "
                             + "type = \"service_principal\", \"default\" or \"sas\"");
                     yield null;

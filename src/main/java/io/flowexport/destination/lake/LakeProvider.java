@@ -219,8 +219,10 @@ public final class LakeProvider implements DestinationProvider<LakeSpec> {
                 endpoint(v, endpoint);
             }
         }
-        AzureAuth auth = v.has("auth") ? AzureAuthParser.parse(v.table("auth"), type, false) : b != null ? b.auth()
-                : new AzureAuth.DefaultChain(null, null);
+        AzureAuthParser.Service service = onelake ? AzureAuthParser.Service.ONELAKE
+                : AzureAuthParser.Service.STORAGE;
+        AzureAuth auth = v.has("auth") ? AzureAuthParser.parse(v.table("auth"), type, service)
+                : b != null ? b.auth() : new AzureAuth.DefaultChain(null, null);
         Boolean overwrite = b != null ? b.overwrite() : null;
         if (v.has("overwrite")) {
             overwrite = v.bool("overwrite");

@@ -27,14 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code eventhub} and {@code servicebus} connector (one instance per type): reads the staged JSON, JSON Lines or
+ * What the {@code eventhub} and {@code servicebus} connectors share (each type's connector extends it and opens its
+ * senders): reads the staged JSON, JSON Lines or
  * CSV file row by row ({@link RowMessages}), groups the messages into batches of at most {@code max_batch_size}
  * bytes (and 500 messages), and sends each batch, waiting for the broker's acknowledgements before reading on:
  * memory holds one batch. A batch that fails is sent again, whole, with the same ids, up to {@code max_attempts} times with exponential backoff. The delivery's chunk count
  * is the number of batches acknowledged, so a pending delivery resumes after them.
  *
- * <p>Senders: Event Hubs over Kafka ({@link KafkaEventHubSender}) or AMQP ({@link AmqpEventHubSender}), Service Bus
- * over AMQP ({@link ServiceBusMessageSender}); one per destination address, credential and settings, kept between
+ * <p>Senders ({@link #open}: Event Hubs over Kafka or AMQP, Service Bus over AMQP): one per destination address
+ * ({@link MessagingSpec#senderAddress()}), credential and settings, kept between
  * runs and dropped after a failed delivery. Over AMQP the largest message is the smaller of {@code max_message_size}
  * and what the namespace announces, less {@value #AMQP_OVERHEAD} bytes for the message's framing and annotations.
  *

@@ -118,7 +118,8 @@ public final class MessagingOptions {
     }
 
     public static AzureAuth auth(TomlView v, AzureAuth fallback, String type, boolean kafka) {
-        AzureAuth auth = v.has("auth") ? AzureAuthParser.parse(v.table("auth"), type, true) : fallback;
+        AzureAuth auth = v.has("auth")
+                ? AzureAuthParser.parse(v.table("auth"), type, AzureAuthParser.Service.MESSAGING) : fallback;
         if (auth == null && !v.has("auth")) {
             v.missing("auth", "set auth = { type = \"connection_string\", value = \"${env:NAME}\" }" + (kafka ? ""
                     : ", type = \"service_principal\" or type = \"default\""));

@@ -25,6 +25,10 @@ import org.tomlj.TomlTable;
  * {@code ref = "<name>"} starts from that catalogue entry and overrides the keys it sets ({@code headers} are
  * merged per header). Secrets must be references ({@code ${env:NAME}}, {@code ${file:/path}}): a literal secret
  * is a warning, a malformed reference an error.
+ *
+ * <p>What every destination has ({@code type}, {@code name}, {@code ref}, the catalogue entry) is read here; the
+ * rest by the type's {@link DestinationProvider}, found in {@link DestinationTypes}, after the table's keys were
+ * checked against the type's declared options.
  */
 public final class DestinationParser {
 
@@ -45,7 +49,7 @@ public final class DestinationParser {
         Set<String> explicit = new HashSet<>();
         if (filePath != null) {
             out.add(new ExportDraft.Target(export.key("file_path"),
-                    new FileSpec(name("file", used), null, filePath)));
+                    new FileSpec(name(FileSpec.TYPE, used), null, filePath)));
         }
         if (export.has("destination") && export.has("destinations")) {
             export.problems().error(export.pos("destinations"), export.key("destinations"), "use either one "
