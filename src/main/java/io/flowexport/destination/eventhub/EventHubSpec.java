@@ -25,8 +25,8 @@ import java.time.Duration;
  * @param sendTimeout  the longest one batch may wait for the broker's acknowledgements
  */
 public record EventHubSpec(String name, String ref, String namespace, String eventHub, EventHubProtocol protocol,
-                String endpoint, boolean tls, AzureAuth auth, MessageShape messages, String partitionKey,
-                int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration sendTimeout)
+                           String endpoint, boolean tls, AzureAuth auth, MessageShape messages, String partitionKey,
+                           int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration sendTimeout)
         implements MessagingSpec {
 
     /** The type's name in TOML. */

@@ -1,5 +1,7 @@
 package io.flowexport.destination.messaging;
 
+import java.util.List;
+
 /**
  * How rows become messages (Event Hubs events, Service Bus messages).
  *
@@ -15,10 +17,10 @@ package io.flowexport.destination.messaging;
  * @param deadLetterPath  a file under the export directory that rows too large for one message are appended to
  *                        (placeholders allowed); null: such a row fails the run
  */
-public record MessageShape(int rowsPerMessage, java.util.List<String> keyColumns, java.util.List<String> properties,
-                    long maxMessageBytes, long maxBatchBytes, String deadLetterPath) {
+public record MessageShape(int rowsPerMessage, List<String> keyColumns, List<String> properties,
+                           long maxMessageBytes, long maxBatchBytes, String deadLetterPath) {
     public MessageShape {
-        keyColumns = java.util.List.copyOf(keyColumns);
-        properties = java.util.List.copyOf(properties);
+        keyColumns = List.copyOf(keyColumns);
+        properties = List.copyOf(properties);
     }
 }

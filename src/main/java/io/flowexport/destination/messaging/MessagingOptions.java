@@ -14,6 +14,7 @@ import io.flowexport.destination.spi.Option;
 import io.flowexport.destination.spi.Values;
 import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.Durations;
+import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.parse.TomlView;
 import java.time.Duration;
@@ -224,8 +225,8 @@ public final class MessagingOptions {
     }
 
     /** Message destinations take JSON and CSV, not Parquet: why not, or null. */
-    public static String refuses(MessagingSpec m, io.flowexport.flow.FileFormat format) {
-        return format == io.flowexport.flow.FileFormat.PARQUET ? "an " + m.type() + " destination sends rows as "
+    public static String refuses(MessagingSpec m, FileFormat format) {
+        return format == FileFormat.PARQUET ? "an " + m.type() + " destination sends rows as "
                 + "JSON or CSV, but this flow writes parquet; set format = \"json\" (exporter_config jsonl = true for "
                 + "JSON Lines chunks) or \"csv\"" : null;
     }

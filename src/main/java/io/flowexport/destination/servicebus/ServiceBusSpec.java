@@ -21,9 +21,10 @@ import java.time.Duration;
  * @param maxBackoff   the longest delay between tries
  * @param sendTimeout  the longest one batch may wait for the broker's acknowledgements
  */
-public record ServiceBusSpec(String name, String ref, String namespace, String queue, String topic, String endpoint,
-                  AzureAuth auth, MessageShape messages, String sessionId, int maxAttempts,
-                  Duration initialBackoff, Duration maxBackoff, Duration sendTimeout) implements MessagingSpec {
+public record ServiceBusSpec(String name, String ref, String namespace, String queue, String topic,
+                             String endpoint, AzureAuth auth, MessageShape messages, String sessionId,
+                             int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration sendTimeout)
+        implements MessagingSpec {
 
     /** The type's name in TOML. */
     public static final String TYPE = "servicebus";

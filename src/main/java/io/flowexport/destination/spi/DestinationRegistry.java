@@ -1,6 +1,7 @@
 package io.flowexport.destination.spi;
 
 import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.FileFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,12 +92,12 @@ public final class DestinationRegistry {
     }
 
     /** {@link DestinationProvider#refuses} of the destination's provider. */
-    public String refuses(DestinationSpec d, io.flowexport.flow.FileFormat format) {
+    public String refuses(DestinationSpec d, FileFormat format) {
         return refuses(provider(d.type()), d, format);
     }
 
     private static <S extends DestinationSpec> String refuses(DestinationProvider<S> p, DestinationSpec d,
-                                                              io.flowexport.flow.FileFormat format) {
+                                                              FileFormat format) {
         return p.refuses(typed(p, d), format);
     }
 

@@ -1,6 +1,5 @@
 package io.flowexport.flow.parse;
 
-import io.flowexport.destination.DestinationTypes;
 import io.flowexport.destination.file.FileSpec;
 import io.flowexport.destination.spi.DestinationProvider;
 import io.flowexport.destination.spi.DestinationRegistry;
@@ -27,7 +26,7 @@ import org.tomlj.TomlTable;
  * is a warning, a malformed reference an error.
  *
  * <p>What every destination has ({@code type}, {@code name}, {@code ref}, the catalogue entry) is read here; the
- * rest by the type's {@link DestinationProvider}, found in {@link DestinationTypes}, after the table's keys were
+ * rest by the type's {@link DestinationProvider}, found in the file's registry of types, after the table's keys were
  * checked against the type's declared options.
  */
 public final class DestinationParser {
@@ -84,17 +83,19 @@ public final class DestinationParser {
      *
      * @param text     the file's text
      * @param name     the entry's name (the file name without extension)
-     * @param problems receives every problem, with positions in the file
+     * @param problems     receives every problem, with positions in the file
+     * @param destinations the destination types {@code type} may name
      * @return the destination, or null when the file has errors
      */
-    public static DestinationSpec parseCatalogueEntry(String text, String name,
-                                                      io.flowexport.diag.Problems problems) {
+    public static DestinationSpec parseCatalogueEntry(String text, String name, Problems problems,
+                                                      DestinationRegistry destinations) {
         LenientToml.Parsed parsed = LenientToml.parse(text);
         if (!FlowParser.syntax(parsed, text, problems) || !TomlLimits.check(parsed, problems)) {
             return null;
         }
         TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
-                new TomlView.Context(parsed, problems, text.split("\n", -1), new FlowPositions(), null));
+                new TomlView.Context(parsed, problems, text.split("\n", -1), new FlowPositions(), null,
+                        destinations));
         for (String k : List.of("name", "ref")) {
             if (root.has(k)) {
                 problems.error(root.pos(k), k, "'" + k + "' is for destinations in flows; a catalogue entry is "
@@ -156,7 +157,7 @@ public final class DestinationParser {
     }
 
     private static DestinationSpec build(TomlView v, DestinationSpec base, String name) {
-        DestinationRegistry registry = DestinationTypes.registry();
+        DestinationRegistry registry = v.context().destinations();
         String type;
         if (v.has("type")) {
             type = v.string("type");

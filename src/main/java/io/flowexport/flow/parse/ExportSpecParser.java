@@ -1,6 +1,5 @@
 package io.flowexport.flow.parse;
 
-import io.flowexport.destination.DestinationTypes;
 import io.flowexport.flow.DatasetKind;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
@@ -65,7 +64,7 @@ final class ExportSpecParser {
         }
         List<ExportDraft.Target> targets = DestinationParser.parseExport(v, filePath, v.context().catalogue());
         // the first file-like destination (a local file, a lake file) gives the format by its extension
-        String firstPath = targets.stream().map(t -> DestinationTypes.registry().fileTemplate(t.spec()))
+        String firstPath = targets.stream().map(t -> v.context().destinations().fileTemplate(t.spec()))
                 .filter(p -> p != null).findFirst().orElse(null);
         ExportMode mode = v.has("export_mode")
                 ? v.enumValue("export_mode", ExportMode.class, "export_mode") : ExportMode.FULL;
@@ -74,7 +73,7 @@ final class ExportSpecParser {
         String lower = firstPath == null ? "" : firstPath.toLowerCase(Locale.ROOT);
         boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
         for (ExportDraft.Target t : targets) {
-            String refused = format == null ? null : DestinationTypes.registry().refuses(t.spec(), format);
+            String refused = format == null ? null : v.context().destinations().refuses(t.spec(), format);
             if (refused != null) {
                 v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), refused);
             }

@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.destination.spi.DestinationRegistry;
 import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.TomlEnum;
 import io.flowexport.diag.Problems;
@@ -25,9 +26,14 @@ public final class TomlView {
      */
     public static final int MAX_STRING = 1024;
 
-    /** What every view of one file shares. */
+    /**
+     * What every view of one file shares.
+     *
+     * @param catalogue    the destination catalogue {@code ref} names entries of, or null (a catalogue file)
+     * @param destinations the destination types a {@code type} may name
+     */
     public record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions,
-                   io.flowexport.flow.DestinationCatalog catalogue) {
+                   io.flowexport.flow.DestinationCatalog catalogue, DestinationRegistry destinations) {
     }
 
     private final TomlTable table;
