@@ -62,6 +62,9 @@ public final class FlowExportApp implements AutoCloseable {
     private final Connectors connectors;
     private final RunHistory history;
     private volatile QueryBuilder queries;
+    /** The process's one Camel context: the one {@link #install} was given, or one made for {@code check}. */
+    private CamelContext camel;
+    private boolean ownsCamel;
 
     private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
         this.settings = settings;
@@ -71,7 +74,7 @@ public final class FlowExportApp implements AutoCloseable {
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         RunListeners listeners = RunListeners.discovered();
         FileDestination files = new FileDestination(settings.exportDir(), listeners::renamed);
-        this.connectors = new Connectors(files);
+        this.connectors = new Connectors(files, this::camel);
         this.history = new RunHistory(state, settings.exportDir(),
                 settings.reliability().historyRetention());
         Settings.Reliability r = settings.reliability();
@@ -314,6 +317,13 @@ public final class FlowExportApp implements AutoCloseable {
      * @return builds the flows' run and trigger routes for {@code context}
      */
     public FlowRoutes install(CamelContext context, Function<String, Flow> versions, Consumer<RunResult> onResult) {
+        synchronized (this) {
+            if (camel != null && camel != context) {
+                throw new IllegalStateException("the runner is installed in Camel context '" + camel.getName()
+                        + "' already: one Camel context per process");
+            }
+            camel = context;
+        }
         Consumer<RunResult> recorded = r -> {
             history.accept(r);
             onResult.accept(r);
@@ -338,6 +348,22 @@ public final class FlowExportApp implements AutoCloseable {
         return ctx;
     }
 
+    /**
+     * The process's one Camel context, which the connectors' Camel components run on: the context given to
+     * {@link #install}, or, for commands that run no route ({@code check}), one started on first use and stopped
+     * by {@link #close}.
+     */
+    synchronized CamelContext camel() {
+        if (camel == null) {
+            CamelContext ctx = new DefaultCamelContext();
+            ctx.getCamelContextExtension().setName("flow-export");
+            ctx.start();
+            camel = ctx;
+            ownsCamel = true;
+        }
+        return camel;
+    }
+
     /** The destination connectors. */
     public Connectors connectors() {
         return connectors;
@@ -347,6 +373,11 @@ public final class FlowExportApp implements AutoCloseable {
     public void close() {
         try {
             connectors.close();
+            synchronized (this) {
+                if (ownsCamel) {
+                    camel.stop();
+                }
+            }
             state.close();
         } finally {
             source.close();

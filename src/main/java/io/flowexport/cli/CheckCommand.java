@@ -90,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
                 Map<String, String> values = values(flow);
                 out.println(flow.id() + " (" + flow.file() + ")");
                 for (DestinationSpec d : flow.export().destinations()) {
-                    String problem = app.connectors().deliveries().connector(d.type()).check(d, values);
+                    String problem = app.connectors().deliveries().check(d, values);
                     out.println("  " + (problem == null ? "ok    " : "FAILED") + " " + Describe.destination(d, values)
                             + (problem == null ? "" : "\n         " + problem));
                     if (problem != null) {

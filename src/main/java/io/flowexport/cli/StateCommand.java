@@ -119,7 +119,7 @@ final class StateCommand implements Callable<Integer> {
                 for (String name : names) {
                     String type = flow.flatMap(f -> f.export().destinations().stream()
                             .filter(d -> d.name().equals(name)).findFirst()).map(DestinationSpec::type)
-                            .map(t -> t.toml()).orElse("?");
+                            .orElse("?");
                     out.println("  " + type + " '" + name + "': " + deliveryState(name, w, pending, intent));
                 }
             }

@@ -1,13 +1,12 @@
 package io.flowexport.destination;
 
-import io.flowexport.flow.DestinationType;
 import java.nio.file.Path;
 
 /**
  * What one destination did with a shipment.
  *
  * @param name      the destination's name in the flow
- * @param type      its connector
+ * @param type      its type as TOML spells it ({@code file}, {@code http}, ...)
  * @param target    where it went: the file's path relative to the export directory, or the URL (user info
  *                  masked)
  * @param ok        true when the destination has the whole file
@@ -18,6 +17,6 @@ import java.nio.file.Path;
  *                  first 1 KB of a failed response's body is included
  * @param published the published file for a file destination, or null
  */
-public record Delivered(String name, DestinationType type, String target, boolean ok, int chunks, Integer status,
+public record Delivered(String name, String type, String target, boolean ok, int chunks, Integer status,
                        String detail, Path published) {
 }

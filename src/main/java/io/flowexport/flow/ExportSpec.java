@@ -1,5 +1,6 @@
 package io.flowexport.flow;
 
+import io.flowexport.destination.file.FileSpec;
 import java.util.List;
 
 /**
@@ -32,14 +33,13 @@ public record ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, 
     }
 
     /** The file destinations, in order. */
-    public List<DestinationSpec.File> files() {
-        return destinations.stream().filter(d -> d instanceof DestinationSpec.File)
-                .map(d -> (DestinationSpec.File) d).toList();
+    public List<FileSpec> files() {
+        return destinations.stream().filter(d -> d instanceof FileSpec).map(FileSpec.class::cast).toList();
     }
 
     /** True when the export goes to exactly one destination, a file: it is staged beside it and renamed. */
     public boolean fileOnly() {
-        return destinations.size() == 1 && destinations.get(0) instanceof DestinationSpec.File;
+        return destinations.size() == 1 && destinations.get(0) instanceof FileSpec;
     }
 
     /** The file format, from {@code format} or the file extension. */

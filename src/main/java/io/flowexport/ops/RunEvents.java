@@ -97,7 +97,7 @@ public final class RunEvents {
         RunHistory.toRecord(r, exportDir).files().forEach(files::add);
         var destinations = n.putArray("destinations");
         for (var d : r.deliveries()) {
-            destinations.addObject().put("name", d.name()).put("type", d.type().toml())
+            destinations.addObject().put("name", d.name()).put("type", d.type())
                     .put("target", io.flowexport.flow.Secrets.redact(d.target())).put("ok", d.ok())
                     .put("detail", io.flowexport.flow.Secrets.redact(d.detail()));
         }

@@ -1,6 +1,7 @@
 package io.flowexport.ops;
 
 import io.flowexport.destination.Delivered;
+import io.flowexport.destination.DestinationTypes;
 import io.flowexport.flow.Secrets;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
@@ -57,11 +58,11 @@ public final class RunHistory implements Consumer<RunResult> {
         List<String> files = new ArrayList<>();
         List<RunRecord.Destination> destinations = new ArrayList<>();
         for (Delivered d : r.deliveries()) {
-            destinations.add(new RunRecord.Destination(d.name(), d.type().toml(), Secrets.redact(d.target()), d.ok(),
+            destinations.add(new RunRecord.Destination(d.name(), d.type(), Secrets.redact(d.target()), d.ok(),
                     Secrets.redact(d.detail())));
             if (d.ok() && d.published() != null) {
                 files.add(relative(d.published(), exportDir));
-            } else if (d.ok() && d.type().isLake()) {
+            } else if (d.ok() && storesFiles(d.type())) {
                 files.add(Secrets.redact(d.target()));
             }
         }
@@ -73,6 +74,11 @@ public final class RunHistory implements Consumer<RunResult> {
         return new RunRecord(r.flowId(), r.runId(), r.flowVersion(), r.trigger(), r.startedAt(), r.finishedAt(),
                 r.status().label(), r.rows(), r.bytes(), r.firstBatch(), r.lastBatch(), files, destinations,
                 failed ? message : null, failed ? null : message);
+    }
+
+    /** Whether destinations of a type leave a file at their target (a lake file), listed as the run's file. */
+    private static boolean storesFiles(String type) {
+        return DestinationTypes.registry().find(type).map(p -> p.storesFiles()).orElse(false);
     }
 
     private static String relative(Path file, Path exportDir) {

@@ -470,11 +470,7 @@ public final class ExportRunner {
      * destinations last (they copy the staged file, which must still be there for the others).
      */
     public static List<DestinationSpec> deliveryOrder(Flow flow) {
-        List<DestinationSpec> ordered = new ArrayList<>();
-        List<DestinationSpec> all = flow.export().destinations();
-        all.stream().filter(d -> !(d instanceof DestinationSpec.File)).forEach(ordered::add);
-        all.stream().filter(d -> d instanceof DestinationSpec.File).forEach(ordered::add);
-        return ordered;
+        return Deliveries.deliveryOrder(flow.export().destinations());
     }
 
     /**

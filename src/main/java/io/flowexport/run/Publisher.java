@@ -5,6 +5,7 @@ import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Shipment;
+import io.flowexport.destination.file.FileSpec;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
@@ -80,7 +81,7 @@ final class Publisher {
     /** Deletes the temporary files crashed runs of {@code flow} left (staged files, copies); never pending ones. */
     List<Path> removeLeftovers(Flow flow) throws IOException {
         List<Path> removed = new ArrayList<>();
-        for (DestinationSpec.File f : flow.export().files()) {
+        for (FileSpec f : flow.export().files()) {
             removed.addAll(files.removeLeftovers(f.path(), flow.id()));
         }
         removed.addAll(work.removeLeftovers(flow.id() + "/export", flow.id()));
@@ -181,10 +182,10 @@ final class Publisher {
             return s;
         }
         if (s.fileOnly()) {
-            return s.with(publishAlone(run, s, (DestinationSpec.File) d.get()));
+            return s.with(publishAlone(run, s, (FileSpec) d.get()));
         }
         int startChunk = s.redelivery() != null ? s.redelivery().remaining().getOrDefault(name, 0) : 0;
-        return s.with(deliveries.connector(d.get().type()).deliver(shipment(run, s), d.get(), startChunk));
+        return s.with(deliveries.deliver(shipment(run, s), d.get(), startChunk));
     }
 
     /** Records the outcome of the deliveries (see {@link ExportRunner#commit}). */
@@ -252,7 +253,7 @@ final class Publisher {
                 + "; the other destinations had it already", s);
     }
 
-    private Delivered publishAlone(FlowRun run, Staged s, DestinationSpec.File d) {
+    private Delivered publishAlone(FlowRun run, Staged s, FileSpec d) {
         String relative = new PathTemplate(d.path()).render(s.values());
         try {
             Path published = files.publish(s.file(), relative, run.flow.id());
@@ -331,11 +332,11 @@ final class Publisher {
     }
 
     private static PathTemplate template(DestinationSpec d) {
-        return new PathTemplate(DestinationSpec.template(d));
+        return new PathTemplate(d.template());
     }
 
     private static String failureMessage(String flowId, List<Delivered> failed, String next) {
-        String each = failed.stream().map(d -> d.type().toml() + " '" + d.name() + "': " + d.detail())
+        String each = failed.stream().map(d -> d.type() + " '" + d.name() + "': " + d.detail())
                 .collect(Collectors.joining("; "));
         return Secrets.redact("flow '" + flowId + "': delivery failed to " + each
                 + (next.isEmpty() ? "" : "; " + next) + "; the watermark stays");

@@ -1,8 +1,9 @@
 package io.flowexport.validate;
 
-import io.flowexport.diag.Severity;
+import io.flowexport.destination.DestinationTypes;
 import io.flowexport.diag.Problem;
 import io.flowexport.diag.Problems;
+import io.flowexport.diag.Severity;
 import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.DestinationCatalog;
 import io.flowexport.flow.DestinationSpec;
@@ -70,7 +71,8 @@ public final class DestinationLoader {
                         + "' is not a valid destination name; use letters, digits, '_', '.' and '-'");
             } else {
                 try {
-                    spec = DestinationParser.parseCatalogueEntry(read.text(), name, problems);
+                    spec = DestinationParser.parseCatalogueEntry(read.text(), name, problems,
+                            DestinationTypes.registry());
                 } catch (RuntimeException | StackOverflowError e) {
                     // as in FlowLoader: a strange file costs that entry only
                     problems.error(io.flowexport.diag.SourcePosition.START, NearestKey.NONE, "this file "

@@ -1,12 +1,13 @@
 package io.flowexport.validate;
 
-import io.flowexport.diag.Severity;
+import io.flowexport.destination.DestinationTypes;
 import io.flowexport.diag.Problem;
 import io.flowexport.diag.Problems;
+import io.flowexport.diag.Severity;
+import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.parse.FlowParser;
 import io.flowexport.flow.parse.NearestKey;
 import io.flowexport.flow.parse.ParsedFlow;
-import io.flowexport.diag.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +98,8 @@ public final class FlowLoader {
     private static Loaded check(Path file, String text, String version, ValidationContext ctx) {
         Problems problems = new Problems(file);
         try {
-            ParsedFlow parsed = FlowParser.parse(file, text, version, ctx.destinations());
+            ParsedFlow parsed = FlowParser.parse(file, text, version, ctx.destinations(),
+                    DestinationTypes.registry());
             problems.addAll(parsed.problems());
             problems.addAll(FlowValidator.validate(parsed, ctx));
             return new Loaded(file, version, parsed, problems);

@@ -1,13 +1,13 @@
 package io.flowexport.validate;
 
-import io.flowexport.diag.Problem;
-import io.flowexport.diag.Problems;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.DatasetCatalogException;
+import io.flowexport.destination.DestinationTypes;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Problems;
 import io.flowexport.flow.DatasetKind;
 import io.flowexport.flow.ExportMode;
-import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.parse.ExportDraft;
 import io.flowexport.flow.parse.FlowPositions;
@@ -46,14 +46,10 @@ public final class FlowValidator {
         }
         FlowPositions positions = parsed.positions();
         for (ExportDraft.Target t : draft.destinations()) {
-            if (t.spec() instanceof DestinationSpec.File f) {
-                // placeholders are rendered with harmless sample values; ids and namespaces cannot hold '/'
-                PathChecks.check(t.key(), f.path(), parsed.id() != null ? parsed.id() : "flow", "public",
-                        ctx.exportDir(), positions, problems);
-            } else if (t.spec() instanceof DestinationSpec.Messaging e && e.messages().deadLetterPath() != null) {
-                PathChecks.check(table(t) + ".dead_letter_path", e.messages().deadLetterPath(),
-                        parsed.id() != null ? parsed.id() : "flow", "public", ctx.exportDir(), positions, problems);
-            }
+            // placeholders are rendered with harmless sample values; ids and namespaces cannot hold '/'
+            DestinationTypes.registry().localFiles(t.spec()).forEach((k, path) -> PathChecks.check(
+                    k.isEmpty() ? t.key() : table(t) + "." + k, path, parsed.id() != null ? parsed.id() : "flow",
+                    "public", ctx.exportDir(), positions, problems));
         }
         if (ctx.catalog() != null && draft.sourceDatasetId() != null) {
             database(draft, ctx.catalog(), positions, problems);
@@ -99,20 +95,22 @@ public final class FlowValidator {
                     + " use export_mode = \"full\" or a dataset with " + Dataset.BATCH_ID);
         }
         for (ExportDraft.Target t : draft.destinations()) {
-            if (t.spec() instanceof DestinationSpec.Messaging e) {
-                messageColumns(draft, ds, t, e, positions, problems);
+            Map<String, List<String>> named = DestinationTypes.registry().namedColumns(t.spec());
+            if (!named.isEmpty()) {
+                namedColumns(draft, ds, t, named, positions, problems);
                 continue;
             }
-            String path = DestinationSpec.template(t.spec());
+            String path = t.spec().template();
             if (mode == ExportMode.BATCH || ds.hasBatchId()) {
                 continue;
             }
             PathTemplate template = new PathTemplate(path);
+            boolean written = DestinationTypes.registry().provider(t.spec().type()).templateAsWritten();
             List<String> names = template.placeholders();
             for (int i = 0; i < names.size(); i++) {
                 if (names.get(i).equals("batch_id")) {
-                    problems.error(t.spec() instanceof DestinationSpec.Lake ? positions.key(t.key())
-                            : positions.inString(t.key(), template.placeholderOffsets().get(i)),
+                    problems.error(written ? positions.inString(t.key(), template.placeholderOffsets().get(i))
+                            : positions.key(t.key()),
                             t.key(), "{batch_id} needs an " + Dataset.BATCH_ID + " column, which dataset '"
                                     + ds.id() + "' does not have (or export_mode = \"batch\"); remove {batch_id}"
                                     + " or use {ds} or {run_id}");
@@ -121,17 +119,12 @@ public final class FlowValidator {
         }
     }
 
-    /** The columns a messaging destination names (message_key, properties, partition_key, session_id). */
-    private static void messageColumns(ExportDraft draft, Dataset ds, ExportDraft.Target t,
-                                       DestinationSpec.Messaging e, FlowPositions positions, Problems problems) {
+    /** The columns a destination names (e.g. message_key, properties, partition_key, session_id). */
+    private static void namedColumns(ExportDraft draft, Dataset ds, ExportDraft.Target t,
+                                     Map<String, List<String>> byKey, FlowPositions positions, Problems problems) {
         String table = table(t);
         Map<String, List<String>> named = new LinkedHashMap<>();
-        named.put(table + ".message_key", e.messages().keyColumns());
-        named.put(table + ".properties", e.messages().properties());
-        if (e.groupColumn() != null) {
-            String group = e instanceof DestinationSpec.EventHub ? "partition_key" : "session_id";
-            named.put(table + "." + group, List.of(e.groupColumn()));
-        }
+        byKey.forEach((k, columns) -> named.put(table + "." + k, columns));
         List<String> output = draft.columns().isEmpty() ? ds.columns().stream().map(c -> c.name()).toList()
                 : draft.columns();
         for (Map.Entry<String, List<String>> n : named.entrySet()) {

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.destination.Delivered;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.file.FileSpec;
+import io.flowexport.destination.http.HttpSpec;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
 import java.nio.file.Path;
@@ -32,11 +33,11 @@ class RunEventsTest {
     @Test
     void everyPublishedFileAndEachDestinationsResult() {
         List<Delivered> deliveries = List.of(
-                new Delivered("file", DestinationType.FILE, "exports/44.csv", true, 1, null, "published",
+                new Delivered("file", FileSpec.TYPE, "exports/44.csv", true, 1, null, "published",
                         Path.of("/x/exports/44.csv")),
-                new Delivered("copy", DestinationType.FILE, "archive/44.csv", true, 1, null, "published",
+                new Delivered("copy", FileSpec.TYPE, "archive/44.csv", true, 1, null, "published",
                         Path.of("/x/archive/44.csv")),
-                new Delivered("api", DestinationType.HTTP, "https://example.test/in", false, 2, 503,
+                new Delivered("api", HttpSpec.TYPE, "https://example.test/in", false, 2, 503,
                         "HTTP 503 after 5 attempts", null));
         RunResult r = new RunResult("orders", "v", "r3", "manual", START, RunStatus.FAILED, 0, 0, null, 40L, 44L,
                 0.3, "delivery failed to http 'api'", deliveries);

@@ -11,15 +11,15 @@ import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.FormatOptions;
 import java.util.List;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The reference's query-generation rules, mode by dataset kind, with and without a watermark. */
 class QueryBuilderTest {
 
     private static final java.util.List<io.flowexport.flow.DestinationSpec> FILE =
-            java.util.List.of(new io.flowexport.flow.DestinationSpec.File("file", null, "o.csv"));
+            java.util.List.of(new io.flowexport.destination.file.FileSpec("file", null, "o.csv"));
 
     private static final List<Column> CF = List.of(Column.of("order_id", ValueKind.INT32),
             Column.of("xt_record_type", ValueKind.STRING), Column.of("xt_batch_id", ValueKind.INT64));

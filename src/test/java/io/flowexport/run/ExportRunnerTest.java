@@ -22,7 +22,7 @@ class ExportRunnerTest {
 
     private static Flow flow(String id) {
         return new Flow(id, id, FlowType.EXPORT_FLOW, "public", null, Path.of(id + ".toml"), "v",
-                new ExportSpec("t", null, List.of(new io.flowexport.flow.DestinationSpec.File("file", null, "o.csv")), ExportMode.FULL, null, FormatOptions.Csv.defaults()), List.of());
+                new ExportSpec("t", null, List.of(new io.flowexport.destination.file.FileSpec("file", null, "o.csv")), ExportMode.FULL, null, FormatOptions.Csv.defaults()), List.of());
     }
 
     @Test

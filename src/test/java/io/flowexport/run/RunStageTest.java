@@ -16,7 +16,7 @@ class RunStageTest {
 
     private static FlowRun run() {
         Flow flow = new Flow("f", "f", FlowType.EXPORT_FLOW, "public", null, Path.of("f.toml"), "v",
-                new ExportSpec("t", null, List.of(new io.flowexport.flow.DestinationSpec.File("file", null, "o.csv")),
+                new ExportSpec("t", null, List.of(new io.flowexport.destination.file.FileSpec("file", null, "o.csv")),
                         ExportMode.FULL, null, FormatOptions.Csv.defaults()), List.of());
         return new FlowRun(flow, "run-1", RunTrigger.manual());
     }

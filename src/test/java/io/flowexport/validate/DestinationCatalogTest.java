@@ -2,6 +2,9 @@ package io.flowexport.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexport.destination.http.HttpAuth;
+import io.flowexport.destination.http.HttpMode;
+import io.flowexport.destination.http.HttpSpec;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Flow;
 import java.io.IOException;
@@ -49,16 +52,16 @@ class DestinationCatalogTest {
         Flow flow = o.flow();
         assertThat(flow.export().destinations()).extracting(DestinationSpec::name)
                 .containsExactly("file", "ingest", "audit");
-        DestinationSpec.Http first = (DestinationSpec.Http) flow.export().destinations().get(1);
+        HttpSpec first = (HttpSpec) flow.export().destinations().get(1);
         assertThat(first.url()).isEqualTo("https://api.example.org/v2/{flow_id}/{batch_id}");
         assertThat(first.headers()).isEqualTo(Map.of("X-Source", "flow-export", "X-Batch", "{batch_id}"));
-        assertThat(first.auth()).isEqualTo(new DestinationSpec.HttpAuth.Bearer(
+        assertThat(first.auth()).isEqualTo(new HttpAuth.Bearer(
                 new io.flowexport.flow.SecretValue("${env:INGEST_TOKEN}")));
         assertThat(first.readTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(first.ref()).isEqualTo("ingest");
-        DestinationSpec.Http second = (DestinationSpec.Http) flow.export().destinations().get(2);
+        HttpSpec second = (HttpSpec) flow.export().destinations().get(2);
         assertThat(second.url()).isEqualTo("https://api.example.org/ingest/{flow_id}");
-        assertThat(second.mode()).isEqualTo(DestinationSpec.HttpMode.BATCHES);
+        assertThat(second.mode()).isEqualTo(HttpMode.BATCHES);
         assertThat(second.batchSize()).isEqualTo(500);
         assertThat(flow.export().format().toml()).isEqualTo("json");
     }

@@ -2,9 +2,9 @@ package io.flowexport.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.lake.AzureRetry;
+import io.flowexport.destination.lake.LakeSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.SecretValue;
 import java.io.IOException;
@@ -24,23 +24,23 @@ class LakeDestinationTest {
 
     private io.flowexport.flow.Flow lastFlow;
 
-    private DestinationSpec.Lake parse(String destination) {
+    private LakeSpec parse(String destination) {
         FileOutcome o = FlowLoader.parse(Path.of("flows/orders.toml"), HEAD + "[properties.export.destination]\n"
                 + destination, new ValidationContext(null, null, null));
         assertThat(o.problems()).isEmpty();
         lastFlow = o.flow();
-        return (DestinationSpec.Lake) o.flow().export().destinations().get(0);
+        return (LakeSpec) o.flow().export().destinations().get(0);
     }
 
     @Test
     void adlsByAccountFileSystemAndPathWithDefaults() {
-        DestinationSpec.Lake l = parse("""
+        LakeSpec l = parse("""
                 type = "adls"
                 account = "contosolake"
                 file_system = "exports"
                 path = "sales/orders/{ds}/orders_{batch_id}.parquet"
                 """);
-        assertThat(l.type()).isEqualTo(DestinationType.ADLS);
+        assertThat(l.type()).isEqualTo(LakeSpec.ADLS);
         assertThat(lastFlow.export().format().toml()).as("from the lake path's extension").isEqualTo("parquet");
         assertThat(l.name()).isEqualTo("adls");
         assertThat(l.serviceEndpoint()).isEqualTo("https://contosolake.dfs.core.windows.net");
@@ -54,13 +54,13 @@ class LakeDestinationTest {
         assertThat(l.manifestObjectPath()).isNull();
         assertThat(l.blockSize()).isEqualTo(8L << 20);
         assertThat(l.maxConcurrency()).isEqualTo(4);
-        assertThat(l.retry()).isEqualTo(new DestinationSpec.AzureRetry(5, Duration.ofMinutes(2),
+        assertThat(l.retry()).isEqualTo(new AzureRetry(5, Duration.ofMinutes(2),
                 Duration.ofSeconds(1), Duration.ofSeconds(30)));
     }
 
     @Test
     void adlsByAbfssUrlWithEveryKey() {
-        DestinationSpec.Lake l = parse("""
+        LakeSpec l = parse("""
                 type = "adls"
                 name = "lake"
                 url = "abfss://exports@contosolake.dfs.core.chinacloudapi.cn/sales/orders_{batch_id}.csv"
@@ -83,13 +83,13 @@ class LakeDestinationTest {
         assertThat(l.manifestObjectPath()).isEqualTo("sales/_manifests/orders_{batch_id}.csv.json");
         assertThat(l.blockSize()).isEqualTo(4L << 20);
         assertThat(l.maxConcurrency()).isEqualTo(2);
-        assertThat(l.retry()).isEqualTo(new DestinationSpec.AzureRetry(3, Duration.ofSeconds(30),
+        assertThat(l.retry()).isEqualTo(new AzureRetry(3, Duration.ofSeconds(30),
                 Duration.ofMillis(500), Duration.ofSeconds(10)));
     }
 
     @Test
     void oneLakeByWorkspaceItemAndPathOrByUrl() {
-        DestinationSpec.Lake byKeys = parse("""
+        LakeSpec byKeys = parse("""
                 type = "onelake"
                 workspace = "Sales"
                 item = "Sales.Lakehouse"
@@ -106,7 +106,7 @@ class LakeDestinationTest {
         assertThat(byKeys.auth()).isEqualTo(new AzureAuth.ServicePrincipal("t1", "c1", new SecretValue("${env:S}"),
                 null));
 
-        DestinationSpec.Lake byUrl = parse("""
+        LakeSpec byUrl = parse("""
                 type = "onelake"
                 url = "abfss://Sales@onelake.dfs.fabric.microsoft.com/Sales.Lakehouse/Files/orders/orders_{batch_id}.parquet"
                 endpoint = "http://127.0.0.1:9999/onelake"
@@ -139,7 +139,7 @@ class LakeDestinationTest {
                 overwrite = false
                 """, new ValidationContext(null, null, loaded.catalogue()));
         assertThat(o.problems()).isEmpty();
-        DestinationSpec.Lake l = (DestinationSpec.Lake) o.flow().export().destinations().get(0);
+        LakeSpec l = (LakeSpec) o.flow().export().destinations().get(0);
         assertThat(l.name()).isEqualTo("lake");
         assertThat(l.ref()).isEqualTo("lake");
         assertThat(l.account()).isEqualTo("contosolake");

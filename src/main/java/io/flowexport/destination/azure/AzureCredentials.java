@@ -8,7 +8,6 @@ import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
-import io.flowexport.flow.AzureAuth;
 import io.flowexport.flow.Secrets;
 import reactor.core.publisher.Mono;
 

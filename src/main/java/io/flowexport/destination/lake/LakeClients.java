@@ -10,9 +10,8 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Secrets;
 import java.io.IOException;
 import java.util.Map;
@@ -41,17 +40,17 @@ final class LakeClients {
     /** A client and its bean name in the Camel registry. */
     record Entry(DataLakeServiceClient client, String bean) {
         /** The file system client of {@code d} ({@code file_system}, or the OneLake workspace). */
-        DataLakeFileSystemClient fileSystem(DestinationSpec.Lake d) {
+        DataLakeFileSystemClient fileSystem(LakeSpec d) {
             return client.getFileSystemClient(d.fileSystem());
         }
 
         /** The Camel endpoint URI that uses this client: {@code azure-storage-datalake:<account>?serviceClient=#bean}. */
-        String endpointUri(DestinationSpec.Lake d) {
+        String endpointUri(LakeSpec d) {
             return "azure-storage-datalake:" + d.account() + "?serviceClient=#" + bean;
         }
     }
 
-    private record Key(String endpoint, String account, AzureAuth auth, DestinationSpec.AzureRetry retry,
+    private record Key(String endpoint, String account, AzureAuth auth, AzureRetry retry,
                        String secretDigest) {
     }
 
@@ -67,7 +66,7 @@ final class LakeClients {
      * @throws Secrets.SecretException  when a secret reference cannot be read
      * @throws IllegalArgumentException when a secret is malformed (e.g. a key that is not base64)
      */
-    Entry client(DestinationSpec.Lake d) {
+    Entry client(LakeSpec d) {
         Key key = new Key(d.serviceEndpoint(), d.account(), d.auth(), d.retry(), credentials.fingerprint(d.auth()));
         return clients.computeIfAbsent(key, k -> {
             DataLakeServiceClientBuilder b = new DataLakeServiceClientBuilder().endpoint(k.endpoint())
@@ -88,7 +87,7 @@ final class LakeClients {
     }
 
     /** The file system client of a destination ({@code file_system}, or the OneLake workspace). */
-    DataLakeFileSystemClient fileSystem(DestinationSpec.Lake d) {
+    DataLakeFileSystemClient fileSystem(LakeSpec d) {
         return client(d).fileSystem(d);
     }
 

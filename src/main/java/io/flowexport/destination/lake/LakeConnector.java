@@ -7,11 +7,9 @@ import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import com.azure.storage.file.datalake.models.PathHttpHeaders;
 import com.azure.storage.file.datalake.models.PathProperties;
 import com.azure.storage.common.ParallelTransferOptions;
-import io.flowexport.destination.Connector;
+import io.flowexport.destination.spi.Connector;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
@@ -30,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code adls} and {@code onelake} connector (one instance per type; they share the clients).
+ * The {@code adls} and {@code onelake} connector (one instance serves both types over shared clients).
  *
  * <p>A delivery: the staged file's MD5 and SHA-256 are computed; if the target already holds the same bytes (an
  * earlier attempt delivered them) nothing is sent again. Otherwise the file is uploaded with Camel's
@@ -42,25 +40,23 @@ import org.slf4j.LoggerFactory;
  * temporary file is deleted on failure; after a success {@code _tmp/<flow id>/} (leftovers of crashed runs
  * included) and, when empty, {@code _tmp/} are removed. The manifest, when asked for, is written last the same way.
  */
-public final class LakeConnector implements Connector {
+public final class LakeConnector implements Connector<LakeSpec> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeConnector.class);
     static final String TMP = "_tmp";
 
-    private final DestinationType type;
     private final LakeClients clients;
     private final Supplier<ProducerTemplate> producer;
 
     /**
-     * One connector per lake type over shared clients.
+     * The connector of both lake types; the clients are made on first use and shared.
      *
-     * @param context the connectors' Camel context (started), made on first use
+     * @param context the runner's Camel context (started), asked for on first use
      * @param secrets resolves secret references
-     * @return the {@code adls} and {@code onelake} connectors
      */
-    public static LakeConnector[] both(Supplier<CamelContext> context, Secrets secrets) {
-        LakeClients clients = new LakeClients(context, secrets);
-        Supplier<ProducerTemplate> producer = new Supplier<>() {
+    public LakeConnector(Supplier<CamelContext> context, Secrets secrets) {
+        this.clients = new LakeClients(context, secrets);
+        this.producer = new Supplier<>() {
             private ProducerTemplate template;
 
             @Override
@@ -71,24 +67,10 @@ public final class LakeConnector implements Connector {
                 return template;
             }
         };
-        return new LakeConnector[] {new LakeConnector(DestinationType.ADLS, clients, producer),
-                new LakeConnector(DestinationType.ONELAKE, clients, producer)};
-    }
-
-    private LakeConnector(DestinationType type, LakeClients clients, Supplier<ProducerTemplate> producer) {
-        this.type = type;
-        this.clients = clients;
-        this.producer = producer;
     }
 
     @Override
-    public DestinationType type() {
-        return type;
-    }
-
-    @Override
-    public Delivered deliver(Shipment s, DestinationSpec destination, int startChunk) {
-        DestinationSpec.Lake d = (DestinationSpec.Lake) destination;
+    public Delivered deliver(Shipment s, LakeSpec d, int startChunk) {
         String target = new PathTemplate(d.objectPath()).render(s.values());
         String shown = d.location(target);
         String temp = null;
@@ -136,7 +118,7 @@ public final class LakeConnector implements Connector {
                 cleanTmp(fs, m, s.flowId());
                 detail += "; manifest " + m;
             }
-            return new Delivered(d.name(), type, shown, true, 1, null, detail, null);
+            return new Delivered(d.name(), d.type(), shown, true, 1, null, detail, null);
         } catch (ManifestException e) {
             return failed(d, shown, "the data file is in place, but the manifest " + e.path + " could not be "
                     + "written: " + LakeErrors.explain(e.getCause(), d, e.path));
@@ -149,8 +131,7 @@ public final class LakeConnector implements Connector {
     }
 
     @Override
-    public String check(DestinationSpec destination, Map<String, String> values) {
-        DestinationSpec.Lake d = (DestinationSpec.Lake) destination;
+    public String check(LakeSpec d, Map<String, String> values) {
         String target = new PathTemplate(d.objectPath()).render(values);
         String probe = tempPath(target, "check", UUID.randomUUID().toString()) + ".probe";
         try {
@@ -169,7 +150,7 @@ public final class LakeConnector implements Connector {
         }
     }
 
-    private void upload(String uri, DestinationSpec.Lake d, Path file, String remote, Checksums sums,
+    private void upload(String uri, LakeSpec d, Path file, String remote, Checksums sums,
                         Map<String, String> metadata, FileFormat format) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.uploadFromFile);
@@ -185,7 +166,7 @@ public final class LakeConnector implements Connector {
         producer.get().requestBodyAndHeaders(uri, null, headers);
     }
 
-    private void put(String uri, DestinationSpec.Lake d, byte[] content, String remote) {
+    private void put(String uri, LakeSpec d, byte[] content, String remote) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(DataLakeConstants.DATALAKE_OPERATION, DataLakeOperationsDefinition.upload);
         headers.put(DataLakeConstants.FILESYSTEM_NAME, d.fileSystem());
@@ -259,7 +240,7 @@ public final class LakeConnector implements Connector {
         }
     }
 
-    private static void deleteQuietly(DataLakeFileSystemClient fs, String path, DestinationSpec.Lake d) {
+    private static void deleteQuietly(DataLakeFileSystemClient fs, String path, LakeSpec d) {
         try {
             if (fs.getFileClient(path).exists()) { // a refused create left nothing to delete
                 fs.getFileClient(path).delete();
@@ -293,8 +274,8 @@ public final class LakeConnector implements Connector {
         };
     }
 
-    private Delivered failed(DestinationSpec.Lake d, String shown, String why) {
-        return new Delivered(d.name(), type, shown, false, 0, null, Secrets.redact(why), null);
+    private Delivered failed(LakeSpec d, String shown, String why) {
+        return new Delivered(d.name(), d.type(), shown, false, 0, null, Secrets.redact(why), null);
     }
 
     private static String seconds(long startNanos) {

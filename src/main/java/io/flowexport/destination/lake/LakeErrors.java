@@ -2,10 +2,8 @@ package io.flowexport.destination.lake;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
 import io.flowexport.flow.Secrets;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -35,11 +33,11 @@ final class LakeErrors {
     /**
      * Explains a failure of a delivery or a check of {@code d} at {@code target} (a path in the file system).
      */
-    static String explain(Throwable error, DestinationSpec.Lake d, String target) {
+    static String explain(Throwable error, LakeSpec d, String target) {
         Throwable e = unwrap(error);
         String credential = AzureCredentials.describe(d.auth(), d.account());
-        String where = (d.type() == DestinationType.ONELAKE ? "workspace '" : "file system '") + d.fileSystem() + "'"
-                + (d.type() == DestinationType.ONELAKE ? "" : " of account '" + d.account() + "'");
+        String where = (d.isOneLake() ? "workspace '" : "file system '") + d.fileSystem() + "'"
+                + (d.isOneLake() ? "" : " of account '" + d.account() + "'");
         String folder = target.contains("/") ? target.substring(0, target.lastIndexOf('/')) : "/";
         if (e instanceof TargetExists || e instanceof Secrets.SecretException || e instanceof IllegalArgumentException) {
             return Secrets.redact(e.getMessage());
@@ -60,7 +58,7 @@ final class LakeErrors {
                 answer = "the service asked for credentials (" + said + "); set auth in the destination";
             } else if (s.getStatusCode() == 404 && code.toLowerCase(java.util.Locale.ROOT).contains("filesystem")) {
                 answer = where + " does not exist (" + said + "); "
-                        + (d.type() == DestinationType.ONELAKE ? "check the workspace name or id"
+                        + (d.isOneLake() ? "check the workspace name or id"
                         : "create it (flow-export does not create file systems) or fix file_system");
             } else if (s.getStatusCode() == 409 && code.equals("PathAlreadyExists")) {
                 answer = "the target " + target + " exists and overwrite = false (" + said + ")";
@@ -147,8 +145,8 @@ final class LakeErrors {
         return reason.toString();
     }
 
-    private static String permissionHint(DestinationSpec.Lake d, String folder) {
-        if (d.type() == DestinationType.ONELAKE) {
+    private static String permissionHint(LakeSpec d, String folder) {
+        if (d.isOneLake()) {
             return "give the identity the Contributor (or Member) role on workspace '" + d.fileSystem()
                     + "', or write permission on item '" + d.item() + "'";
         }

@@ -15,7 +15,7 @@ import java.util.function.ToLongFunction;
  *
  * @param <B> the SDK's batch type
  */
-final class AmqpBatches<B> {
+public final class AmqpBatches<B> {
 
     private final Function<String, B> create;
     private final BiPredicate<B, OutMessage> tryAdd;
@@ -34,7 +34,7 @@ final class AmqpBatches<B> {
      * @param unit    "event" or "message", for errors
      * @param limits  the service's limits in words, for errors
      */
-    AmqpBatches(Function<String, B> create, BiPredicate<B, OutMessage> tryAdd, ToIntFunction<B> count,
+    public AmqpBatches(Function<String, B> create, BiPredicate<B, OutMessage> tryAdd, ToIntFunction<B> count,
                 ToLongFunction<B> maxSize, Consumer<B> send, String unit, String limits) {
         this.create = create;
         this.tryAdd = tryAdd;
@@ -52,7 +52,7 @@ final class AmqpBatches<B> {
      *                                       sent)
      * @throws RuntimeException              what the SDK throws for a batch not acknowledged
      */
-    void send(List<OutMessage> batch) {
+    public void send(List<OutMessage> batch) {
         for (List<OutMessage> group : OutMessage.byKey(batch)) {
             String key = group.get(0).partitionKey();
             B current = create.apply(key);

@@ -1,6 +1,5 @@
 package io.flowexport.destination.messaging;
 
-import io.flowexport.flow.DestinationSpec;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.TreeMap;
  * ({@code Endpoint}, {@code EntityPath}, {@code UseDevelopmentEmulator}); never the key. Messages name the parts,
  * never the string.
  */
-final class AmqpConnectionStrings {
+public final class AmqpConnectionStrings {
 
     private AmqpConnectionStrings() {
     }
@@ -26,7 +25,7 @@ final class AmqpConnectionStrings {
     }
 
     /** The namespace's host, {@code <namespace>.servicebus.windows.net}, for token credentials. */
-    static String host(DestinationSpec.Messaging d) {
+    public static String host(MessagingSpec d) {
         return d.namespace() + ".servicebus.windows.net";
     }
 
@@ -49,7 +48,7 @@ final class AmqpConnectionStrings {
      *
      * @throws Mismatch saying which part does not fit and what to do
      */
-    static void check(String connectionString, DestinationSpec.Messaging d) {
+    public static void check(String connectionString, MessagingSpec d) {
         Map<String, String> parts = parts(connectionString);
         String endpoint = parts.get("endpoint");
         boolean signed = parts.get("sharedaccesskeyname") != null || parts.get("sharedaccesssignature") != null;
@@ -78,5 +77,11 @@ final class AmqpConnectionStrings {
             throw new Mismatch("the connection string is for entity '" + entityPath + "' (its "
                     + "EntityPath), not '" + d.entity() + "': use that entity's or the namespace's connection string");
         }
+    }
+
+    /** No SDK retries: one try of at most {@code timeout}; the connector owns retries and backoff. */
+    public static com.azure.core.amqp.AmqpRetryOptions retry(java.time.Duration timeout) {
+        return new com.azure.core.amqp.AmqpRetryOptions().setMode(com.azure.core.amqp.AmqpRetryMode.FIXED)
+                .setMaxRetries(0).setTryTimeout(timeout);
     }
 }

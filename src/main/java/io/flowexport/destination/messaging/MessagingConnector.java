@@ -2,14 +2,12 @@ package io.flowexport.destination.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flowexport.destination.Connector;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Pause;
 import io.flowexport.destination.Shipment;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.spi.Connector;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
 import java.io.BufferedWriter;
@@ -29,14 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code eventhub} and {@code servicebus} connector (one instance per type): reads the staged JSON, JSON Lines or
+ * What the {@code eventhub} and {@code servicebus} connectors share (each type's connector extends it and opens its
+ * senders): reads the staged JSON, JSON Lines or
  * CSV file row by row ({@link RowMessages}), groups the messages into batches of at most {@code max_batch_size}
  * bytes (and 500 messages), and sends each batch, waiting for the broker's acknowledgements before reading on:
  * memory holds one batch. A batch that fails is sent again, whole, with the same ids, up to {@code max_attempts} times with exponential backoff. The delivery's chunk count
  * is the number of batches acknowledged, so a pending delivery resumes after them.
  *
- * <p>Senders: Event Hubs over Kafka ({@link KafkaEventHubSender}) or AMQP ({@link AmqpEventHubSender}), Service Bus
- * over AMQP ({@link ServiceBusMessageSender}); one per destination address, credential and settings, kept between
+ * <p>Senders ({@link #open}: Event Hubs over Kafka or AMQP, Service Bus over AMQP): one per destination address
+ * ({@link MessagingSpec#senderAddress()}), credential and settings, kept between
  * runs and dropped after a failed delivery. Over AMQP the largest message is the smaller of {@code max_message_size}
  * and what the namespace announces, less {@value #AMQP_OVERHEAD} bytes for the message's framing and annotations.
  *
@@ -44,15 +43,14 @@ import org.slf4j.LoggerFactory;
  * {@code {"reason": ..., "row": {...}}} per row, published by an atomic rename once the delivery succeeded) or,
  * without it, fail the delivery naming the row's key.
  */
-public final class MessagingConnector implements Connector {
+public abstract class MessagingConnector<S extends MessagingSpec> implements Connector<S> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessagingConnector.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BATCH_EVENTS = 500;
     /** Bytes an AMQP message takes beyond its body, id and properties as {@link OutMessage#size()} counts them. */
-    static final long AMQP_OVERHEAD = 512;
+    public static final long AMQP_OVERHEAD = 512;
 
-    private final DestinationType type;
     private final Supplier<CamelContext> context;
     private final AzureCredentials credentials;
     private final FileDestination files;
@@ -60,31 +58,28 @@ public final class MessagingConnector implements Connector {
     private final AtomicInteger clientIds = new AtomicInteger();
 
     /**
-     * @param type    {@link DestinationType#EVENTHUB} or {@link DestinationType#SERVICEBUS}
      * @param context the connectors' Camel context, made on first use (the Kafka sender's)
      * @param secrets resolves the credential's references
      * @param files   the export directory, for dead-letter files
      */
-    public MessagingConnector(DestinationType type, Supplier<CamelContext> context, Secrets secrets,
-                              FileDestination files) {
-        if (!type.isMessaging()) {
-            throw new IllegalArgumentException(type + " is not a messaging destination");
-        }
-        this.type = type;
+    protected MessagingConnector(Supplier<CamelContext> context, Secrets secrets, FileDestination files) {
         this.context = context;
         this.credentials = new AzureCredentials(secrets);
         this.files = files;
     }
 
-    @Override
-    public DestinationType type() {
-        return type;
-    }
+    /**
+     * A new sender for the destination's address and credential.
+     *
+     * @param context  the runner's Camel context, for senders that go through a Camel component
+     * @param clientId a name unique in this process for the client (Kafka's client.id)
+     */
+    protected abstract MessageSender open(S destination, AzureCredentials credentials, Supplier<CamelContext> context,
+                                          String clientId);
 
     @Override
-    public Delivered deliver(Shipment s, DestinationSpec destination, int startChunk) {
-        DestinationSpec.Messaging d = (DestinationSpec.Messaging) destination;
-        String shown = type.toml() + " " + d.namespace() + "/" + d.entity();
+    public Delivered deliver(Shipment s, S d, int startChunk) {
+        String shown = d.type() + " " + d.namespace() + "/" + d.entity();
         DeadLetters dead = d.messages().deadLetterPath() == null ? null
                 : new DeadLetters(new PathTemplate(d.messages().deadLetterPath()).render(s.values()), s, d);
         int acked = startChunk;
@@ -92,10 +87,10 @@ public final class MessagingConnector implements Connector {
         long started = System.nanoTime();
         try {
             MessageSender sender = sender(d);
-            DestinationSpec.MessageShape shape = d.messages();
+            MessageShape shape = d.messages();
             long announced = sender.maxMessageBytes();
             if (announced != Long.MAX_VALUE && announced - AMQP_OVERHEAD < shape.maxMessageBytes()) {
-                shape = new DestinationSpec.MessageShape(shape.rowsPerMessage(), shape.keyColumns(),
+                shape = new MessageShape(shape.rowsPerMessage(), shape.keyColumns(),
                         shape.properties(), announced - AMQP_OVERHEAD, shape.maxBatchBytes(), shape.deadLetterPath());
             }
             try (RowMessages messages = new RowMessages(s, shape, d.groupColumn(), dead)) {
@@ -125,7 +120,7 @@ public final class MessagingConnector implements Connector {
                     events += batch.size();
                 }
                 String deadDetail = dead == null ? "" : dead.publish();
-                return new Delivered(d.name(), type, shown, true, acked, null, events + " message(s) in "
+                return new Delivered(d.name(), d.type(), shown, true, acked, null, events + " message(s) in "
                         + chunk + " batch(es)" + (startChunk > 0 ? " (" + startChunk + " acknowledged before)" : "")
                         + " in " + String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9)
                         + " s" + deadDetail, null);
@@ -135,15 +130,14 @@ public final class MessagingConnector implements Connector {
                 dead.discard();
             }
             forget(d); // a fresh producer next time: this one may keep reconnecting with a refused login
-            return new Delivered(d.name(), type, shown, false, acked, null,
+            return new Delivered(d.name(), d.type(), shown, false, acked, null,
                     MessagingErrors.explain(e, d) + (acked > 0 ? " (" + acked + " batch(es) were acknowledged; the "
                             + "next attempt goes on after them, with the same ids)" : ""), null);
         }
     }
 
     @Override
-    public String check(DestinationSpec destination, Map<String, String> values) {
-        DestinationSpec.Messaging d = (DestinationSpec.Messaging) destination;
+    public String check(S d, Map<String, String> values) {
         try {
             return sender(d).check();
         } catch (RuntimeException e) {
@@ -152,7 +146,7 @@ public final class MessagingConnector implements Connector {
         }
     }
 
-    private void sendWithRetries(MessageSender sender, List<OutMessage> batch, DestinationSpec.Messaging d,
+    private void sendWithRetries(MessageSender sender, List<OutMessage> batch, MessagingSpec d,
                                  Shipment s) throws Exception {
         Duration backoff = d.initialBackoff();
         for (int attempt = 1; ; attempt++) {
@@ -179,18 +173,12 @@ public final class MessagingConnector implements Connector {
     }
 
     /** The sender of a destination, made on first use and kept; a changed secret makes a new one. */
-    private MessageSender sender(DestinationSpec.Messaging d) {
-        return senders.computeIfAbsent(key(d), k -> {
-            if (d instanceof DestinationSpec.EventHub h && h.protocol() == DestinationSpec.EventHubProtocol.KAFKA) {
-                return new KafkaEventHubSender(context.get(), h, credentials.connectionString(h.auth()),
-                        "flowexport-eventhub-" + clientIds.incrementAndGet());
-            }
-            return d instanceof DestinationSpec.EventHub h ? new AmqpEventHubSender(h, credentials)
-                    : new ServiceBusMessageSender((DestinationSpec.ServiceBus) d, credentials);
-        });
+    private MessageSender sender(S d) {
+        return senders.computeIfAbsent(key(d), k -> open(d, credentials, context,
+                "flowexport-" + d.type() + "-" + clientIds.incrementAndGet()));
     }
 
-    private void forget(DestinationSpec.Messaging d) {
+    private void forget(MessagingSpec d) {
         try {
             MessageSender s = senders.remove(key(d));
             if (s != null) {
@@ -202,6 +190,7 @@ public final class MessagingConnector implements Connector {
     }
 
     /** Closes every sender (the runner is stopping). */
+    @Override
     public void close() {
         for (MessageSender s : senders.values()) {
             try {
@@ -213,11 +202,9 @@ public final class MessagingConnector implements Connector {
         senders.clear();
     }
 
-    private String key(DestinationSpec.Messaging d) {
-        String address = d instanceof DestinationSpec.EventHub h && h.protocol()
-                == DestinationSpec.EventHubProtocol.KAFKA ? "kafka|" + h.kafkaBootstrap() + "|" + h.tls()
-                + "|" + d.messages().maxMessageBytes() : "amqp|" + d.namespace() + "|" + d.endpoint();
-        return type + "|" + address + "|" + d.entity() + "|" + d.sendTimeout() + "|" + d.auth() + "|"
+    private String key(MessagingSpec d) {
+        String address = d.senderAddress();
+        return d.type() + "|" + address + "|" + d.entity() + "|" + d.sendTimeout() + "|" + d.auth() + "|"
                 + credentials.fingerprint(d.auth());
     }
 
@@ -225,12 +212,12 @@ public final class MessagingConnector implements Connector {
     private final class DeadLetters implements RowMessages.TooLarge {
         private final String relative;
         private final Shipment shipment;
-        private final DestinationSpec.Messaging destination;
+        private final MessagingSpec destination;
         private Path staged;
         private BufferedWriter out;
         private long rows;
 
-        DeadLetters(String relative, Shipment shipment, DestinationSpec.Messaging destination) {
+        DeadLetters(String relative, Shipment shipment, MessagingSpec destination) {
             this.relative = relative;
             this.shipment = shipment;
             this.destination = destination;

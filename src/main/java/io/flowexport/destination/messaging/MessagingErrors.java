@@ -6,7 +6,6 @@ import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Secrets;
 import java.util.Set;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -20,7 +19,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * one sentence that says what to do, and says whether another try can help. Secret values never appear: messages
  * pass through {@link Secrets#redact}.
  */
-final class MessagingErrors {
+public final class MessagingErrors {
 
     /** AMQP conditions another try cannot mend. */
     private static final Set<AmqpErrorCondition> FINAL = Set.of(AmqpErrorCondition.UNAUTHORIZED_ACCESS,
@@ -60,7 +59,7 @@ final class MessagingErrors {
     }
 
     /** Explains a failure to send to, or check, {@code d}. */
-    static String explain(Throwable error, DestinationSpec.Messaging d) {
+    public static String explain(Throwable error, MessagingSpec d) {
         String where = d.where();
         String credential = AzureCredentials.describe(d.auth(), null);
         for (Throwable c = error; c != null; c = c.getCause()) {
@@ -89,8 +88,7 @@ final class MessagingErrors {
                         + "; lower max_message_size to the namespace's limit (256 KB Basic, 1 MB Standard)");
             }
             if (c instanceof TimeoutException || c instanceof java.util.concurrent.TimeoutException) {
-                boolean kafka = d instanceof DestinationSpec.EventHub h
-                        && h.protocol() == DestinationSpec.EventHubProtocol.KAFKA;
+                boolean kafka = d.overKafka();
                 return Secrets.redact("no acknowledgement from " + where + " within send_timeout ("
                         + io.flowexport.flow.Durations.format(d.sendTimeout()) + ")" + (kafka ? ": " + c.getMessage()
                         : "") + (kafka ? "; check the namespace, event_hub, the network (port 9093) and that the "
@@ -98,9 +96,7 @@ final class MessagingErrors {
                         + "the network (AMQP port 5671)"));
             }
             if (c instanceof UnsupportedOperationException) { // how the SDK surfaces amqp:not-allowed
-                return Secrets.redact(where + " refused the message: " + c.getMessage() + (d instanceof
-                        DestinationSpec.ServiceBus b && b.sessionId() == null ? "; a session-enabled queue or "
-                        + "subscription needs session_id = \"<column>\"" : ""));
+                return Secrets.redact(where + " refused the message: " + c.getMessage() + d.refusedHint());
             }
             if (c instanceof ClientAuthenticationException) {
                 return Secrets.redact(credential + " could not get a token for " + where + ": " + c.getMessage());
@@ -110,17 +106,14 @@ final class MessagingErrors {
                 String said = String.valueOf(a.getMessage()).replaceFirst(",? ?errorContext\\[.*]\\s*$", "");
                 return Secrets.redact(switch (a.getErrorCondition()) {
                     case UNAUTHORIZED_ACCESS -> credential + " was refused by " + where + ": " + said + "; use a "
-                            + "shared access policy (or, for Entra ID, the role 'Azure " + (d instanceof
-                            DestinationSpec.EventHub ? "Event Hubs" : "Service Bus") + " Data Sender') with the "
+                            + "shared access policy (or, for Entra ID, the role 'Azure " + d.serviceName() + " Data Sender') with the "
                             + "Send claim on this entity, and check the key is current";
                     case NOT_FOUND -> where + " does not exist: " + said + "; create it, or fix "
-                            + (d instanceof DestinationSpec.EventHub ? "event_hub" : "queue or topic");
+                            + d.entityKeys();
                     case LINK_PAYLOAD_SIZE_EXCEEDED -> where + " refused a message as too large: " + said
                             + "; lower max_message_size or rows_per_message";
                     case ENTITY_DISABLED_ERROR -> where + " is disabled: " + said + "; enable it";
-                    case NOT_ALLOWED -> where + " refused the message: " + said + (d instanceof DestinationSpec
-                            .ServiceBus b && b.sessionId() == null ? "; a session-enabled queue or subscription needs "
-                            + "session_id = \"<column>\"" : "");
+                    case NOT_ALLOWED -> where + " refused the message: " + said + d.refusedHint();
                     case SERVER_BUSY_ERROR -> where + " is busy (throttled): " + said + "; it is retried with "
                             + "backoff; raise the namespace's throughput units or lower the flow's pace";
                     case TIMEOUT_ERROR, OPERATION_CANCELLED -> "no acknowledgement from " + where + " within "

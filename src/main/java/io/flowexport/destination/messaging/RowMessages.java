@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +64,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
     }
 
     private final Shipment shipment;
-    private final DestinationSpec.MessageShape shape;
+    private final MessageShape shape;
     private final String partitionColumn;
     private final TooLarge tooLarge;
     private final MappingIterator<ObjectNode> json;
@@ -84,7 +83,7 @@ final class RowMessages implements Iterator<OutMessage>, AutoCloseable {
      * @param tooLarge        where rows too large for a message go, or null to fail
      * @throws IOException when the staged file cannot be opened
      */
-    RowMessages(Shipment shipment, DestinationSpec.MessageShape shape, String partitionColumn, TooLarge tooLarge)
+    RowMessages(Shipment shipment, MessageShape shape, String partitionColumn, TooLarge tooLarge)
             throws IOException {
         this.shipment = shipment;
         this.shape = shape;

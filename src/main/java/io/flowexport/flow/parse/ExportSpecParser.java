@@ -5,7 +5,6 @@ import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
-import io.flowexport.flow.DestinationSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -65,9 +64,8 @@ final class ExportSpecParser {
         }
         List<ExportDraft.Target> targets = DestinationParser.parseExport(v, filePath, v.context().catalogue());
         // the first file-like destination (a local file, a lake file) gives the format by its extension
-        String firstPath = targets.stream().map(ExportDraft.Target::spec)
-                .filter(d -> d instanceof DestinationSpec.File || d instanceof DestinationSpec.Lake)
-                .map(DestinationSpec::template).findFirst().orElse(null);
+        String firstPath = targets.stream().map(t -> v.context().destinations().fileTemplate(t.spec()))
+                .filter(p -> p != null).findFirst().orElse(null);
         ExportMode mode = v.has("export_mode")
                 ? v.enumValue("export_mode", ExportMode.class, "export_mode") : ExportMode.FULL;
         Long batchId = batchId(v, mode);
@@ -75,10 +73,9 @@ final class ExportSpecParser {
         String lower = firstPath == null ? "" : firstPath.toLowerCase(Locale.ROOT);
         boolean jsonlDefault = lower.endsWith(".jsonl") || lower.endsWith(".ndjson");
         for (ExportDraft.Target t : targets) {
-            if (t.spec() instanceof DestinationSpec.Messaging m && format == FileFormat.PARQUET) {
-                v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), "an " + m.type().toml()
-                        + " destination sends rows as JSON or CSV, but this flow writes parquet; set format = "
-                        + "\"json\" (exporter_config jsonl = true for JSON Lines chunks) or \"csv\"");
+            String refused = format == null ? null : v.context().destinations().refuses(t.spec(), format);
+            if (refused != null) {
+                v.problems().error(v.has("format") ? v.pos("format") : v.header(), t.key(), refused);
             }
         }
         TomlView cfg = v.table("exporter_config");

@@ -6,7 +6,6 @@ import io.flowexport.flow.Flow;
 import io.flowexport.flow.FlowType;
 import io.flowexport.flow.TriggerSpec;
 import io.flowexport.diag.Problems;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,27 +43,15 @@ public final class FlowParser {
     private FlowParser() {
     }
 
-    /** Parses {@code text}; the version is the hash of its UTF-8 bytes. Never throws for bad input. */
-    public static ParsedFlow parse(Path file, String text) {
-        return parse(file, text, version(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /**
-     * Parses {@code text} read from {@code file}.
-     *
-     * @param version the flow version to record, see {@link #version(byte[])}
-     */
-    public static ParsedFlow parse(Path file, String text, String version) {
-        return parse(file, text, version, io.flowexport.flow.DestinationCatalog.EMPTY);
-    }
-
     /**
      * Parses {@code text} read from {@code file}, resolving destinations' {@code ref} in {@code catalogue}.
      *
-     * @param version the flow version to record, see {@link #version(byte[])}
+     * @param version      the flow version to record, see {@link #version(byte[])}
+     * @param destinations the destination types a destination's {@code type} may name
      */
     public static ParsedFlow parse(Path file, String text, String version,
-                                   io.flowexport.flow.DestinationCatalog catalogue) {
+                                   io.flowexport.flow.DestinationCatalog catalogue,
+                                   io.flowexport.destination.spi.DestinationRegistry destinations) {
         Problems problems = new Problems(file);
         FlowPositions positions = new FlowPositions();
         if (text.length() > MAX_FILE_BYTES) {
@@ -76,7 +63,8 @@ public final class FlowParser {
             return new ParsedFlow(file, null, null, FlowType.EXPORT_FLOW, null, null, positions, problems.sorted());
         }
         TomlView root = new TomlView(parsed.toml(), "", SourcePosition.START,
-                new TomlView.Context(parsed, problems, text.split("\n", -1), positions, catalogue));
+                new TomlView.Context(parsed, problems, text.split("\n", -1), positions, catalogue,
+                        destinations));
 
         FlowType type = root.has("flow_type")
                 ? root.enumValue("flow_type", FlowType.class, "flow_type") : FlowType.EXPORT_FLOW;

@@ -1,5 +1,6 @@
 package io.flowexport.flow.parse;
 
+import io.flowexport.destination.spi.DestinationRegistry;
 import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.TomlEnum;
 import io.flowexport.diag.Problems;
@@ -17,17 +18,22 @@ import org.tomlj.TomlTable;
  * One TOML table of a flow file, read with typed getters that report wrong types, bad enum values, missing and
  * unknown keys to a {@link Problems} (never throwing), and record key positions in {@link FlowPositions}.
  */
-final class TomlView {
+public final class TomlView {
 
     /**
      * Characters in one string value that flow-export reads (names, paths, URLs, descriptions): more is refused,
      * so a mistaken or hostile value never reaches a database lookup, a path check or a message in full.
      */
-    static final int MAX_STRING = 1024;
+    public static final int MAX_STRING = 1024;
 
-    /** What every view of one file shares. */
-    record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions,
-                   io.flowexport.flow.DestinationCatalog catalogue) {
+    /**
+     * What every view of one file shares.
+     *
+     * @param catalogue    the destination catalogue {@code ref} names entries of, or null (a catalogue file)
+     * @param destinations the destination types a {@code type} may name
+     */
+    public record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions,
+                   io.flowexport.flow.DestinationCatalog catalogue, DestinationRegistry destinations) {
     }
 
     private final TomlTable table;
@@ -42,45 +48,45 @@ final class TomlView {
         this.ctx = ctx;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    SourcePosition header() {
+    public SourcePosition header() {
         return header;
     }
 
-    Context context() {
+    public Context context() {
         return ctx;
     }
 
-    Problems problems() {
+    public Problems problems() {
         return ctx.problems();
     }
 
-    String key(String k) {
+    public String key(String k) {
         return path.isEmpty() ? k : path + "." + k;
     }
 
-    boolean has(String k) {
+    public boolean has(String k) {
         return table.get(List.of(k)) != null;
     }
 
-    Object raw(String k) {
+    public Object raw(String k) {
         return table.get(List.of(k));
     }
 
-    Set<String> keys() {
+    public Set<String> keys() {
         return new TreeSet<>(table.keySet());
     }
 
-    SourcePosition pos(String k) {
+    public SourcePosition pos(String k) {
         SourcePosition p = ctx.parsed().original(table.inputPositionOf(List.of(k)));
         return p != null ? p : header;
     }
 
     /** Reports every key not in {@code known}, suggesting the nearest known key or listing them all. */
-    void checkKeys(Set<String> known) {
+    public void checkKeys(Set<String> known) {
         for (String k : keys()) {
             if (!known.contains(k)) {
                 unknown(k, known);
@@ -88,20 +94,20 @@ final class TomlView {
         }
     }
 
-    void unknown(String k, Set<String> known) {
+    public void unknown(String k, Set<String> known) {
         ctx.problems().error(pos(k), key(k), "unknown key '" + k + "'"
                 + Suggestions.hint(k, new TreeSet<>(known), "known keys here"));
     }
 
-    void missing(String k, String what) {
+    public void missing(String k, String what) {
         ctx.problems().error(header, key(k), "missing key '" + k + "'; " + what);
     }
 
-    void wrongType(String k, String expected) {
+    public void wrongType(String k, String expected) {
         ctx.problems().error(pos(k), key(k), "expected " + expected + ", found " + typeName(raw(k)));
     }
 
-    String string(String k) {
+    public String string(String k) {
         Object v = raw(k);
         if (v == null) {
             return null;
@@ -119,7 +125,7 @@ final class TomlView {
     }
 
     /** Reports a string value longer than {@value #MAX_STRING} characters at {@code at}; true when it is. */
-    boolean tooLong(String value, SourcePosition at, String dottedKey) {
+    public boolean tooLong(String value, SourcePosition at, String dottedKey) {
         if (value.length() <= MAX_STRING) {
             return false;
         }
@@ -129,7 +135,7 @@ final class TomlView {
         return true;
     }
 
-    Long integer(String k) {
+    public Long integer(String k) {
         Object v = raw(k);
         if (v == null) {
             return null;
@@ -142,7 +148,7 @@ final class TomlView {
         return l;
     }
 
-    Boolean bool(String k) {
+    public Boolean bool(String k) {
         Object v = raw(k);
         if (v == null) {
             return null;
@@ -156,7 +162,7 @@ final class TomlView {
     }
 
     /** The enum constant spelled by the string value; null when absent or wrong (reported). */
-    <E extends Enum<E> & TomlEnum> E enumValue(String k, Class<E> type, String what) {
+    public <E extends Enum<E> & TomlEnum> E enumValue(String k, Class<E> type, String what) {
         String s = string(k);
         if (s == null) {
             return null;
@@ -171,7 +177,7 @@ final class TomlView {
     }
 
     /** The sub-table, or null when absent or not a table (reported). */
-    TomlView table(String k) {
+    public TomlView table(String k) {
         Object v = raw(k);
         if (v == null) {
             return null;
@@ -185,7 +191,7 @@ final class TomlView {
     }
 
     /** The array, or null when absent or not an array (reported). */
-    TomlArray array(String k, String expected) {
+    public TomlArray array(String k, String expected) {
         Object v = raw(k);
         if (v == null) {
             return null;
@@ -198,7 +204,12 @@ final class TomlView {
         return a;
     }
 
-    SourcePosition elementPos(TomlArray a, int index) {
+    /** Records where the array element {@code value} of key {@code k} is, for problems that point at it. */
+    public void recordElement(String k, String value, SourcePosition at) {
+        ctx.positions().putElement(key(k), value, at);
+    }
+
+    public SourcePosition elementPos(TomlArray a, int index) {
         SourcePosition p = ctx.parsed().original(a.inputPositionOf(index));
         return p != null ? firstNonBlank(p) : header;
     }
@@ -261,7 +272,7 @@ final class TomlView {
     }
 
     /** The TOML name of a value's type, with its article: "an integer". */
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v instanceof String) {
             return "a string";
         } else if (v instanceof Long) {

@@ -3,16 +3,14 @@ package io.flowexport.destination.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
-import com.azure.storage.common.StorageSharedKeyCredential;
 import io.flowexport.dataset.Column;
 import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -58,7 +56,8 @@ class LakeAccountIT {
     void start() {
         camel = new DefaultCamelContext();
         camel.start();
-        connectors = LakeConnector.both(() -> camel, Secrets.system());
+        LakeConnector c = new LakeConnector(() -> camel, Secrets.system()); // serves adls and onelake
+        connectors = new LakeConnector[] {c, c};
     }
 
     @AfterEach
@@ -67,10 +66,10 @@ class LakeAccountIT {
         camel.stop();
     }
 
-    private DestinationSpec.Lake adls(AzureAuth auth, Boolean overwrite, boolean manifest) {
-        return new DestinationSpec.Lake("lake", null, DestinationType.ADLS, required("FLOWEXPORT_IT_ADLS_ACCOUNT"),
+    private LakeSpec adls(AzureAuth auth, Boolean overwrite, boolean manifest) {
+        return new LakeSpec("lake", null, LakeSpec.ADLS, required("FLOWEXPORT_IT_ADLS_ACCOUNT"),
                 required("FLOWEXPORT_IT_ADLS_FILE_SYSTEM"), null, folder + "/orders_{batch_id}.csv", null, auth,
-                overwrite, manifest, null, 4L << 20, 4, new DestinationSpec.AzureRetry(4, Duration.ofMinutes(1),
+                overwrite, manifest, null, 4L << 20, 4, new AzureRetry(4, Duration.ofMinutes(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(10)));
     }
 
@@ -98,7 +97,7 @@ class LakeAccountIT {
         required("FLOWEXPORT_IT_ADLS_KEY");
         removeFolderWithKey();
         AzureAuth key = new AzureAuth.SharedKey(new SecretValue("${env:FLOWEXPORT_IT_ADLS_KEY}"));
-        DestinationSpec.Lake lake = adls(key, null, true);
+        LakeSpec lake = adls(key, null, true);
         assertThat(connectors[0].check(lake, Map.of("batch_id", "0"))).isNull();
 
         Path first = csv("id\n1\n2\n");
@@ -151,10 +150,10 @@ class LakeAccountIT {
         String item = required("FLOWEXPORT_IT_ONELAKE_ITEM");
         AzureAuth sp = new AzureAuth.ServicePrincipal(required("AZURE_TENANT_ID"), required("AZURE_CLIENT_ID"),
                 new SecretValue("${env:AZURE_CLIENT_SECRET}"), null);
-        DestinationSpec.Lake lake = new DestinationSpec.Lake("onelake", null, DestinationType.ONELAKE, "onelake",
+        LakeSpec lake = new LakeSpec("onelake", null, LakeSpec.ONELAKE, "onelake",
                 workspace, item, folder + "/orders_{batch_id}.csv", null, sp, null, false, null, 4L << 20, 4,
-                new DestinationSpec.AzureRetry(4, Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10)));
-        cleanups.add(() -> new DataLakeServiceClientBuilder().endpoint(DestinationSpec.Lake.ONELAKE_ENDPOINT)
+                new AzureRetry(4, Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        cleanups.add(() -> new DataLakeServiceClientBuilder().endpoint(LakeSpec.ONELAKE_ENDPOINT)
                 .credential(new ClientSecretCredentialBuilder().tenantId(System.getenv("AZURE_TENANT_ID"))
                         .clientId(System.getenv("AZURE_CLIENT_ID")).clientSecret(System.getenv("AZURE_CLIENT_SECRET"))
                         .build()).buildClient().getFileSystemClient(workspace)

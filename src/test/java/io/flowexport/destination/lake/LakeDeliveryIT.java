@@ -9,9 +9,7 @@ import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
 import io.flowexport.destination.adls.DfsServer;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -63,9 +61,9 @@ class LakeDeliveryIT {
         camel.start();
         Secrets secrets = new Secrets(Map.of("ADLS_KEY", KEY, "WRONG_KEY", Base64.getEncoder().encodeToString(
                 "not the key".getBytes(StandardCharsets.UTF_8)), "ONELAKE_SAS", SAS)::get);
-        LakeConnector[] both = LakeConnector.both(() -> camel, secrets);
-        adls = both[0];
-        onelake = both[1];
+        LakeConnector both = new LakeConnector(() -> camel, secrets); // one connector serves adls and onelake
+        adls = both;
+        onelake = both;
     }
 
     @AfterEach
@@ -74,14 +72,14 @@ class LakeDeliveryIT {
         server.close();
     }
 
-    private DestinationSpec.Lake lake(String path, Boolean overwrite, boolean manifest, long blockSize,
+    private LakeSpec lake(String path, Boolean overwrite, boolean manifest, long blockSize,
                                       AzureAuth auth, Duration tryTimeout) {
-        return new DestinationSpec.Lake("lake", null, DestinationType.ADLS, ACCOUNT, "exports", null, path,
+        return new LakeSpec("lake", null, LakeSpec.ADLS, ACCOUNT, "exports", null, path,
                 server.endpoint(), auth, overwrite, manifest, null, blockSize, 4,
-                new DestinationSpec.AzureRetry(3, tryTimeout, Duration.ofMillis(20), Duration.ofMillis(100)));
+                new AzureRetry(3, tryTimeout, Duration.ofMillis(20), Duration.ofMillis(100)));
     }
 
-    private DestinationSpec.Lake lake(String path) {
+    private LakeSpec lake(String path) {
         return lake(path, null, false, 8L << 20, key("ADLS_KEY"), Duration.ofSeconds(30));
     }
 
@@ -164,7 +162,7 @@ class LakeDeliveryIT {
     @Test
     void theSameFileDeliveredAgainIsRecognisedAndNotSentTwice() throws Exception {
         Path f = csv();
-        DestinationSpec.Lake l = lake("sales/orders_{batch_id}.csv");
+        LakeSpec l = lake("sales/orders_{batch_id}.csv");
         assertThat(adls.deliver(shipment(f, ExportMode.INCREMENTAL, 41L, 44L), l, 0).ok()).isTrue();
         server.clearRequests();
 
@@ -241,14 +239,14 @@ class LakeDeliveryIT {
 
     @Test
     void oneLakePathsAreUnderTheItemsFilesFolder() throws Exception {
-        DestinationSpec.Lake l = new DestinationSpec.Lake("onelake", null, DestinationType.ONELAKE, "onelake", "Sales",
+        LakeSpec l = new LakeSpec("onelake", null, LakeSpec.ONELAKE, "onelake", "Sales",
                 "Sales.Lakehouse", "orders/orders_{batch_id}.csv", server.endpoint(),
                 new AzureAuth.Sas(new SecretValue("${env:ONELAKE_SAS}")), null, true, null, 8L << 20, 4,
-                new DestinationSpec.AzureRetry(3, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofMillis(100)));
+                new AzureRetry(3, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofMillis(100)));
         Path f = csv();
         Delivered d = onelake.deliver(shipment(f, ExportMode.CHANGES_ONLY, 5L, 5L), l, 0);
         assertThat(d.ok()).as(d.detail()).isTrue();
-        assertThat(d.type()).isEqualTo(DestinationType.ONELAKE);
+        assertThat(d.type()).isEqualTo(LakeSpec.ONELAKE);
         assertThat(server.files("Sales")).containsOnlyKeys("Sales.Lakehouse/Files/orders/orders_5.csv",
                 "Sales.Lakehouse/Files/orders/_manifests/orders_5.csv.json");
         assertThat(server.requests()).allMatch(r -> r.contains("sig="));

@@ -4,9 +4,7 @@ import io.flowexport.dataset.Column;
 import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -30,10 +28,10 @@ public final class LakeSmallHeapSend {
     public static void main(String[] args) {
         CamelContext camel = new DefaultCamelContext();
         camel.start();
-        LakeConnector adls = LakeConnector.both(() -> camel, new Secrets(Map.of("KEY", args[2])::get))[0];
-        DestinationSpec.Lake lake = new DestinationSpec.Lake("lake", null, DestinationType.ADLS, args[1], "exports",
+        LakeConnector adls = new LakeConnector(() -> camel, new Secrets(Map.of("KEY", args[2])::get));
+        LakeSpec lake = new LakeSpec("lake", null, LakeSpec.ADLS, args[1], "exports",
                 null, "big/big.parquet", args[0], new AzureAuth.SharedKey(new SecretValue("${env:KEY}")), true, false,
-                null, 8L << 20, 4, new DestinationSpec.AzureRetry(3, Duration.ofMinutes(1), Duration.ofMillis(50),
+                null, 8L << 20, 4, new AzureRetry(3, Duration.ofMinutes(1), Duration.ofMillis(50),
                 Duration.ofSeconds(1)));
         Shipment s = new Shipment("big", "r1", Path.of(args[3]), FileFormat.PARQUET, false, Map.of(), "-", "run r1",
                 () -> false, "big", ExportMode.FULL, 1, null, null, List.of(Column.of("id", ValueKind.INT64)));

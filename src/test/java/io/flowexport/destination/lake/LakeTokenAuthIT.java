@@ -14,9 +14,7 @@ import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Shipment;
 import io.flowexport.destination.adls.DfsServer;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -104,9 +102,9 @@ class LakeTokenAuthIT {
         camel = new DefaultCamelContext();
         camel.start();
         Secrets secrets = new Secrets(Map.of("SP_SECRET", SECRET, "WRONG_SECRET", WRONG_SECRET)::get);
-        LakeConnector[] both = LakeConnector.both(() -> camel, secrets);
-        adls = both[0];
-        onelake = both[1];
+        LakeConnector both = new LakeConnector(() -> camel, secrets); // one connector serves adls and onelake
+        adls = both;
+        onelake = both;
     }
 
     @AfterEach
@@ -120,12 +118,12 @@ class LakeTokenAuthIT {
                 server.authorityHost());
     }
 
-    private static DestinationSpec.AzureRetry retry() {
-        return new DestinationSpec.AzureRetry(3, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofMillis(100));
+    private static AzureRetry retry() {
+        return new AzureRetry(3, Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofMillis(100));
     }
 
-    private DestinationSpec.Lake lake(String path, AzureAuth auth) {
-        return new DestinationSpec.Lake("lake", null, DestinationType.ADLS, ACCOUNT, "exports", null, path,
+    private LakeSpec lake(String path, AzureAuth auth) {
+        return new LakeSpec("lake", null, LakeSpec.ADLS, ACCOUNT, "exports", null, path,
                 server.endpoint(), auth, null, false, null, 8L << 20, 4, retry());
     }
 
@@ -151,7 +149,7 @@ class LakeTokenAuthIT {
     @Test
     void aServicePrincipalDeliversWithOneTokenForSeveralDeliveries() throws Exception {
         Path f = csv();
-        DestinationSpec.Lake l = lake("sales/orders_{batch_id}.csv", principal("SP_SECRET"));
+        LakeSpec l = lake("sales/orders_{batch_id}.csv", principal("SP_SECRET"));
 
         Delivered first = adls.deliver(shipment(f, ExportMode.INCREMENTAL, 1L, 1L), l, 0);
         assertThat(first.ok()).as(first.detail()).isTrue();
@@ -183,7 +181,7 @@ class LakeTokenAuthIT {
 
     @Test
     void oneLakeOverAServicePrincipalLandsUnderTheItemsFilesFolder() throws Exception {
-        DestinationSpec.Lake l = new DestinationSpec.Lake("onelake", null, DestinationType.ONELAKE, "onelake", "Sales",
+        LakeSpec l = new LakeSpec("onelake", null, LakeSpec.ONELAKE, "onelake", "Sales",
                 "Sales.Lakehouse", "orders/orders_{batch_id}.csv", server.endpoint(), principal("SP_SECRET"), null,
                 true, null, 8L << 20, 4, retry());
         Path f = csv();
@@ -191,7 +189,7 @@ class LakeTokenAuthIT {
         Delivered d = onelake.deliver(shipment(f, ExportMode.CHANGES_ONLY, 5L, 5L), l, 0);
 
         assertThat(d.ok()).as(d.detail()).isTrue();
-        assertThat(d.type()).isEqualTo(DestinationType.ONELAKE);
+        assertThat(d.type()).isEqualTo(LakeSpec.ONELAKE);
         assertThat(server.files("Sales")).containsOnlyKeys("Sales.Lakehouse/Files/orders/orders_5.csv",
                 "Sales.Lakehouse/Files/orders/_manifests/orders_5.csv.json");
         assertThat(server.files("Sales").get("Sales.Lakehouse/Files/orders/orders_5.csv"))
@@ -205,7 +203,7 @@ class LakeTokenAuthIT {
 
     @Test
     void aWrongClientSecretIsExplainedWithTheEntraIdCodeAndNeverShown() throws Exception {
-        DestinationSpec.Lake l = lake("sales/orders_{batch_id}.csv", principal("WRONG_SECRET"));
+        LakeSpec l = lake("sales/orders_{batch_id}.csv", principal("WRONG_SECRET"));
 
         Delivered d = adls.deliver(shipment(csv(), ExportMode.INCREMENTAL, 1L, 2L), l, 0);
 
@@ -224,7 +222,7 @@ class LakeTokenAuthIT {
     @Test
     void aPrincipalWithoutWritePermissionIsToldWhichRoleItNeeds() throws Exception {
         server.denyWrites("exports", "sales/");
-        DestinationSpec.Lake l = lake("sales/o_{batch_id}.csv", principal("SP_SECRET"));
+        LakeSpec l = lake("sales/o_{batch_id}.csv", principal("SP_SECRET"));
 
         Delivered d = adls.deliver(shipment(csv(), ExportMode.INCREMENTAL, 1L, 2L), l, 0);
 
@@ -241,7 +239,7 @@ class LakeTokenAuthIT {
     @Test
     void aPrincipalOfAnotherTenantIsRefusedByTheAccount() throws Exception {
         server.accountTenant(OTHER_TENANT);
-        DestinationSpec.Lake l = lake("sales/o_{batch_id}.csv", principal("SP_SECRET"));
+        LakeSpec l = lake("sales/o_{batch_id}.csv", principal("SP_SECRET"));
 
         Delivered d = adls.deliver(shipment(csv(), ExportMode.INCREMENTAL, 1L, 2L), l, 0);
 
@@ -260,7 +258,7 @@ class LakeTokenAuthIT {
 
     @Test
     void checkAcceptsAGoodPrincipalAndLeavesNothing() {
-        DestinationSpec.Lake l = lake("sales/orders_{batch_id}.csv", principal("SP_SECRET"));
+        LakeSpec l = lake("sales/orders_{batch_id}.csv", principal("SP_SECRET"));
 
         assertThat(adls.check(l, Map.of("batch_id", "1"))).isNull();
 
@@ -287,7 +285,7 @@ class LakeTokenAuthIT {
         String before = global.get(IMDS_HOST);
         global.put(IMDS_HOST, "http://127.0.0.1:" + closed);
         try {
-            DestinationSpec.Lake l = lake("sales/o_{batch_id}.csv", new AzureAuth.DefaultChain(null, null));
+            LakeSpec l = lake("sales/o_{batch_id}.csv", new AzureAuth.DefaultChain(null, null));
 
             Delivered d = adls.deliver(shipment(csv(), ExportMode.INCREMENTAL, 1L, 2L), l, 0);
 

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.eventhub.EventHubConnector;
+import io.flowexport.destination.eventhub.EventHubProtocol;
+import io.flowexport.destination.eventhub.EventHubSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -46,7 +47,7 @@ class EventHubAmqpIT {
     @TempDir
     Path dir;
 
-    private MessagingConnector connector;
+    private EventHubConnector connector;
     private String hub;
 
     @BeforeAll
@@ -62,7 +63,7 @@ class EventHubAmqpIT {
     @BeforeEach
     void start() throws IOException {
         broker.tier(AmqpBroker.STANDARD_MAX_MESSAGE_BYTES);
-        connector = new MessagingConnector(DestinationType.EVENTHUB, () -> {
+        connector = new EventHubConnector(() -> {
             throw new AssertionError("AMQP needs no Camel context");
         }, new Secrets(Map.of("CS", broker.connectionString("send", KEY),
                 "WRONG", broker.connectionString("send", KEY.replace("c2Vu", "d3Jv")),
@@ -77,17 +78,17 @@ class EventHubAmqpIT {
         connector.close();
     }
 
-    private DestinationSpec.EventHub hub(String name, int perMessage, List<String> keys, List<String> props,
+    private EventHubSpec hub(String name, int perMessage, List<String> keys, List<String> props,
                                          String partitionKey, long maxBatch, String deadLetter, String secret,
                                          int attempts) {
-        return new DestinationSpec.EventHub("events", null, "contoso-events", name,
-                DestinationSpec.EventHubProtocol.AMQP, null, true,
+        return new EventHubSpec("events", null, "contoso-events", name,
+                EventHubProtocol.AMQP, null, true,
                 new AzureAuth.ConnectionString(new SecretValue("${env:" + secret + "}")),
-                new DestinationSpec.MessageShape(perMessage, keys, props, 1 << 20, maxBatch, deadLetter),
+                new MessageShape(perMessage, keys, props, 1 << 20, maxBatch, deadLetter),
                 partitionKey, attempts, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
-    private DestinationSpec.EventHub hub(int perMessage, List<String> keys, List<String> props, String partitionKey,
+    private EventHubSpec hub(int perMessage, List<String> keys, List<String> props, String partitionKey,
                                          long maxBatch) {
         return hub(hub, perMessage, keys, props, partitionKey, maxBatch, null, "CS", 3);
     }
@@ -212,8 +213,8 @@ class EventHubAmqpIT {
 
         broker.clear();
         broker.holdNext(hub, 1);
-        DestinationSpec.EventHub h = hub(1, List.of("order_id"), List.of(), null, 1 << 20);
-        DestinationSpec.EventHub quick = new DestinationSpec.EventHub(h.name(), null, h.namespace(), h.eventHub(),
+        EventHubSpec h = hub(1, List.of("order_id"), List.of(), null, 1 << 20);
+        EventHubSpec quick = new EventHubSpec(h.name(), null, h.namespace(), h.eventHub(),
                 h.protocol(), null, true, h.auth(), h.messages(), null, 3, Duration.ofMillis(50),
                 Duration.ofMillis(100), Duration.ofSeconds(2));
         Delivered held = connector.deliver(shipment(file, "r2"), quick, 0);
@@ -226,7 +227,7 @@ class EventHubAmqpIT {
     @Test
     void aResumeSendsOnlyTheBatchesNotAcknowledged() throws Exception {
         Path file = rows(dir, 30, 0);
-        DestinationSpec.EventHub h = hub(1, List.of("order_id"), List.of(), null, 1500);
+        EventHubSpec h = hub(1, List.of("order_id"), List.of(), null, 1500);
         Delivered first = connector.deliver(shipment(file, "r1"), h, 0);
         assertThat(first.ok()).isTrue();
         Set<String> all = broker.received(hub).stream().map(AmqpBroker.Received::messageId)
@@ -281,7 +282,7 @@ class EventHubAmqpIT {
         Secrets other = new Secrets(Map.of(
                 "NS", "Endpoint=sb://other-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + KEY,
                 "HUB", broker.connectionString("send", KEY, "payments"))::get);
-        MessagingConnector c = new MessagingConnector(DestinationType.EVENTHUB, () -> null, other,
+        EventHubConnector c = new EventHubConnector(() -> null, other,
                 new FileDestination(dir));
         assertThat(c.check(hub(hub, 1, List.of(), List.of(), null, 1 << 20, null, "NS", 1), Map.of()))
                 .contains("is for host 'other-ns.servicebus.windows.net', not namespace 'contoso-events'")

@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.eventhub.EventHubConnector;
+import io.flowexport.destination.eventhub.EventHubProtocol;
+import io.flowexport.destination.eventhub.EventHubSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -53,7 +54,7 @@ class EventHubKafkaIT {
     Path dir;
 
     private CamelContext camel;
-    private MessagingConnector connector;
+    private EventHubConnector connector;
     private String topic;
 
     @BeforeAll
@@ -70,7 +71,7 @@ class EventHubKafkaIT {
     void start() throws IOException {
         camel = new DefaultCamelContext();
         camel.start();
-        connector = new MessagingConnector(DestinationType.EVENTHUB, () -> camel, new Secrets(Map.of("CS", CS, "WRONG", CS.replace("c2Vj",
+        connector = new EventHubConnector(() -> camel, new Secrets(Map.of("CS", CS, "WRONG", CS.replace("c2Vj",
                 "d3Jv"))::get), new FileDestination(Files.createDirectories(dir.resolve("out"))));
         topic = "orders-" + (++topics);
         broker.createTopic(topic, 2);
@@ -81,12 +82,12 @@ class EventHubKafkaIT {
         camel.stop();
     }
 
-    private DestinationSpec.EventHub hub(int perMessage, List<String> keys, List<String> props, String partitionKey,
+    private EventHubSpec hub(int perMessage, List<String> keys, List<String> props, String partitionKey,
                                          long maxMessage, long maxBatch, String deadLetter, String secret) {
-        return new DestinationSpec.EventHub("events", null, "contoso-events", topic,
-                DestinationSpec.EventHubProtocol.KAFKA, broker.bootstrapServers(), false,
+        return new EventHubSpec("events", null, "contoso-events", topic,
+                EventHubProtocol.KAFKA, broker.bootstrapServers(), false,
                 new AzureAuth.ConnectionString(new SecretValue("${env:" + secret + "}")),
-                new DestinationSpec.MessageShape(perMessage, keys, props, maxMessage, maxBatch, deadLetter),
+                new MessageShape(perMessage, keys, props, maxMessage, maxBatch, deadLetter),
                 partitionKey, 2, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(10));
     }
 
@@ -146,7 +147,7 @@ class EventHubKafkaIT {
     @Test
     void aSecondRunOfTheSameBatchesSendsTheSameIdsAndAResumeSkipsAcknowledgedBatches() throws Exception {
         Path file = rows(30);
-        DestinationSpec.EventHub h = hub(1, List.of("order_id"), List.of(), null, 1 << 20, 1500, null, "CS");
+        EventHubSpec h = hub(1, List.of("order_id"), List.of(), null, 1 << 20, 1500, null, "CS");
         Delivered first = connector.deliver(shipment(file, "r1"), h, 0);
         assertThat(first.ok()).as(first.detail()).isTrue();
         Delivered second = connector.deliver(shipment(file, "r2"), h, 0);
@@ -204,8 +205,8 @@ class EventHubKafkaIT {
                 .doesNotContain("SharedAccessKey=");
         assertThat(connector.check(hub(1, List.of(), List.of(), null, 1 << 20, 1 << 20, null, "CS"), Map.of()))
                 .isNull();
-        DestinationSpec.EventHub missing = new DestinationSpec.EventHub("events", null, "contoso-events", "nohub",
-                DestinationSpec.EventHubProtocol.KAFKA, broker.bootstrapServers(), false,
+        EventHubSpec missing = new EventHubSpec("events", null, "contoso-events", "nohub",
+                EventHubProtocol.KAFKA, broker.bootstrapServers(), false,
                 new AzureAuth.ConnectionString(new SecretValue("${env:CS}")), hub(1, List.of(), List.of(), null,
                 1 << 20, 1 << 20, null, "CS").messages(), null, 1, Duration.ofMillis(50), Duration.ofMillis(50),
                 Duration.ofSeconds(5));

@@ -13,9 +13,12 @@ import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.eventhub.EventHubConnector;
+import io.flowexport.destination.eventhub.EventHubProtocol;
+import io.flowexport.destination.eventhub.EventHubSpec;
+import io.flowexport.destination.servicebus.ServiceBusConnector;
+import io.flowexport.destination.servicebus.ServiceBusSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -67,9 +70,10 @@ class MessagingAccountIT {
         camel.stop();
     }
 
-    private MessagingConnector connector(DestinationType type) throws Exception {
-        return new MessagingConnector(type, () -> camel, Secrets.system(),
-                new FileDestination(Files.createDirectories(tmp.resolve("out"))));
+    private MessagingConnector<?> connector(String type) throws Exception {
+        FileDestination files = new FileDestination(Files.createDirectories(tmp.resolve("out")));
+        return type.equals(EventHubSpec.TYPE) ? new EventHubConnector(() -> camel, Secrets.system(), files)
+                : new ServiceBusConnector(() -> camel, Secrets.system(), files);
     }
 
     private Shipment shipment(String runId) throws Exception {
@@ -83,13 +87,13 @@ class MessagingAccountIT {
                 () -> false, "orders", ExportMode.INCREMENTAL, 20, 7L, 7L, List.of());
     }
 
-    private static DestinationSpec.MessageShape shape() {
-        return new DestinationSpec.MessageShape(1, List.of("order_id"), List.of(), 256 * 1024, 256 * 1024, null);
+    private static MessageShape shape() {
+        return new MessageShape(1, List.of("order_id"), List.of(), 256 * 1024, 256 * 1024, null);
     }
 
-    private DestinationSpec.EventHub hub(DestinationSpec.EventHubProtocol protocol) {
+    private EventHubSpec hub(EventHubProtocol protocol) {
         required("FLOWEXPORT_IT_EVENTHUB_CONNECTION_STRING");
-        return new DestinationSpec.EventHub("events", null, required("FLOWEXPORT_IT_EVENTHUB_NAMESPACE"),
+        return new EventHubSpec("events", null, required("FLOWEXPORT_IT_EVENTHUB_NAMESPACE"),
                 required("FLOWEXPORT_IT_EVENTHUB_NAME"), protocol, null, true,
                 new AzureAuth.ConnectionString(new SecretValue("${env:FLOWEXPORT_IT_EVENTHUB_CONNECTION_STRING}")),
                 shape(), "customer_id", 3, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(1));
@@ -118,8 +122,8 @@ class MessagingAccountIT {
     @Test
     void eventHubOverAmqpReceivesEveryRowWithItsIdKeyAndContentType() throws Exception {
         Instant since = Instant.now().minusSeconds(60);
-        DestinationSpec.EventHub h = hub(DestinationSpec.EventHubProtocol.AMQP);
-        MessagingConnector c = connector(DestinationType.EVENTHUB);
+        EventHubSpec h = hub(EventHubProtocol.AMQP);
+        EventHubConnector c = (EventHubConnector) connector(EventHubSpec.TYPE);
         assertThat(c.check(h, Map.of())).isNull();
         Delivered d = c.deliver(shipment("r1"), h, 0);
         assertThat(d.ok()).as(d.detail()).isTrue();
@@ -139,8 +143,8 @@ class MessagingAccountIT {
     @Test
     void eventHubOverKafkaReceivesEveryRow() throws Exception {
         Instant since = Instant.now().minusSeconds(60);
-        DestinationSpec.EventHub h = hub(DestinationSpec.EventHubProtocol.KAFKA);
-        MessagingConnector c = connector(DestinationType.EVENTHUB);
+        EventHubSpec h = hub(EventHubProtocol.KAFKA);
+        EventHubConnector c = (EventHubConnector) connector(EventHubSpec.TYPE);
         assertThat(c.check(h, Map.of())).isNull();
         Delivered d = c.deliver(shipment("r1"), h, 0);
         assertThat(d.ok()).as(d.detail()).isTrue();
@@ -153,11 +157,11 @@ class MessagingAccountIT {
         String cs = "${env:FLOWEXPORT_IT_SERVICEBUS_CONNECTION_STRING}";
         required("FLOWEXPORT_IT_SERVICEBUS_CONNECTION_STRING");
         String queue = required("FLOWEXPORT_IT_SERVICEBUS_QUEUE");
-        DestinationSpec.ServiceBus q = new DestinationSpec.ServiceBus("bus", null,
+        ServiceBusSpec q = new ServiceBusSpec("bus", null,
                 required("FLOWEXPORT_IT_SERVICEBUS_NAMESPACE"), queue, null, null,
                 new AzureAuth.ConnectionString(new SecretValue(cs)), shape(), null, 3, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofMinutes(1));
-        MessagingConnector c = connector(DestinationType.SERVICEBUS);
+        ServiceBusConnector c = (ServiceBusConnector) connector(ServiceBusSpec.TYPE);
         assertThat(c.check(q, Map.of())).isNull();
         assertThat(c.deliver(shipment("r1"), q, 0).ok()).isTrue();
         assertThat(c.deliver(shipment("r2"), q, 0).ok()).isTrue();
@@ -189,12 +193,12 @@ class MessagingAccountIT {
     @Test
     void serviceBusWithAServicePrincipal() throws Exception {
         required("AZURE_CLIENT_SECRET");
-        DestinationSpec.ServiceBus q = new DestinationSpec.ServiceBus("bus", null,
+        ServiceBusSpec q = new ServiceBusSpec("bus", null,
                 required("FLOWEXPORT_IT_SERVICEBUS_NAMESPACE"), required("FLOWEXPORT_IT_SERVICEBUS_QUEUE"), null, null,
                 new AzureAuth.ServicePrincipal(required("AZURE_TENANT_ID"), required("AZURE_CLIENT_ID"),
                         new SecretValue("${env:AZURE_CLIENT_SECRET}"), null), shape(), null, 3, Duration.ofSeconds(1),
                 Duration.ofSeconds(5), Duration.ofMinutes(1));
-        MessagingConnector c = connector(DestinationType.SERVICEBUS);
+        ServiceBusConnector c = (ServiceBusConnector) connector(ServiceBusSpec.TYPE);
         assertThat(c.check(q, Map.of())).isNull();
         Delivered d = c.deliver(shipment("r1"), q, 0);
         assertThat(d.ok()).as(d.detail()).isTrue();

@@ -3,9 +3,10 @@ package io.flowexport.destination.messaging;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.eventhub.EventHubConnector;
+import io.flowexport.destination.eventhub.EventHubProtocol;
+import io.flowexport.destination.eventhub.EventHubSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.SecretValue;
@@ -25,12 +26,12 @@ public final class MessagingSmallHeapSend {
     }
 
     public static void main(String[] args) throws Exception {
-        MessagingConnector c = new MessagingConnector(DestinationType.EVENTHUB, () -> null,
+        EventHubConnector c = new EventHubConnector(() -> null,
                 new Secrets(Map.of("CS", args[0])::get), new FileDestination(Path.of(args[3])));
-        DestinationSpec.EventHub hub = new DestinationSpec.EventHub("events", null, "contoso-events", args[1],
-                DestinationSpec.EventHubProtocol.AMQP, null, true,
+        EventHubSpec hub = new EventHubSpec("events", null, "contoso-events", args[1],
+                EventHubProtocol.AMQP, null, true,
                 new AzureAuth.ConnectionString(new SecretValue("${env:CS}")),
-                new DestinationSpec.MessageShape(100, List.of(), List.of(), 1 << 20, 1 << 20, null), null, 3,
+                new MessageShape(100, List.of(), List.of(), 1 << 20, 1 << 20, null), null, 3,
                 Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofMinutes(1));
         Shipment s = new Shipment("big", "r1", Path.of(args[2]), FileFormat.JSON, true, Map.of(), "1..1",
                 "batches 1..1", () -> false, "big", ExportMode.INCREMENTAL, 0, 1L, 1L, List.of());

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexport.dataset.Column;
 import io.flowexport.dataset.ValueKind;
 import io.flowexport.destination.Shipment;
-import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
@@ -42,9 +41,9 @@ class RowMessagesTest {
                 () -> false, "orders", ExportMode.INCREMENTAL, 3, 41L, 42L, List.of());
     }
 
-    private static DestinationSpec.MessageShape shape(int perMessage, List<String> keys, List<String> props,
+    private static MessageShape shape(int perMessage, List<String> keys, List<String> props,
                                                       long max) {
-        return new DestinationSpec.MessageShape(perMessage, keys, props, max, 1 << 20, null);
+        return new MessageShape(perMessage, keys, props, max, 1 << 20, null);
     }
 
     private static List<OutMessage> all(RowMessages m) throws IOException {

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.azure.AzureAuth;
+import io.flowexport.destination.servicebus.ServiceBusConnector;
+import io.flowexport.destination.servicebus.ServiceBusSpec;
 import io.flowexport.flow.SecretValue;
 import io.flowexport.flow.Secrets;
 import java.io.IOException;
@@ -42,7 +42,7 @@ class ServiceBusIT {
     @TempDir
     Path dir;
 
-    private MessagingConnector connector;
+    private ServiceBusConnector connector;
     private String name;
 
     @BeforeAll
@@ -58,7 +58,7 @@ class ServiceBusIT {
     @BeforeEach
     void start() throws IOException {
         broker.tier(AmqpBroker.STANDARD_MAX_MESSAGE_BYTES);
-        connector = new MessagingConnector(DestinationType.SERVICEBUS, () -> {
+        connector = new ServiceBusConnector(() -> {
             throw new AssertionError("AMQP needs no Camel context");
         }, new Secrets(Map.of("CS", broker.connectionString("send", KEY),
                 "WRONG", broker.connectionString("send", KEY.replace("YnVz", "d3Jv")))::get),
@@ -71,11 +71,11 @@ class ServiceBusIT {
         connector.close();
     }
 
-    private DestinationSpec.ServiceBus queue(String queue, String topic, String session, List<String> props,
+    private ServiceBusSpec queue(String queue, String topic, String session, List<String> props,
                                              String secret) {
-        return new DestinationSpec.ServiceBus("bus", null, "contoso-bus", queue, topic, null,
+        return new ServiceBusSpec("bus", null, "contoso-bus", queue, topic, null,
                 new AzureAuth.ConnectionString(new SecretValue("${env:" + secret + "}")),
-                new DestinationSpec.MessageShape(1, List.of("order_id"), props, 1 << 20, 4096, null), session, 3,
+                new MessageShape(1, List.of("order_id"), props, 1 << 20, 4096, null), session, 3,
                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
@@ -92,7 +92,7 @@ class ServiceBusIT {
         broker.createQueue(name, AmqpBroker.EntityOption.REQUIRES_SESSION,
                 AmqpBroker.EntityOption.REQUIRES_DUPLICATE_DETECTION);
         Path file = EventHubAmqpIT.rows(dir, 30, 0);
-        DestinationSpec.ServiceBus q = queue(name, null, "customer_id", List.of("region"), "CS");
+        ServiceBusSpec q = queue(name, null, "customer_id", List.of("region"), "CS");
         Delivered first = connector.deliver(EventHubAmqpIT.shipment(file, "r1"), q, 0);
         assertThat(first.ok()).as(first.detail()).isTrue();
 
@@ -141,9 +141,9 @@ class ServiceBusIT {
     void aTopicTakesMessagesInBatchesUnderTheTiersLimit() throws Exception {
         broker.tier(AmqpBroker.BASIC_MAX_MESSAGE_BYTES);
         broker.createTopic(name);
-        DestinationSpec.ServiceBus t = queue(null, name, null, List.of(), "CS");
-        DestinationSpec.ServiceBus big = new DestinationSpec.ServiceBus(t.name(), null, t.namespace(), null, name,
-                null, t.auth(), new DestinationSpec.MessageShape(1, List.of("order_id"), List.of(), 1 << 20, 4L << 20,
+        ServiceBusSpec t = queue(null, name, null, List.of(), "CS");
+        ServiceBusSpec big = new ServiceBusSpec(t.name(), null, t.namespace(), null, name,
+                null, t.auth(), new MessageShape(1, List.of("order_id"), List.of(), 1 << 20, 4L << 20,
                 null), null, 1, Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(5));
         assertThat(connector.check(big, Map.of())).isNull();
         Delivered d = connector.deliver(EventHubAmqpIT.shipment(EventHubAmqpIT.rows(dir, 80, 10_000), "r1"), big,

@@ -1,10 +1,12 @@
-package io.flowexport.flow;
+package io.flowexport.destination.azure;
+
+import io.flowexport.flow.SecretValue;
 
 /**
  * How an Azure destination authenticates, as the flow or catalogue entry writes it ({@code auth = { type = ...
  * }}); secrets are references read only when the destination is used. One shape for every Azure destination
- * ({@code adls}, {@code onelake}; Event Hubs and Service Bus later), turned into SDK credentials by
- * {@code io.flowexport.destination.lake.AzureCredentials}.
+ * ({@code adls}, {@code onelake}, {@code eventhub}, {@code servicebus}), read by {@link AzureAuthParser} and turned
+ * into SDK credentials by {@link AzureCredentials}.
  */
 public sealed interface AzureAuth {
 

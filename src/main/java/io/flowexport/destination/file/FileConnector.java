@@ -1,7 +1,10 @@
-package io.flowexport.destination;
+package io.flowexport.destination.file;
 
-import io.flowexport.flow.DestinationSpec;
-import io.flowexport.flow.DestinationType;
+import io.flowexport.destination.Delivered;
+import io.flowexport.destination.FileDestination;
+import io.flowexport.destination.FileFaults;
+import io.flowexport.destination.Shipment;
+import io.flowexport.destination.spi.Connector;
 import io.flowexport.flow.PathTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +17,7 @@ import java.util.Map;
  * the target as a hidden temporary file, then published by {@link FileDestination#publish} (fsync, atomic rename).
  * A flow whose only destination is a file stages beside it and is renamed without a copy (see the runner).
  */
-public final class FileConnector implements Connector {
+public final class FileConnector implements Connector<FileSpec> {
 
     private final FileDestination files;
 
@@ -24,13 +27,7 @@ public final class FileConnector implements Connector {
     }
 
     @Override
-    public DestinationType type() {
-        return DestinationType.FILE;
-    }
-
-    @Override
-    public Delivered deliver(Shipment s, DestinationSpec destination, int startChunk) {
-        DestinationSpec.File d = (DestinationSpec.File) destination;
+    public Delivered deliver(Shipment s, FileSpec d, int startChunk) {
         String relative = new PathTemplate(d.path()).render(s.values());
         Path temp = null;
         try {
@@ -41,7 +38,7 @@ public final class FileConnector implements Connector {
                 throw FileFaults.explain("copy the export to", temp, e);
             }
             Path published = files.publish(temp, relative, s.flowId());
-            return new Delivered(d.name(), DestinationType.FILE, relative, true, 1, null, "published", published);
+            return new Delivered(d.name(), FileSpec.TYPE, relative, true, 1, null, "published", published);
         } catch (IOException | IllegalArgumentException e) {
             if (temp != null) {
                 try {
@@ -50,15 +47,14 @@ public final class FileConnector implements Connector {
                     // removed with the other leftovers at the next start
                 }
             }
-            return new Delivered(d.name(), DestinationType.FILE, relative, false, 0, null, "cannot publish "
+            return new Delivered(d.name(), FileSpec.TYPE, relative, false, 0, null, "cannot publish "
                     + relative + (e instanceof FileFaults.Explained ? "" : " in " + files.exportDir()) + ": "
                     + e.getMessage(), null);
         }
     }
 
     @Override
-    public String check(DestinationSpec destination, Map<String, String> values) {
-        DestinationSpec.File d = (DestinationSpec.File) destination;
+    public String check(FileSpec d, Map<String, String> values) {
         try {
             Path dir = files.stagingDirectory(d.path());
             Files.createDirectories(dir);

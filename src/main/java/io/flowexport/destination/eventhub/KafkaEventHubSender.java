@@ -1,6 +1,8 @@
-package io.flowexport.destination.messaging;
+package io.flowexport.destination.eventhub;
 
-import io.flowexport.flow.DestinationSpec;
+import io.flowexport.destination.messaging.MessageSender;
+import io.flowexport.destination.messaging.MessagingErrors;
+import io.flowexport.destination.messaging.OutMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ import org.apache.kafka.common.config.SaslConfigs;
  */
 final class KafkaEventHubSender implements MessageSender {
 
-    private final DestinationSpec.EventHub destination;
+    private final EventHubSpec destination;
     private final String jaas;
     private final CamelContext context;
     private final KafkaEndpoint endpoint;
@@ -43,7 +45,7 @@ final class KafkaEventHubSender implements MessageSender {
      * @param clientId         unique per sender, so that each has its own endpoint (and producer) in the context
      * @param connectionString the resolved connection string
      */
-    KafkaEventHubSender(CamelContext context, DestinationSpec.EventHub destination, String connectionString,
+    KafkaEventHubSender(CamelContext context, EventHubSpec destination, String connectionString,
                         String clientId) {
         this.destination = destination;
         this.context = context;

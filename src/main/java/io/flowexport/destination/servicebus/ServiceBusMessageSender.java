@@ -1,13 +1,17 @@
-package io.flowexport.destination.messaging;
+package io.flowexport.destination.servicebus;
 
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
+import io.flowexport.destination.messaging.AmqpBatches;
+import io.flowexport.destination.messaging.AmqpConnectionStrings;
+import io.flowexport.destination.messaging.MessageSender;
+import io.flowexport.destination.messaging.MessagingErrors;
+import io.flowexport.destination.messaging.OutMessage;
 import java.util.List;
 
 /**
@@ -24,7 +28,7 @@ import java.util.List;
  */
 final class ServiceBusMessageSender implements MessageSender {
 
-    private final DestinationSpec.ServiceBus destination;
+    private final ServiceBusSpec destination;
     private final ServiceBusSenderClient client;
     private final AmqpBatches<ServiceBusMessageBatch> batches;
 
@@ -32,10 +36,10 @@ final class ServiceBusMessageSender implements MessageSender {
      * @param credentials resolves the destination's secrets
      * @throws IllegalArgumentException when the connection string does not fit the destination
      */
-    ServiceBusMessageSender(DestinationSpec.ServiceBus destination, AzureCredentials credentials) {
+    ServiceBusMessageSender(ServiceBusSpec destination, AzureCredentials credentials) {
         this.destination = destination;
         ServiceBusClientBuilder b = new ServiceBusClientBuilder()
-                .retryOptions(AmqpEventHubSender.retry(destination.sendTimeout()));
+                .retryOptions(AmqpConnectionStrings.retry(destination.sendTimeout()));
         AzureAuth auth = destination.auth();
         if (auth instanceof AzureAuth.ConnectionString) {
             String cs = credentials.connectionString(auth);

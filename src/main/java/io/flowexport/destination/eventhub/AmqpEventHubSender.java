@@ -1,15 +1,17 @@
-package io.flowexport.destination.messaging;
+package io.flowexport.destination.eventhub;
 
-import com.azure.core.amqp.AmqpRetryMode;
-import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventDataBatch;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
+import io.flowexport.destination.azure.AzureAuth;
 import io.flowexport.destination.azure.AzureCredentials;
-import io.flowexport.flow.AzureAuth;
-import io.flowexport.flow.DestinationSpec;
+import io.flowexport.destination.messaging.AmqpBatches;
+import io.flowexport.destination.messaging.AmqpConnectionStrings;
+import io.flowexport.destination.messaging.MessageSender;
+import io.flowexport.destination.messaging.MessagingErrors;
+import io.flowexport.destination.messaging.OutMessage;
 import java.util.List;
 
 /**
@@ -26,7 +28,7 @@ import java.util.List;
  */
 final class AmqpEventHubSender implements MessageSender {
 
-    private final DestinationSpec.EventHub destination;
+    private final EventHubSpec destination;
     private final EventHubProducerClient client;
     private final AmqpBatches<EventDataBatch> batches;
 
@@ -35,9 +37,9 @@ final class AmqpEventHubSender implements MessageSender {
      * @throws IllegalArgumentException when the connection string does not fit the destination (the message says
      *                                  why, without the string)
      */
-    AmqpEventHubSender(DestinationSpec.EventHub destination, AzureCredentials credentials) {
+    AmqpEventHubSender(EventHubSpec destination, AzureCredentials credentials) {
         this.destination = destination;
-        EventHubClientBuilder b = new EventHubClientBuilder().retryOptions(retry(destination.sendTimeout()));
+        EventHubClientBuilder b = new EventHubClientBuilder().retryOptions(AmqpConnectionStrings.retry(destination.sendTimeout()));
         AzureAuth auth = destination.auth();
         if (auth instanceof AzureAuth.ConnectionString) {
             String cs = credentials.connectionString(auth);
@@ -55,10 +57,6 @@ final class AmqpEventHubSender implements MessageSender {
                 "256 KB Basic, 1 MB Standard and above");
     }
 
-    /** No SDK retries: one try of at most {@code timeout}; the connector owns retries and backoff. */
-    static AmqpRetryOptions retry(java.time.Duration timeout) {
-        return new AmqpRetryOptions().setMode(AmqpRetryMode.FIXED).setMaxRetries(0).setTryTimeout(timeout);
-    }
 
     @Override
     public long maxMessageBytes() {
