@@ -43,8 +43,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code flow-export jsonl}: {@code run-once} of a full-export flow through the command line, in process.</li>
  * </ul>
  * The Camel context runs with stream caching off ({@code -Dbench.streamCaching=true} turns Camel 4's default back
- * on): with it, every row's marshalled output is a cached stream whose close waits for the end of the whole
- * exchange, so the JSON Lines route ran out of a 64 MB heap at 100,000 rows and of a 256 MB heap at 1M.
+ * on): with it, the JSON Lines route ran out of a 64 MB heap at 100,000 rows and of a 256 MB heap at 1M (without
+ * it, 64 MB was enough at 100,000 rows; not profiled further).
  *
  * <p>Prints, per contender, the median wall seconds and process CPU seconds (every thread, GC and JIT included) and
  * the ratios of the Camel medians to flow-export's. JVM CPU leaves PostgreSQL's work out, which is the same query
