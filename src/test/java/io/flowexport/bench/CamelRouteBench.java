@@ -40,7 +40,9 @@ import org.apache.camel.impl.DefaultCamelContext;
  * nested split whose aggregation joins the rows of a chunk with newlines, appended to the file (a split per row
  * straight into {@code file:...?fileExist=Append} opens the file per row: 16 s per 100,000 rows);</li>
  * <li>{@code flow-export csv (COPY)}, {@code flow-export csv (JDBC)} ({@code flowexport.source.copy=false}),
- * {@code flow-export jsonl}: {@code run-once} of a full-export flow through the command line, in process.</li>
+ * {@code flow-export jsonl}: {@code run-once} of a full-export flow through the command line, in process;</li>
+ * <li>{@code parquet-avro} ({@link AvroParquetExport}: the same typed reads, an Avro record per row, snappy) and
+ * {@code flow-export parquet} ({@code run-once}, snappy).</li>
  * </ul>
  * The Camel context runs with stream caching off ({@code -Dbench.streamCaching=true} turns Camel 4's default back
  * on): with it, the JSON Lines route ran out of a 64 MB heap at 100,000 rows and of a 256 MB heap at 1M (without
@@ -49,7 +51,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * <p>Prints, per contender, the median wall seconds and process CPU seconds (every thread, GC and JIT included) and
  * the ratios of the Camel medians to flow-export's. JVM CPU leaves PostgreSQL's work out, which is the same query
  * for every contender except the COPY path (there PostgreSQL formats the CSV). A benchmark, not a test: run it with
- * {@code bench/camel_route_bench.sh [rows] [runs]}.
+ * {@code bench/camel_route_bench.sh [rows] [runs]}; {@code -Dbench.only=parquet} (comma-separated parts of names)
+ * runs only some contenders.
  */
 public final class CamelRouteBench {
 
@@ -71,7 +74,7 @@ public final class CamelRouteBench {
         Path work = Files.createTempDirectory("camel-route-bench");
         String sourceUrl = URL + "?currentSchema=" + SCHEMA;
         Path flows = Files.createDirectories(work.resolve("flows"));
-        for (String format : List.of("csv", "jsonl")) {
+        for (String format : List.of("csv", "jsonl", "parquet")) {
             Files.writeString(flows.resolve("bench_" + format + ".toml"), "id = \"bench_" + format + "\"\n"
                     + "[properties.export]\nsource_dataset_id = \"" + table + "\"\nexport_mode = \"full\"\n"
                     + "file_path = \"fe/{run_id}." + format + "\"\n");
@@ -95,6 +98,13 @@ public final class CamelRouteBench {
             contenders.put("flow-export csv (COPY)", () -> runOnce(flows, copyOn, "bench_csv"));
             contenders.put("flow-export csv (JDBC)", () -> runOnce(flows, copyOff, "bench_csv"));
             contenders.put("flow-export jsonl", () -> runOnce(flows, copyOn, "bench_jsonl"));
+            Path avroFile = Files.createDirectories(work.resolve("camel")).resolve("a.parquet");
+            contenders.put("parquet-avro", () -> AvroParquetExport.export(source, query(table), avroFile));
+            contenders.put("flow-export parquet", () -> runOnce(flows, copyOn, "bench_parquet"));
+            String only = System.getProperty("bench.only", "");
+            if (!only.isBlank()) {
+                contenders.keySet().removeIf(name -> List.of(only.split(",")).stream().noneMatch(name::contains));
+            }
             for (Map.Entry<String, Contender> e : contenders.entrySet()) { // warm-up: JIT, caches, the table
                 System.err.printf("warm-up %s%n", e.getKey());
                 e.getValue().run();
@@ -128,7 +138,7 @@ public final class CamelRouteBench {
         CamelContext camel = new DefaultCamelContext();
         camel.setStreamCaching(Boolean.getBoolean("bench.streamCaching"));
         OperatorRouteBeans.bind(camel, source);
-        String query = "SELECT * FROM " + table + " ORDER BY xt_batch_id, order_id";
+        String query = query(table);
         String jdbc = "jdbc:source?outputType=StreamList&resetAutoCommit=false&statement.fetchSize=10000";
         String file = "file:" + out + "?fileName=${header.out}&fileExist=Append";
         // each row's JSON and a newline, appended to the chunk's text
@@ -156,6 +166,11 @@ public final class CamelRouteBench {
         });
         camel.start();
         return camel;
+    }
+
+    /** The query of a full export of the table, ordered as flow-export orders a change feed. */
+    private static String query(String table) {
+        return "SELECT * FROM " + table + " ORDER BY xt_batch_id, order_id";
     }
 
     private static void runOnce(Path flows, Path props, String flow) {
@@ -237,26 +252,28 @@ public final class CamelRouteBench {
     }
 
     private static void print(int rows, int runs, Map<String, List<double[]>> times) throws IOException {
-        double[] copy = median(times.get("flow-export csv (COPY)"));
-        double[] jdbc = median(times.get("flow-export csv (JDBC)"));
-        double[] jsonl = median(times.get("flow-export jsonl"));
         System.out.printf(Locale.ROOT, "%,d rows, median of %d runs, one warm JVM (java %s, %d CPUs, load average"
                 + " at the end %s)%n%n", rows, runs, System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.println("| contender | wall s | JVM CPU s | wall ratio | JVM CPU ratio |");
         System.out.println("|---|---:|---:|---|---|");
+        Map<String, List<String>> against = Map.of(
+                "camel csv", List.of("flow-export csv (COPY)", "flow-export csv (JDBC)"),
+                "camel jsonl", List.of("flow-export jsonl"),
+                "parquet-avro", List.of("flow-export parquet"));
         for (Map.Entry<String, List<double[]>> e : times.entrySet()) {
             double[] m = median(e.getValue());
-            String wall = "";
-            String cpu = "";
-            if (e.getKey().equals("camel csv")) {
-                wall = String.format(Locale.ROOT, "%.2fx COPY path, %.2fx JDBC path", m[0] / copy[0], m[0] / jdbc[0]);
-                cpu = String.format(Locale.ROOT, "%.2fx COPY path, %.2fx JDBC path", m[1] / copy[1], m[1] / jdbc[1]);
-            } else if (e.getKey().equals("camel jsonl")) {
-                wall = String.format(Locale.ROOT, "%.2fx", m[0] / jsonl[0]);
-                cpu = String.format(Locale.ROOT, "%.2fx", m[1] / jsonl[1]);
+            List<String> wall = new ArrayList<>();
+            List<String> cpu = new ArrayList<>();
+            for (String base : against.getOrDefault(e.getKey(), List.of())) {
+                if (times.containsKey(base)) {
+                    double[] b = median(times.get(base));
+                    wall.add(String.format(Locale.ROOT, "%.2fx %s", m[0] / b[0], base));
+                    cpu.add(String.format(Locale.ROOT, "%.2fx %s", m[1] / b[1], base));
+                }
             }
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", e.getKey(), m[0], m[1], wall, cpu);
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %s | %s |%n", e.getKey(), m[0], m[1],
+                    String.join(", ", wall), String.join(", ", cpu));
         }
     }
 
