@@ -29,7 +29,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * How much slower the idiomatic Camel export is than flow-export's own path, on the benchmark table of
- * {@code bench/change_feed_orders.sql} in PostgreSQL, all in one warm JVM so that only the export work differs.
+ * {@code bench/change_feed_orders.sql} in PostgreSQL, all in one warm JVM so that only the export work differs; and
+ * how flow-export's Parquet writer compares with parquet-avro's.
  *
  * <p>Contenders, alternated run by run, each writing a full export of the table (ordered by {@code xt_batch_id},
  * {@code order_id}) to a fresh file: <ul>
