@@ -199,6 +199,14 @@ public final class FlowExportApp implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * The source database's connection pool: read-only connections with autoCommit off, shared by the exports and
+     * the operator routes ({@code #source}). The app closes it.
+     */
+    public javax.sql.DataSource source() {
+        return source;
+    }
+
     /** The source database's datasets. */
     public DatasetCatalog catalog() {
         return catalog;

@@ -67,6 +67,7 @@ public final class LiveRunner {
     public void start(CamelContext context) throws Exception {
         Settings.Live s = app.settings().live();
         Path exportDir = app.settings().exportDir();
+        io.flowexport.reload.OperatorRouteBeans.bind(context, app.source());
         ExecutorService runPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "flowexport-run", s.runThreads());
         // seda consumers (operator routes reading run events) stop only at the end of a poll: a short poll makes
