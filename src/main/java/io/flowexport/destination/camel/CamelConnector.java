@@ -77,7 +77,7 @@ public final class CamelConnector {
         if (!problems.isEmpty()) {
             return failed(spec, shown, "cannot deliver to " + label + ": " + String.join("; ", problems));
         }
-        Map<String, Object> headers = CamelMessages.headers(spec, shipment);
+        Map<String, Object> headers = CamelMessages.headers(spec, shipment, CamelUris.scheme(rendered));
         for (int attempt = 1; ; attempt++) {
             if (shipment.aborted().getAsBoolean()) {
                 return failed(spec, shown, "delivery to " + label + " stopped before attempt " + attempt
@@ -230,7 +230,11 @@ public final class CamelConnector {
     private record Failure(String what, String todo, boolean retryable) {
     }
 
-    /** An endpoint made for one send: removed from the context when closed, unless it was there before. */
+    /**
+     * An endpoint made for one send: removed from the context when closed, unless it was there before; the objects
+     * its URI made with {@code #class:} (e.g. a RabbitMQ connection factory) are closed with it, as no registry
+     * owns them and their connections would outlive the delivery.
+     */
     private record Made(CamelContext ctx, Endpoint endpoint, boolean ours) implements AutoCloseable {
 
         static Made endpoint(CamelContext ctx, String uri) {
@@ -244,13 +248,16 @@ public final class CamelConnector {
 
         @Override
         public void close() {
-            if (ours) {
-                try {
-                    ctx.removeEndpoint(endpoint);
-                } catch (Exception e) {
-                    LOG.debug("Removing a camel destination's endpoint failed: {}", CamelErrors.explain(e));
-                }
+            if (!ours) {
+                return;
             }
+            List<Object> made = UriBeans.made(endpoint);
+            try {
+                ctx.removeEndpoint(endpoint);
+            } catch (Exception e) {
+                LOG.debug("Removing a camel destination's endpoint failed: {}", CamelErrors.explain(e));
+            }
+            made.forEach(UriBeans::close);
         }
     }
 }

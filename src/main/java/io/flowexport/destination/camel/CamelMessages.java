@@ -99,6 +99,23 @@ public final class CamelMessages {
         return h;
     }
 
+    /**
+     * The headers for one component: {@link #headers} plus what its protocol needs to carry them.
+     * {@code spring-rabbitmq}: the AMQP content type and message id (= the idempotency key) from
+     * {@code CamelSpringRabbitmqContentType}/{@code MessageId}; {@code paho-mqtt5}: MQTT 5 content type and user
+     * properties. Others carry the non-Camel headers as their protocol does (NATS and AMQP headers) or not at all.
+     */
+    public static Map<String, Object> headers(CamelSpec spec, Shipment s, String scheme) {
+        Map<String, Object> h = headers(spec, s);
+        if ("spring-rabbitmq".equals(scheme)) {
+            h.put("CamelSpringRabbitmqContentType", h.get(CONTENT_TYPE));
+            h.put("CamelSpringRabbitmqMessageId", h.get(IDEMPOTENCY_KEY));
+        } else if ("paho-mqtt5".equals(scheme)) {
+            h.put(Mqtt5Properties.HEADER, Mqtt5Properties.of(h));
+        }
+        return h;
+    }
+
     /** The first 32 hex characters of SHA-256(base + ":0"), UTF-8: chunk 0 of a whole-file delivery. */
     static String idempotencyKey(String base) {
         try {

@@ -3,8 +3,6 @@ package io.flowexport.destination.camel;
 import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.Secrets;
 import java.net.URISyntaxException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +17,10 @@ import org.apache.camel.util.URISupport;
  * secret references become values just before a send. Plain Java: no CamelContext is needed, so a flow parser can
  * report {@link #problems} at validation time.
  *
- * <p>A URI is {@code scheme:rest[?name=value&...]}. Option values and the password of a user info
- * ({@code sftp://user:PASSWORD@host}) that look like secrets ({@link #isSecretOption}) must be references
- * ({@code ${env:NAME}}, {@code ${file:/path}}, optionally inside Camel's {@code RAW(...)}), so that no secret is
- * written in a flow file and none is printed.
+ * <p>A URI is {@code scheme:rest[?name=value&...]}. Option values that look like secrets
+ * ({@link #isSecretOption}) must be references ({@code ${env:NAME}}, {@code ${file:/path}}, optionally inside Camel's
+ * {@code RAW(...)}), so that no secret is written in a flow file and none is printed; a user info holds no password
+ * ({@code sftp://user@host/dir?password=${env:NAME}}).
  */
 public final class CamelUris {
 
@@ -89,10 +87,11 @@ public final class CamelUris {
         if (userInfo.find()) {
             int colon = userInfo.group(1).indexOf(':');
             String password = colon < 0 ? "" : userInfo.group(1).substring(colon + 1);
-            if (!password.isEmpty() && !isReference(password)) {
-                problems.add("uri has a password written in clear in its user info; write it as "
-                        + "user:${env:NAME}@host or user:${file:/path}@host (or use the component's password "
-                        + "option with a reference)");
+            if (!password.isEmpty()) {
+                problems.add("uri has a password in its user info" + (isReference(password) ? ""
+                        : ", written in clear") + "; write user@host and give the password as an option with a "
+                        + "reference, e.g. ?password=${env:NAME} or ?password=${file:/path} (a secret in the user "
+                        + "info cannot be passed safely: its @, : or / would change the URI)");
             }
         }
         if (q >= 0) {
@@ -182,29 +181,36 @@ public final class CamelUris {
     }
 
     /**
-     * Replaces each {@code ${env:NAME}} / {@code ${file:/path}} of a rendered URI by its value: percent-encoded
-     * (UTF-8) in the query and the user info, so that {@code &}, {@code +}, {@code @} or {@code %} in a secret
-     * cannot change the URI's meaning; verbatim inside {@code RAW(...)}/{@code RAW{...}} and in the path. Each
-     * value and its encoded form are registered for {@link Secrets#redact}.
+     * Replaces each {@code ${env:NAME}} / {@code ${file:/path}} of a rendered URI by its value. In the query a value
+     * goes into Camel's {@code RAW(...)} (or {@code RAW{...}} when it holds a {@code )}), so that {@code &},
+     * {@code +}, {@code %} or {@code =} in a secret reach the component as written: Camel decodes percent-encoded
+     * option values before it splits the options, so encoding would not do. A reference the flow already put
+     * inside {@code RAW(...)} and one in the path go in verbatim. Each value is registered for
+     * {@link Secrets#redact}.
      *
      * @param rendered the URI with placeholders already rendered
-     * @throws Secrets.SecretException when a reference cannot be resolved; the message names it, never a value
+     * @throws Secrets.SecretException when a reference cannot be resolved, or a query value holds both {@code )}
+     *                                 and {@code }}, which no Camel URI can carry; the message names the
+     *                                 reference, never a value
      */
     public static String resolve(String rendered, Secrets secrets) {
         Matcher m = REFERENCE.matcher(rendered);
         int query = rendered.indexOf('?');
-        Matcher userInfo = USER_INFO.matcher(SCHEME.matcher(rendered).matches()
-                ? rendered.substring(rendered.indexOf(':') + 1) : "");
-        int userInfoEnd = userInfo.find() ? rendered.indexOf(':') + 1 + userInfo.end() : -1;
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = secrets.render(m.group());
             boolean raw = m.start() >= 4 && (rendered.startsWith("RAW(", m.start() - 4)
                     || rendered.startsWith("RAW{", m.start() - 4));
-            boolean encode = !raw && (query >= 0 && m.start() > query || m.start() < userInfoEnd);
-            String put = encode ? URLEncoder.encode(value, StandardCharsets.UTF_8) : value;
-            if (!put.equals(value)) {
-                Secrets.rememberDerived(put);
+            String put = value;
+            if (!raw && query >= 0 && m.start() > query) {
+                if (!value.contains(")")) {
+                    put = "RAW(" + value + ")";
+                } else if (!value.contains("}")) {
+                    put = "RAW{" + value + "}";
+                } else {
+                    throw new Secrets.SecretException("secret " + m.group() + " holds both ')' and '}', which a "
+                            + "Camel endpoint URI cannot carry in an option; change the secret");
+                }
             }
             m.appendReplacement(out, Matcher.quoteReplacement(put));
         }

@@ -15,7 +15,7 @@ class CamelUrisTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "sftp://exports@127.0.0.1:2222/in?password=${env:SFTP_PASSWORD}&autoCreate=true",
-        "sftp://exports:${file:/run/secrets/sftp}@host/in/{flow_id}/{ds}",
+        "sftp://exports@host/in/{flow_id}/{ds}?password=${file:/run/secrets/sftp}",
         "ftp://bob@host/in?password=RAW(${env:FTP_PASSWORD})&passiveMode=true",
         "spring-rabbitmq:exports?routingKey={flow_id}&connectionFactory=#rabbit",
         "paho-mqtt5:exports/{flow_id}?brokerUrl=tcp://127.0.0.1:1883&userName=bob&password=${env:MQTT}",
@@ -37,7 +37,8 @@ class CamelUrisTest {
         "aws2-s3://b?accessKey=${env:A}&secretKey=xyz | uri option 'secretKey' holds a secret",
         "kafka:t?saslJaasConfig=org.Plain            | uri option 'saslJaasConfig' holds a secret",
         "http://h?access_token=abc                   | uri option 'access_token' holds a secret",
-        "sftp://bob:hunter22@h/in                    | password written in clear in its user info",
+        "sftp://bob:hunter22@h/in                    | password in its user info, written in clear; write user@host",
+        "sftp://bob:${env:P}@h/in                    | password in its user info; write user@host and give",
         "nats:{flow}                                 | unknown placeholder {flow}; known: batch_id, ds",
         "file:/x?fileName={{name}}                   | Camel property placeholders",
         "file:/x?fileName=${header.x}                | '${header.x}', which is no secret reference"})
@@ -48,6 +49,7 @@ class CamelUrisTest {
     @Test
     void collectsEveryProblem() {
         assertThat(CamelUris.problems("sftp://u:pw@h/{nope}?password=x&token=y")).hasSize(4);
+        assertThat(CamelUris.problems("sftp://u@h/?password=${env:P}&token=${file:/t}")).isEmpty();
     }
 
     @ParameterizedTest
@@ -60,11 +62,13 @@ class CamelUrisTest {
     }
 
     @Test
-    void resolvesReferencesEncodedInTheQueryAndUserInfoAndVerbatimInRaw() {
-        Secrets secrets = new Secrets(Map.of("P", "a&b+c%d e@f", "S", "s3cr)t")::get);
-        assertThat(CamelUris.resolve("sftp://u:${env:P}@h/in?password=${env:P}&x=RAW{${env:S}}", secrets))
-                .isEqualTo("sftp://u:a%26b%2Bc%25d+e%40f@h/in?password=a%26b%2Bc%25d+e%40f&x=RAW{s3cr)t}");
+    void resolvesReferencesIntoRawOptionValuesAndVerbatimElsewhere() {
+        Secrets secrets = new Secrets(Map.of("P", "a&b+c%d e@f", "S", "s3cr)t", "B", "x)y}z")::get);
+        assertThat(CamelUris.resolve("sftp://u@h/in?password=${env:P}&x=${env:S}&y=RAW(${env:P})", secrets))
+                .isEqualTo("sftp://u@h/in?password=RAW(a&b+c%d e@f)&x=RAW{s3cr)t}&y=RAW(a&b+c%d e@f)");
         assertThat(CamelUris.resolve("nats:${env:S}", secrets)).isEqualTo("nats:s3cr)t");
+        assertThatThrownBy(() -> CamelUris.resolve("nats:x?password=${env:B}", secrets))
+                .hasMessageContaining("${env:B} holds both").hasMessageNotContaining("x)y}z");
     }
 
     @Test
