@@ -1,6 +1,8 @@
 package io.flowexport.destination.camel;
 
 import java.lang.reflect.Method;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,8 @@ final class UriBeans {
                 return made;
             }
             options.forEach((name, value) -> {
-                if (String.valueOf(value).startsWith("#class:")) {
+                // the endpoint's URI is normalized: its option values are percent-encoded
+                if (URLDecoder.decode(String.valueOf(value), StandardCharsets.UTF_8).startsWith("#class:")) {
                     Object bean = getter.getOptionValue(endpoint, name, true);
                     if (bean != null) {
                         made.add(bean);
