@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Objects that an endpoint URI creates itself with {@code option=#class:com.example.Type(...)}, such as
- * {@code spring-rabbitmq:...?connectionFactory=#class:org.springframework.amqp.rabbit.connection.CachingConnectionFactory('host',5672)}:
- * Camel binds them to the endpoint but never closes them, so the connector does when it drops the endpoint.
+ * Objects that an endpoint URI creates itself with {@code option=#class:com.example.Type(...)}, such as a RabbitMQ
+ * connection factory in {@code spring-rabbitmq:x?connectionFactory=#class:org.springframework.amqp.rabbit.connection.
+ * CachingConnectionFactory('host', 5672)}: Camel binds them to the endpoint but never closes them, so the connector
+ * does when it drops the endpoint.
  */
 final class UriBeans {
 

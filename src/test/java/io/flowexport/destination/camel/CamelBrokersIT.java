@@ -78,9 +78,7 @@ class CamelBrokersIT {
             ch.exchangeDeclare(exchange, "direct", false, true, null);
             String queue = ch.queueDeclare().getQueue();
             ch.queueBind(queue, exchange, "exports");
-            String uri = "spring-rabbitmq:" + exchange + "?routingKey=exports&connectionFactory=#class:"
-                    + "org.springframework.amqp.rabbit.connection.CachingConnectionFactory('127.0.0.1', 5672)"
-                    + "&connectionFactory.username=guest&connectionFactory.password=${env:RABBIT_PASSWORD}";
+            String uri = rabbitUri(exchange);
             for (Path file : new Path[] {csv, parquet}) {
                 FileFormat format = file == csv ? FileFormat.CSV : FileFormat.PARQUET;
                 Delivered d = connector.deliver(CamelFiles.shipment(file, format, "r-" + format),
@@ -109,6 +107,24 @@ class CamelBrokersIT {
         // the connection factory the URI made is closed with its endpoint: no AMQP connection thread is left
         await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("AMQP Connection") && t.isAlive()));
+    }
+
+    @Test
+    void aMissingRabbitMqExchangeIsANotOkDeliveryThanksToPublisherConfirms() {
+        Delivered d = connector.deliver(CamelFiles.shipment(csv, FileFormat.CSV, "r8"),
+                CamelSpec.of("queue", rabbitUri("flowexport.it.missing." + UUID.randomUUID()))
+                        .withRetry(1, Duration.ZERO, Duration.ZERO), 0);
+        assertThat(d.ok()).isFalse();
+        assertThat(d.detail()).contains("camel destination 'queue'", "NOT_FOUND - no exchange",
+                "connectionFactory.password=xxxxxx").doesNotContain("guest&");
+    }
+
+    /** With publisher confirms, so that the broker's refusal (e.g. no such exchange) fails the send. */
+    private static String rabbitUri(String exchange) {
+        return "spring-rabbitmq:" + exchange + "?routingKey=exports&connectionFactory=#class:"
+                + "org.springframework.amqp.rabbit.connection.CachingConnectionFactory('127.0.0.1', 5672)"
+                + "&connectionFactory.username=guest&connectionFactory.password=${env:RABBIT_PASSWORD}"
+                + "&connectionFactory.publisherConfirmType=CORRELATED";
     }
 
     @Test

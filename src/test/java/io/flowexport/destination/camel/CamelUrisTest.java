@@ -18,7 +18,8 @@ class CamelUrisTest {
         "sftp://exports@host/in/{flow_id}/{ds}?password=${file:/run/secrets/sftp}",
         "ftp://bob@host/in?password=RAW(${env:FTP_PASSWORD})&passiveMode=true",
         "spring-rabbitmq:exports?routingKey={flow_id}&connectionFactory=#rabbit",
-        "paho-mqtt5:exports/{flow_id}?brokerUrl=tcp://127.0.0.1:1883&userName=bob&password=${env:MQTT}",
+        "paho-mqtt5:exports/{flow_id}?brokerUrl=tcp://127.0.0.1:1883&userName=bob"
+            + "&password=${env:MQTT}",
         "nats:exports.{flow_id}?servers=127.0.0.1:4222",
         "kafka:t?saslMechanism=PLAIN&saslJaasConfig=${file:/etc/jaas}&privateKeyFile=/k&knownHostsFile=/h",
         "file:/tmp/out?fileName=x-{run_id}-{batch_id}.csv"})
