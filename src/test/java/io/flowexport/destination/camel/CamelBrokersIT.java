@@ -167,7 +167,8 @@ class CamelBrokersIT {
     void natsGetsEachFileAsOneMessageWithHeaders() throws Exception {
         String subject = "flowexport.it." + UUID.randomUUID().toString().replace("-", "");
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-        try (io.nats.client.Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+        io.nats.client.Connection nats = Nats.connect("nats://127.0.0.1:4222");
+        try {
             Dispatcher dispatcher = nats.createDispatcher(received::add);
             dispatcher.subscribe(subject + ".>");
             nats.flush(Duration.ofSeconds(5));
@@ -188,6 +189,8 @@ class CamelBrokersIT {
                 assertThat(m.getHeaders().getFirst("FlowExportBatchRange")).isEqualTo("41..44");
             }
             assertThat(received).isEmpty();
+        } finally {
+            nats.close();
         }
     }
 

@@ -9,7 +9,6 @@ import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,9 +134,5 @@ class CamelConnectorTest {
     private static Shipment shipment(Path file) {
         return new Shipment("orders", "r1", file, FileFormat.CSV, false, Map.of("batch_id", "44"), "41..44",
                 "41..44", () -> false, "orders_ds", ExportMode.INCREMENTAL, 2, 41L, 44L, List.of());
-    }
-
-    static String text(Path p) throws IOException {
-        return Files.readString(p, StandardCharsets.UTF_8);
     }
 }

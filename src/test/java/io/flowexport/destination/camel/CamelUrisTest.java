@@ -33,7 +33,7 @@ class CamelUrisTest {
         "'  '                                        | uri is empty",
         "/tmp/out                                    | does not start with a Camel component name",
         "sftp:                                       | does not start with a Camel component name",
-        "sftp://h/in?password=hunter22              | uri option 'password' holds a secret written in clear; write it as password=${env:NAME}",
+        "sftp://h/in?password=hunter22 | uri option 'password' holds a secret written in clear; write it as",
         "sftp://h/in?privateKeyPassphrase=abc        | uri option 'privateKeyPassphrase' holds a secret",
         "aws2-s3://b?accessKey=${env:A}&secretKey=xyz | uri option 'secretKey' holds a secret",
         "kafka:t?saslJaasConfig=org.Plain            | uri option 'saslJaasConfig' holds a secret",
