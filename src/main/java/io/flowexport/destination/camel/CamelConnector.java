@@ -21,6 +21,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.NoSuchEndpointException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each send the URI's placeholders are rendered and its secret references resolved
  * ({@link CamelUris#resolve}); the endpoint is created in the runner's CamelContext for that send and removed after
- * it (unless it was there before, e.g. a {@code seda:} endpoint an operator route consumes), so no connection and no
- * resolved secret outlives a delivery and a rotated secret is read at the next send. Failed sends are retried with
- * the spec's backoff; endpoint and secret problems are not, as another try cannot mend them.
+ * it ({@link #borrow}), so no connection and no resolved secret outlives a delivery and a rotated secret is read at
+ * the next send. Failed sends are retried with the spec's backoff; endpoint and secret problems
+ * are not, as another try cannot mend them.
  *
  * <p>Every text that leaves this class (a {@link Delivered}'s target and detail, log lines, {@link #check}'s answer)
  * goes through Camel's {@code URISupport.sanitizeUri} and {@link Secrets#redact}.
@@ -50,6 +51,8 @@ public final class CamelConnector {
 
     private final Supplier<CamelContext> context;
     private final Secrets secrets;
+    /** Endpoints this connector made, by resolved URI: how many sends use each. */
+    private final Map<String, Integer> inUse = new HashMap<>();
 
     /**
      * @param context the runner's CamelContext (started), asked for at each delivery
@@ -77,6 +80,16 @@ public final class CamelConnector {
         if (!problems.isEmpty()) {
             return failed(spec, shown, "cannot deliver to " + label + ": " + String.join("; ", problems));
         }
+        try {
+            return attempts(shipment, spec, rendered, shown, label);
+        } catch (RuntimeException e) {
+            // a fault of flow-export or of a component outside a send: reported like a failed send, never thrown
+            return failed(spec, shown, "could not deliver to " + label + ": " + CamelErrors.explain(e)
+                    + "; the delivery stays pending and is sent again at the next run");
+        }
+    }
+
+    private Delivered attempts(Shipment shipment, CamelSpec spec, String rendered, String shown, String label) {
         Map<String, Object> headers = CamelMessages.headers(spec, shipment, CamelUris.scheme(rendered));
         for (int attempt = 1; ; attempt++) {
             if (shipment.aborted().getAsBoolean()) {
@@ -131,7 +144,7 @@ public final class CamelConnector {
         } catch (Secrets.SecretException e) {
             return Secrets.redact(label + ": " + e.getMessage());
         }
-        try (Made made = Made.endpoint(ctx, resolved)) {
+        try (Made made = borrow(ctx, resolved)) {
             made.endpoint().createProducer();
             return null;
         } catch (Exception e) {
@@ -155,7 +168,7 @@ public final class CamelConnector {
         }
         Made made;
         try {
-            made = Made.endpoint(ctx, resolved);
+            made = borrow(ctx, resolved);
         } catch (RuntimeException e) {
             return new Failure("the endpoint cannot be created: " + CamelErrors.explain(e),
                     "check the option names and values against the component's documentation", false);
@@ -230,34 +243,58 @@ public final class CamelConnector {
     private record Failure(String what, String todo, boolean retryable) {
     }
 
-    /**
-     * An endpoint made for one send: removed from the context when closed, unless it was there before; the objects
-     * its URI made with {@code #class:} (e.g. a RabbitMQ connection factory) are closed with it, as no registry
-     * owns them and their connections would outlive the delivery.
-     */
-    private record Made(CamelContext ctx, Endpoint endpoint, boolean ours) implements AutoCloseable {
-
-        static Made endpoint(CamelContext ctx, String uri) {
-            boolean existed = ctx.hasEndpoint(uri) != null;
-            Endpoint endpoint = ctx.getEndpoint(uri);
-            if (endpoint == null) {
-                throw new org.apache.camel.NoSuchEndpointException(CamelUris.shown(uri));
-            }
-            return new Made(ctx, endpoint, !existed);
-        }
+    /** The endpoint of one send, from {@link #borrow}; given back when closed. */
+    private record Made(CamelConnector owner, CamelContext ctx, Endpoint endpoint, String uri)
+            implements AutoCloseable {
 
         @Override
         public void close() {
-            if (!ours) {
+            owner.giveBack(this);
+        }
+    }
+
+    /**
+     * The context's endpoint for a resolved URI. An endpoint that was in the context before (e.g. a {@code seda:}
+     * endpoint an operator route consumes) is used as it is; one this connector made is counted, and removed when
+     * the last send using it is done, so that concurrent deliveries to one URI share it and no connection and no
+     * resolved secret outlives them. Endpoints go through the context's registry because in-memory components
+     * ({@code seda}, {@code direct}) find their queues and consumers through it.
+     */
+    private Made borrow(CamelContext ctx, String uri) {
+        synchronized (inUse) {
+            boolean theirs = ctx.hasEndpoint(uri) != null && !inUse.containsKey(uri);
+            Endpoint endpoint = ctx.getEndpoint(uri);
+            if (endpoint == null) {
+                throw new NoSuchEndpointException(CamelUris.shown(uri));
+            }
+            if (theirs) {
+                return new Made(this, ctx, endpoint, null);
+            }
+            inUse.merge(uri, 1, Integer::sum);
+            return new Made(this, ctx, endpoint, uri);
+        }
+    }
+
+    /**
+     * Removes an endpoint this connector made when no send uses it any more, and closes the objects its URI made with
+     * {@code #class:} (e.g. a RabbitMQ connection factory), which nothing else owns.
+     */
+    private void giveBack(Made made) {
+        if (made.uri() == null) {
+            return;
+        }
+        synchronized (inUse) {
+            if (inUse.merge(made.uri(), -1, Integer::sum) > 0) {
                 return;
             }
-            List<Object> made = UriBeans.made(endpoint);
+            inUse.remove(made.uri());
+            List<Object> beans = UriBeans.made(made.endpoint());
             try {
-                ctx.removeEndpoint(endpoint);
+                made.ctx().removeEndpoint(made.endpoint());
             } catch (Exception e) {
                 LOG.debug("Removing a camel destination's endpoint failed: {}", CamelErrors.explain(e));
             }
-            made.forEach(UriBeans::close);
+            beans.forEach(UriBeans::close);
         }
     }
 }

@@ -98,6 +98,28 @@ class CamelConnectorTest {
     }
 
     @Test
+    void concurrentDeliveriesToOneUriShareItsEndpointUntilTheLastIsDone() throws Exception {
+        Path file = Files.writeString(dir.resolve("staged.csv"), "id\n1\n");
+        CamelSpec spec = CamelSpec.of("sink", "seda:together?size=100");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.Callable<Delivered> send = () -> connector.deliver(shipment(file), spec, 0);
+            for (java.util.concurrent.Future<Delivered> r : pool.invokeAll(java.util.Collections.nCopies(20, send))) {
+                assertThat(r.get().ok()).as(r.get().detail()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // removed by the last delivery that used it
+        assertThat(context.hasEndpoint("seda:together?size=100")).isNull();
+        try (ConsumerTemplate consumer = context.createConsumerTemplate()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(consumer.receive("seda:together?size=100", 5_000)).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void anUnsetSecretIsNotRetriedAndNamesTheReference() throws IOException {
         Path file = Files.writeString(dir.resolve("staged.csv"), "id\n1\n");
         Delivered d = connector.deliver(shipment(file), CamelSpec.of("sink", "seda:y?password=${env:UNSET_HERE}"), 0);
