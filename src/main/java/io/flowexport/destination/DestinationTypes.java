@@ -1,5 +1,6 @@
 package io.flowexport.destination;
 
+import io.flowexport.destination.camel.CamelProvider;
 import io.flowexport.destination.eventhub.EventHubProvider;
 import io.flowexport.destination.file.FileProvider;
 import io.flowexport.destination.http.HttpProvider;
@@ -20,7 +21,8 @@ public final class DestinationTypes {
             new HttpProvider(),
             new LakeProvider(),
             new EventHubProvider(),
-            new ServiceBusProvider()));
+            new ServiceBusProvider(),
+            new CamelProvider()));
 
     private DestinationTypes() {
     }

@@ -1,5 +1,6 @@
 package io.flowexport.destination.camel;
 
+import io.flowexport.destination.spi.Connector;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.Pause;
 import io.flowexport.destination.Shipment;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Until the destination plugin registry knows the {@code camel} type, the {@link Delivered#type()} of its results
  * is null.
  */
-public final class CamelConnector {
+public final class CamelConnector implements Connector<CamelSpec> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CamelConnector.class);
     private static final int READ_BUFFER = 64 * 1024;
@@ -72,6 +73,7 @@ public final class CamelConnector {
      *                   {@code CamelFileName} and idempotency key)
      * @return ok with {@code chunks} 1 when the endpoint took the message; target = the masked rendered URI
      */
+    @Override
     public Delivered deliver(Shipment shipment, CamelSpec spec, int startChunk) {
         String rendered = new PathTemplate(spec.uri()).render(CamelMessages.values(shipment));
         String shown = CamelUris.shown(rendered);
@@ -98,7 +100,7 @@ public final class CamelConnector {
             }
             Failure f = sendOnce(rendered, headers, shipment);
             if (f == null) {
-                return new Delivered(spec.name(), null, shown, true, 1, null, "sent " + headers.get(
+                return new Delivered(spec.name(), CamelSpec.TYPE, shown, true, 1, null, "sent " + headers.get(
                         CamelMessages.CAMEL_FILE_NAME) + " (" + headers.get(CamelMessages.CONTENT_TYPE) + ", "
                         + size(shipment) + " bytes) as one message in " + attempt + " attempt(s)", null);
             }
@@ -126,6 +128,7 @@ public final class CamelConnector {
      * @param sampleValues placeholder values to render the URI with
      * @return null when fine, else what is wrong and what to do (secrets masked)
      */
+    @Override
     public String check(CamelSpec spec, Map<String, String> sampleValues) {
         String rendered = new PathTemplate(spec.uri()).render(sampleValues);
         String label = "camel destination '" + spec.name() + "' (" + CamelUris.shown(rendered) + ")";
@@ -230,7 +233,7 @@ public final class CamelConnector {
     }
 
     private static Delivered failed(CamelSpec spec, String shown, String detail) {
-        return new Delivered(spec.name(), null, shown, false, 0, null, Secrets.redact(detail), null);
+        return new Delivered(spec.name(), CamelSpec.TYPE, shown, false, 0, null, Secrets.redact(detail), null);
     }
 
     /**

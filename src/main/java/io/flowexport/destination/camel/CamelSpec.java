@@ -1,5 +1,6 @@
 package io.flowexport.destination.camel;
 
+import io.flowexport.flow.DestinationSpec;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,7 +26,10 @@ import java.util.Objects;
  * @param maxBackoff     longest wait between two sends; each wait is also cut by a random factor in [0.5, 1.0]
  */
 public record CamelSpec(String name, String ref, String uri, String fileName, String contentType, int maxAttempts,
-                        Duration initialBackoff, Duration maxBackoff) {
+                        Duration initialBackoff, Duration maxBackoff) implements DestinationSpec {
+
+    /** The type as TOML spells it. */
+    public static final String TYPE = "camel";
 
     /** The file name when none is configured, before the format's extension. */
     public static final String DEFAULT_FILE_NAME = "{flow_id}_{run_id}";
@@ -56,6 +60,20 @@ public record CamelSpec(String name, String ref, String uri, String fileName, St
             throw new IllegalArgumentException("initial_backoff (" + initialBackoff + ") must be between 0 and "
                     + "max_backoff (" + maxBackoff + ")");
         }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /**
+     * The endpoint URI and the file name, with their placeholders: what a run must render (a {@code {batch_id}}
+     * in either needs a batch).
+     */
+    @Override
+    public String template() {
+        return fileName == null ? uri : uri + " " + fileName;
     }
 
     /** A destination with the default file name, content type and retry settings. */
