@@ -29,6 +29,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * packaged jar in a child JVM with the secrets in its environment. Then its stdout and stderr (log lines, errors,
  * command output), the API's answers, every file name under the test's directory and every text column of every
  * table of the state databases (found through {@code INFORMATION_SCHEMA}, so tables added later are searched too)
- * are searched for the secret values and their Base64, URL-encoded and URL-decoded forms: no hit.
+ * are searched for the secret values and their Base64, URL-encoded and URL-decoded forms: no hit. A {@code camel}
+ * destination holds its password in a URI option ({@code sftp://...?password=${env:...}}), refused by an SFTP
+ * server and by a closed port.
  */
 class SecretFailuresIT {
 
@@ -53,6 +59,8 @@ class SecretFailuresIT {
     private static final String WRONG_PASSWORD = "Wr0ng-Pa55+word/e2d4b6";
     private static final String HTTP_TOKEN = "tok-Sec+ret/5b8d2e71c9";
     private static final String HTTP_PASSWORD = "pw-Ba5ic+pw/a1c3e5f7d9";
+    /** A camel destination's password in a URI option: the SFTP server below refuses every login. */
+    private static final String SFTP_PASSWORD = "Sftp-Pa55&wd=9c+4e%21";
     private static final String ECHO = "denied: Authorization={{request.headers.Authorization}} "
             + "X-Api-Key={{request.headers.X-Api-Key}} url={{request.url}}";
 
@@ -60,6 +68,7 @@ class SecretFailuresIT {
     Path tmp;
 
     private WireMockServer http;
+    private SshServer sftp;
     private int closedPort;
     private final StringBuilder everything = new StringBuilder();
 
@@ -73,11 +82,20 @@ class SecretFailuresIT {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
+        sftp = SshServer.setUpDefaultServer();
+        sftp.setHost("127.0.0.1");
+        sftp.setPort(0);
+        sftp.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(tmp.resolve("sftp-host-key.ser")));
+        sftp.setPasswordAuthenticator((user, password, session) -> false); // refuses every login
+        sftp.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        sftp.setFileSystemFactory(new VirtualFileSystemFactory(Files.createDirectories(tmp.resolve("sftp-root"))));
+        sftp.start();
     }
 
     @AfterEach
-    void stopHttp() {
+    void stopHttp() throws IOException {
         http.stop();
+        sftp.stop(true);
     }
 
     @Test
@@ -91,7 +109,7 @@ class SecretFailuresIT {
         }
         writeH2Flows(h);
         Map<String, String> env = Map.of("FE_DB_PASSWORD", DB_PASSWORD, "FE_HTTP_TOKEN", HTTP_TOKEN,
-                "FE_HTTP_PASSWORD", HTTP_PASSWORD);
+                "FE_HTTP_PASSWORD", HTTP_PASSWORD, "FE_SFTP_PASSWORD", SFTP_PASSWORD);
         Map<String, String> wrong = new HashMap<>(env);
         wrong.put("FE_DB_PASSWORD", WRONG_PASSWORD);
         Map<String, String> unset = new HashMap<>(env);
@@ -108,7 +126,8 @@ class SecretFailuresIT {
         assertThat(check).contains("401", "403", "500");
         String once = run(h.flows, good, env, "run-once", "--all");
         assertThat(once).containsPattern("ok_export +ok ").contains("HTTP 401", "HTTP 403", "HTTP 500",
-                "delivery failed", "latin-1");
+                "delivery failed", "latin-1").containsPattern("camel_sftp +failed")
+                .containsPattern("camel_refused +failed");
         assertThat(http.findAll(anyRequestedFor(anyUrl()))).as("the credentials were sent").isNotEmpty();
         run(h.flows, good, env, "run-once", "--all");
         assertThat(run(h.flows, good, env, "history", "--last", "50")).contains("HTTP 401", "HTTP 500", "latin-1");
@@ -145,7 +164,8 @@ class SecretFailuresIT {
 
         Files.copy(good, h.config, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (LiveProcess live = LiveProcess.start(h, env)) {
-            for (String flow : List.of("http401", "http403", "http500", "http_refused", "midway", "ok_export")) {
+            for (String flow : List.of("http401", "http403", "http500", "http_refused", "midway", "ok_export",
+                    "camel_sftp", "camel_refused")) {
                 everything.append("\n$ POST /flows/").append(flow).append("/run?wait=true\n")
                         .append(live.runAndWait(flow));
             }
@@ -176,7 +196,8 @@ class SecretFailuresIT {
 
         String all = everything.toString();
         Files.writeString(Files.createDirectories(Path.of("target", "it-logs")).resolve("SecretFailuresIT.txt"), all);
-        for (String secret : forms(DB_PASSWORD, WRONG_PASSWORD, HTTP_TOKEN, HTTP_PASSWORD, "u:" + HTTP_PASSWORD)) {
+        for (String secret : forms(DB_PASSWORD, WRONG_PASSWORD, HTTP_TOKEN, HTTP_PASSWORD, "u:" + HTTP_PASSWORD,
+                SFTP_PASSWORD)) {
             assertThat(all).as("a form of a secret: %s%n%s", secret, all).doesNotContain(secret);
         }
     }
@@ -202,6 +223,15 @@ class SecretFailuresIT {
                 + "auth = { type = \"api_key\", header = \"X-Api-Key\", value = \"${env:FE_HTTP_TOKEN}\" }\n");
         h.flow("http_refused", "id = \"http_refused\"\n" + httpHead + "url = \"http://127.0.0.1:" + closedPort
                 + "/in?key=${env:FE_HTTP_TOKEN}\"\nauth = { type = \"bearer\", token = \"${env:FE_HTTP_TOKEN}\" }\n");
+        // a camel destination with a password in a URI option: refused by the SFTP server, and a closed port
+        String camelHead = head + "format = \"csv\"\n[properties.export.destination]\ntype = \"camel\"\n"
+                + "name = \"partner\"\nmax_attempts = 2\ninitial_backoff = \"10ms\"\n";
+        String options = "/in?password=${env:FE_SFTP_PASSWORD}&autoCreate=true&strictHostKeyChecking=no"
+                + "&useUserKnownHostsFile=false&connectTimeout=5000";
+        h.flow("camel_sftp", "id = \"camel_sftp\"\n" + camelHead + "uri = \"sftp://exports@127.0.0.1:"
+                + sftp.getPort() + options + "\"\n");
+        h.flow("camel_refused", "id = \"camel_refused\"\n" + camelHead + "uri = \"sftp://exports@127.0.0.1:"
+                + closedPort + options + "\"\n");
     }
 
     /** PostgreSQL views whose rows fail after 3999 good ones, exported by COPY (CSV) and by the JDBC stream. */

@@ -25,7 +25,8 @@ public final class CamelProvider implements DestinationProvider<CamelSpec> {
 
     static final Option URI = Option.required("uri", STRING, "a Camel endpoint URI; placeholders (`{flow_id}`, "
             + "`{batch_id}`, ...) allowed; a secret in an option only as `${env:NAME}` / `${file:/path}`, resolved "
-            + "when sending and masked everywhere else", "\"sftp://exports@127.0.0.1:2222/in?password=${env:SFTP_PASSWORD}\"");
+            + "when sending and masked everywhere else",
+            "\"sftp://exports@127.0.0.1:2222/in?password=${env:SFTP_PASSWORD}\"");
     static final Option FILE_NAME = Option.optional("file_name", STRING, null, "the message's `CamelFileName` "
             + "header, with placeholders", "\"orders_{batch_id}.csv\"").shown("{flow_id}_{run_id} + the format's "
             + "extension");
