@@ -99,7 +99,8 @@ class DestinationRegistryTest {
             problem = deliveries.check(d, VALUES);
         }
         // a type with a secret option, or whose keys hold secret references (a camel uri's options)
-        if (p.options(type).stream().anyMatch(o -> o.secret() || o.required() && o.example().contains("${env:"))) {
+        if (p.options(type).stream()
+                .anyMatch(opt -> opt.secret() || opt.required() && opt.example().contains("${env:"))) {
             assertThat(problem).as("check of " + type).isNotNull().contains("${env:");
         } else {
             assertThat(problem).as("check of " + type).isNull();
