@@ -55,8 +55,14 @@ import org.junit.jupiter.api.io.TempDir;
  *   after it publishes a new batch to both under its own run's name;</li>
  *   <li>one run to a file destination and to RabbitMQ, Mosquitto (MQTT 5) and NATS at once: each broker's
  *   subscriber gets the published file byte for byte as one message, with its content type and the
- *   flow-export headers where the protocol carries them.</li>
+ *   flow-export headers where the protocol carries them; the AMQP connection the URI made is closed after the
+ *   run;</li>
+ *   <li>a RabbitMQ exchange that is not there yet refuses the first run's message (publisher confirms) while NATS
+ *   gets it: once the exchange exists the next run sends the kept file to RabbitMQ alone, with the first run's run
+ *   id and file name in its headers, and NATS gets nothing more.</li>
  * </ul>
+ * The flows are {@code incremental} on a dataset without change-feed columns: a run exports the latest batch above
+ * the watermark.
  */
 class CamelDestinationRunIT {
 
@@ -159,11 +165,7 @@ class CamelDestinationRunIT {
         h.flow("relay", "id = \"relay\"\n[properties.export]\nsource_dataset_id = \"relay\"\n"
                 + "export_mode = \"incremental\"\nfile_path = \"relay/{batch_id}.csv\"\n"
                 + "[[properties.export.destinations]]\ntype = \"camel\"\nname = \"rabbit\"\n"
-                + "uri = \"spring-rabbitmq:" + exchange + "?routingKey=exports&connectionFactory=#class:"
-                + "org.springframework.amqp.rabbit.connection.CachingConnectionFactory('127.0.0.1', 5672)"
-                + "&connectionFactory.username=guest&connectionFactory.password=${file:"
-                + rabbitPassword.toAbsolutePath() + "}&connectionFactory.publisherConfirmType=CORRELATED\"\n"
-                + "max_attempts = 1\n"
+                + "uri = \"" + rabbitUri(exchange, rabbitPassword) + "\"\nmax_attempts = 1\n"
                 + "[[properties.export.destinations]]\ntype = \"camel\"\nname = \"mqtt\"\n"
                 + "uri = \"paho-mqtt5:" + topic + "/{flow_id}?brokerUrl=tcp://127.0.0.1:1883&qos=1\"\n"
                 + "max_attempts = 1\n"
@@ -237,12 +239,91 @@ class CamelDestinationRunIT {
             assertThat(natsReceived).as("one NATS message").isEmpty();
             assertThat(run.out() + run.err()).doesNotContain("password=guest");
         } finally {
-            if (mqtt.isConnected()) {
-                mqtt.disconnect();
-            }
-            mqtt.close();
+            closeQuietly(mqtt);
             nats.close();
         }
+        // the connection factory the URI made is closed with its endpoint when the run is done
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("AMQP Connection") && t.isAlive()));
+    }
+
+    @Test
+    void aBrokerThatRefusedGetsThePendingFileAloneAtTheNextRunWithTheFirstRunsHeaders() throws Exception {
+        Harness h = Harness.postgres(tmp, "fe_camel_run_refused");
+        h.sql("CREATE TABLE relay (id integer PRIMARY KEY, name text, xt_batch_id bigint NOT NULL)",
+                "INSERT INTO relay SELECT g, 'n' || g, 1 + g / 10 FROM generate_series(1, 25) g");
+        Path rabbitPassword = Files.writeString(tmp.resolve("rabbit-password"), "guest\n");
+        String id = UUID.randomUUID().toString().replace("-", "");
+        String exchange = "flowexport.it.late." + id;
+        String subject = "flowexport.it.late." + id;
+        h.flow("relay", "id = \"relay\"\n[properties.export]\nsource_dataset_id = \"relay\"\n"
+                + "export_mode = \"incremental\"\nfile_path = \"relay/{batch_id}.csv\"\n"
+                + "[[properties.export.destinations]]\ntype = \"camel\"\nname = \"nats\"\n"
+                + "uri = \"nats:" + subject + "?servers=127.0.0.1:4222\"\nmax_attempts = 1\n"
+                + "[[properties.export.destinations]]\ntype = \"camel\"\nname = \"rabbit\"\n"
+                + "uri = \"" + rabbitUri(exchange, rabbitPassword) + "\"\nmax_attempts = 1\n");
+        BlockingQueue<Message> natsReceived = new LinkedBlockingQueue<>();
+        io.nats.client.Connection nats = Nats.connect("nats://127.0.0.1:4222");
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        f.setPort(5672);
+        try (Connection rabbit = f.newConnection(); Channel ch = rabbit.createChannel()) {
+            nats.createDispatcher(natsReceived::add).subscribe(subject);
+            nats.flush(Duration.ofSeconds(5));
+
+            // no exchange yet: the broker refuses the message and the publisher confirm says so
+            Harness.Outcome first = h.cli("run-once", "relay");
+            assertThat(first.code()).as("exit code; out:%n%s%nerr:%n%s", first.out(), first.err()).isEqualTo(1);
+            assertThat(first.out()).contains("camel 'rabbit'").contains("NOT_FOUND")
+                    .contains("the next run sends this file to 'rabbit' only");
+            assertThat(h.watermark("relay")).isEqualTo(OptionalLong.empty());
+            String firstRun = history(h, "relay").get(0).path("run_id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !natsReceived.isEmpty());
+            Message n = natsReceived.poll();
+            byte[] bytes = Files.readAllBytes(h.exportDir.resolve("relay/3.csv"));
+            assertThat(n.getData()).isEqualTo(bytes);
+            assertThat(n.getHeaders().getFirst("FlowExportRunId")).isEqualTo(firstRun);
+
+            ch.exchangeDeclare(exchange, "direct", false, true, null);
+            String queue = ch.queueDeclare().getQueue();
+            ch.queueBind(queue, exchange, "exports");
+            Harness.Outcome second = h.cli("run-once", "relay").ok();
+            assertThat(second.out()).contains("re-sent the file of run " + firstRun).contains("to 'rabbit'");
+            AtomicReference<GetResponse> got = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                got.set(ch.basicGet(queue, true));
+                return got.get() != null;
+            });
+            assertThat(got.get().getBody()).isEqualTo(bytes);
+            Map<String, String> headers = new HashMap<>();
+            got.get().getProps().getHeaders().forEach((k, v) -> headers.put(k, String.valueOf(v)));
+            assertThat(headers).as("the re-sent message is the first run's")
+                    .containsEntry("FlowExportRunId", firstRun)
+                    .containsEntry("FlowExportFileName", "relay_" + firstRun + ".csv")
+                    .containsEntry("FlowExportBatchRange", "3")
+                    .containsEntry("FlowExportIdempotencyKey", got.get().getProps().getMessageId());
+            assertThat(ch.messageCount(queue)).isZero();
+            assertThat(h.watermark("relay")).isEqualTo(OptionalLong.of(3));
+            nats.flush(Duration.ofSeconds(5));
+            assertThat(natsReceived).as("NATS had the file already: not sent again").isEmpty();
+        } finally {
+            nats.close();
+        }
+    }
+
+    /** With publisher confirms, so that the broker's refusal (e.g. no such exchange) fails the send. */
+    private static String rabbitUri(String exchange, Path passwordFile) {
+        return "spring-rabbitmq:" + exchange + "?routingKey=exports&connectionFactory=#class:"
+                + "org.springframework.amqp.rabbit.connection.CachingConnectionFactory('127.0.0.1', 5672)"
+                + "&connectionFactory.username=guest&connectionFactory.password=${file:"
+                + passwordFile.toAbsolutePath() + "}&connectionFactory.publisherConfirmType=CORRELATED";
+    }
+
+    private static void closeQuietly(MqttClient mqtt) throws MqttException {
+        if (mqtt.isConnected()) {
+            mqtt.disconnect();
+        }
+        mqtt.close();
     }
 
     /** Starts the SFTP server on {@code port}: user {@value #SFTP_USER}, password login, rooted in a temp dir. */
