@@ -1,6 +1,5 @@
 package io.flowexport.flow;
 
-import io.flowexport.destination.file.FileSpec;
 import java.util.List;
 
 /**
@@ -30,16 +29,6 @@ public record ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, 
     public ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, List<DestinationSpec> destinations,
                       ExportMode exportMode, Long batchId, FormatOptions options) {
         this(sourceDatasetId, sourceDatasetType, destinations, exportMode, batchId, options, java.time.Duration.ZERO);
-    }
-
-    /** The file destinations, in order. */
-    public List<FileSpec> files() {
-        return destinations.stream().filter(d -> d instanceof FileSpec).map(FileSpec.class::cast).toList();
-    }
-
-    /** True when the export goes to exactly one destination, a file: it is staged beside it and renamed. */
-    public boolean fileOnly() {
-        return destinations.size() == 1 && destinations.get(0) instanceof FileSpec;
     }
 
     /** The file format, from {@code format} or the file extension. */

@@ -69,7 +69,8 @@ final class Publisher {
     Path stage(FlowRun run) throws RunException {
         ExportSpec spec = run.flow.export();
         try {
-            return spec.fileOnly() ? files.stage(spec.files().get(0).path(), run.flow.id(), run.runId)
+            Optional<FileSpec> sole = FileSpec.sole(spec.destinations());
+            return sole.isPresent() ? files.stage(sole.get().path(), run.flow.id(), run.runId)
                     : work.stage(run.flow.id() + "/export", run.flow.id(), run.runId);
         } catch (IOException e) {
             throw new RunException("flow '" + run.flow.id() + "': " + FileFaults.explain("write the export file",
@@ -81,7 +82,7 @@ final class Publisher {
     /** Deletes the temporary files crashed runs of {@code flow} left (staged files, copies); never pending ones. */
     List<Path> removeLeftovers(Flow flow) throws IOException {
         List<Path> removed = new ArrayList<>();
-        for (FileSpec f : flow.export().files()) {
+        for (FileSpec f : FileSpec.all(flow.export().destinations())) {
             removed.addAll(files.removeLeftovers(f.path(), flow.id()));
         }
         removed.addAll(work.removeLeftovers(flow.id() + "/export", flow.id()));
@@ -112,7 +113,7 @@ final class Publisher {
                     : "no rows, so {batch_id} has no value; no file published";
             run.advance(RunStage.COMMITTED);
             Staged none = new Staged(p, null, 0, 0, w.firstBatch(), w.lastBatch(), Map.of(), run.runId, null,
-                    spec.fileOnly(), List.of());
+                    fileOnly(spec), List.of());
             return new ExportOutcome.NothingNew(ExportRunner.result(run, RunStatus.NOTHING_NEW, 0, null, why, none));
         }
         Map<String, String> values = new HashMap<>(p.placeholders());
@@ -143,7 +144,7 @@ final class Publisher {
                     + "publishing, so nothing was published: " + e.getMessage(), e);
         }
         run.advance(RunStage.HANDED_OVER);
-        return new Staged(p, staged, bytes, w.rows(), first, last, values, published, null, spec.fileOnly(),
+        return new Staged(p, staged, bytes, w.rows(), first, last, values, published, null, fileOnly(spec),
                 List.of());
     }
 
@@ -311,6 +312,10 @@ final class Publisher {
                     + "the state store; the next run publishes it again, under the same names and ids: "
                     + e.getMessage(), e);
         }
+    }
+
+    private static boolean fileOnly(ExportSpec spec) {
+        return FileSpec.sole(spec.destinations()).isPresent();
     }
 
     private static Optional<DestinationSpec> destination(Flow flow, String name) {

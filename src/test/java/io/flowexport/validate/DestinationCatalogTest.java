@@ -87,6 +87,6 @@ class DestinationCatalogTest {
                 + "[properties.export.destination]\nref = \"lake\"\n",
                 new ValidationContext(null, null, loaded.catalogue()));
         assertThat(lake.problems()).isEmpty();
-        assertThat(lake.flow().export().fileOnly()).isTrue();
+        assertThat(io.flowexport.destination.file.FileSpec.sole(lake.flow().export().destinations())).isPresent();
     }
 }

@@ -1,6 +1,8 @@
 package io.flowexport.destination.file;
 
 import io.flowexport.flow.DestinationSpec;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A file under the export directory, published by an atomic rename ({@code type = "file"}, or {@code file_path}).
@@ -21,5 +23,19 @@ public record FileSpec(String name, String ref, String path) implements Destinat
     @Override
     public String template() {
         return path;
+    }
+
+    /** The file destinations among {@code destinations}, in order. */
+    public static List<FileSpec> all(List<DestinationSpec> destinations) {
+        return destinations.stream().filter(d -> d instanceof FileSpec).map(FileSpec.class::cast).toList();
+    }
+
+    /**
+     * The export's only destination when it is a file: the run stages the file beside it and publishes it by
+     * one rename; empty when there are other destinations (then the run stages in the work directory).
+     */
+    public static Optional<FileSpec> sole(List<DestinationSpec> destinations) {
+        return destinations.size() == 1 && destinations.get(0) instanceof FileSpec f ? Optional.of(f)
+                : Optional.empty();
     }
 }
