@@ -40,6 +40,12 @@ public final class FileProvider implements DestinationProvider<FileSpec> {
         return path == null ? null : new FileSpec(name, ref, path);
     }
 
+    /** {@code file_path = "<path>"}: a file destination at that path. */
+    @Override
+    public FileSpec shortForm(String name, String value) {
+        return new FileSpec(name, null, value);
+    }
+
     @Override
     public Connector<FileSpec> connector(ConnectorContext context) {
         return new FileConnector(context.files());

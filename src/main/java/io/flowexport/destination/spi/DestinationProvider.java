@@ -90,6 +90,15 @@ public interface DestinationProvider<S extends DestinationSpec> {
         return true;
     }
 
+    /**
+     * The destination a flow's short form makes (the file type: {@code file_path = "..."}), named {@code name}.
+     *
+     * @throws IllegalArgumentException when this type has no short form (the default)
+     */
+    default S shortForm(String name, String value) {
+        throw new IllegalArgumentException("destination type " + types() + " has no short form");
+    }
+
     /** Whether a delivery leaves a file at its target (listed as the run's file in the history). */
     default boolean storesFiles() {
         return false;

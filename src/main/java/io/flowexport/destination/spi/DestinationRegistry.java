@@ -2,17 +2,20 @@ package io.flowexport.destination.spi;
 
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.FileFormat;
+import io.flowexport.flow.parse.DestinationReader;
+import io.flowexport.flow.parse.TomlView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The destination types by name. Built once from the list of providers; two providers claiming one type name fail
  * the start, an unknown name is answered with the known ones.
  */
-public final class DestinationRegistry {
+public final class DestinationRegistry implements DestinationReader {
 
     private final Map<String, DestinationProvider<?>> byType = new LinkedHashMap<>();
     private final List<DestinationProvider<?>> providers;
@@ -61,6 +64,31 @@ public final class DestinationRegistry {
                     + String.join(", ", byType.keySet()));
         }
         return p;
+    }
+
+    @Override
+    public boolean knows(String type) {
+        return find(type).isPresent();
+    }
+
+    @Override
+    public Set<String> keys(String type) {
+        return Option.names(provider(type).options(type));
+    }
+
+    @Override
+    public DestinationSpec parse(String type, TomlView v, DestinationSpec base, String name, String ref) {
+        return parse(provider(type), type, v, base, name, ref);
+    }
+
+    private static <S extends DestinationSpec> S parse(DestinationProvider<S> p, String type, TomlView v,
+                                                       DestinationSpec base, String name, String ref) {
+        return p.parse(type, v, base == null ? null : typed(p, base), name, ref);
+    }
+
+    @Override
+    public DestinationSpec shortForm(String type, String name, String value) {
+        return provider(type).shortForm(name, value);
     }
 
     /**

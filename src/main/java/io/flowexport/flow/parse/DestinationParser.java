@@ -1,9 +1,5 @@
 package io.flowexport.flow.parse;
 
-import io.flowexport.destination.file.FileSpec;
-import io.flowexport.destination.spi.DestinationProvider;
-import io.flowexport.destination.spi.DestinationRegistry;
-import io.flowexport.destination.spi.Option;
 import io.flowexport.diag.Problems;
 import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.DestinationCatalog;
@@ -26,12 +22,14 @@ import org.tomlj.TomlTable;
  * is a warning, a malformed reference an error.
  *
  * <p>What every destination has ({@code type}, {@code name}, {@code ref}, the catalogue entry) is read here; the
- * rest by the type's {@link DestinationProvider}, found in the file's registry of types, after the table's keys were
+ * rest by the type's {@code DestinationProvider}, found in the file's registry of types, after the table's keys were
  * checked against the type's declared options.
  */
 public final class DestinationParser {
 
     static final Set<String> COMMON = Set.of("type", "name", "ref");
+    /** The type of {@code file_path}'s destination, and its name in the flow. */
+    private static final String FILE = "file";
 
     private DestinationParser() {
     }
@@ -48,7 +46,7 @@ public final class DestinationParser {
         Set<String> explicit = new HashSet<>();
         if (filePath != null) {
             out.add(new ExportDraft.Target(export.key("file_path"),
-                    new FileSpec(name(FileSpec.TYPE, used), null, filePath)));
+                    export.context().destinations().shortForm(FILE, name(FILE, used), filePath)));
         }
         if (export.has("destination") && export.has("destinations")) {
             export.problems().error(export.pos("destinations"), export.key("destinations"), "use either one "
@@ -88,7 +86,7 @@ public final class DestinationParser {
      * @return the destination, or null when the file has errors
      */
     public static DestinationSpec parseCatalogueEntry(String text, String name, Problems problems,
-                                                      DestinationRegistry destinations) {
+                                                      DestinationReader destinations) {
         LenientToml.Parsed parsed = LenientToml.parse(text);
         if (!FlowParser.syntax(parsed, text, problems) || !TomlLimits.check(parsed, problems)) {
             return null;
@@ -157,14 +155,14 @@ public final class DestinationParser {
     }
 
     private static DestinationSpec build(TomlView v, DestinationSpec base, String name) {
-        DestinationRegistry registry = v.context().destinations();
+        DestinationReader registry = v.context().destinations();
         String type;
         if (v.has("type")) {
             type = v.string("type");
             if (type == null) {
                 return null;
             }
-            if (registry.find(type).isEmpty()) {
+            if (!registry.knows(type)) {
                 v.problems().error(v.pos("type"), v.key("type"), "unknown destination type '" + type + "'; known: "
                         + String.join(", ", registry.types()));
                 return null;
@@ -181,15 +179,10 @@ public final class DestinationParser {
             return null;
         }
         String ref = base != null && v.raw("ref") instanceof String r ? r : null;
-        return parse(registry.provider(type), type, v, base, name, ref);
-    }
-
-    private static <S extends DestinationSpec> S parse(DestinationProvider<S> provider, String type, TomlView v,
-                                                       DestinationSpec base, String name, String ref) {
         Set<String> known = new HashSet<>(COMMON);
-        known.addAll(Option.names(provider.options(type)));
+        known.addAll(registry.keys(type));
         v.checkKeys(known);
-        return provider.parse(type, v, base == null ? null : DestinationRegistry.typed(provider, base), name, ref);
+        return registry.parse(type, v, base, name, ref);
     }
 
     /** {@code "a", "b" or "c"}: the type names as a sentence. */

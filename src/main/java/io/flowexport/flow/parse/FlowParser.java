@@ -51,7 +51,7 @@ public final class FlowParser {
      */
     public static ParsedFlow parse(Path file, String text, String version,
                                    io.flowexport.flow.DestinationCatalog catalogue,
-                                   io.flowexport.destination.spi.DestinationRegistry destinations) {
+                                   DestinationReader destinations) {
         Problems problems = new Problems(file);
         FlowPositions positions = new FlowPositions();
         if (text.length() > MAX_FILE_BYTES) {

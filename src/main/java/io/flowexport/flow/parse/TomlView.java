@@ -1,6 +1,5 @@
 package io.flowexport.flow.parse;
 
-import io.flowexport.destination.spi.DestinationRegistry;
 import io.flowexport.diag.SourcePosition;
 import io.flowexport.flow.TomlEnum;
 import io.flowexport.diag.Problems;
@@ -33,7 +32,7 @@ public final class TomlView {
      * @param destinations the destination types a {@code type} may name
      */
     public record Context(LenientToml.Parsed parsed, Problems problems, String[] lines, FlowPositions positions,
-                   io.flowexport.flow.DestinationCatalog catalogue, DestinationRegistry destinations) {
+                   io.flowexport.flow.DestinationCatalog catalogue, DestinationReader destinations) {
     }
 
     private final TomlTable table;
