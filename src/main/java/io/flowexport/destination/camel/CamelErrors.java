@@ -55,6 +55,13 @@ final class CamelErrors {
             if (t instanceof SocketTimeoutException || m.contains("timed out") || m.contains("timeout")) {
                 return "check that the server is reachable from the runner (firewall, proxy) and not overloaded";
             }
+            if (m.contains("publishercallbackchannel is closed") || m.contains("not_found")) {
+                // RabbitMQ closes the channel on a refused publish: whether its NOT_FOUND reply or the closed
+                // channel reaches the publisher first is a race, so both read the same to the operator
+                return "the broker refused the message and closed the channel (NOT_FOUND: the exchange does not "
+                        + "exist, or no queue is bound to the routing key; or no rights on it): create and bind "
+                        + "them, or fix the uri";
+            }
             if (m.contains("auth") || m.contains("password") || m.contains("login") || m.contains("denied")
                     || m.contains("not authorized") || m.contains("permission")) {
                 return "check the user name and the secret the uri refers to, and the user's rights on the target";
