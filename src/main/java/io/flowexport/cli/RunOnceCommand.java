@@ -1,10 +1,10 @@
 package io.flowexport.cli;
 
+import io.flowexport.component.FlowExportComponent;
 import io.flowexport.app.FlowExportApp;
 import io.flowexport.flow.Flow;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.RunResult;
-import io.flowexport.validate.FileOutcome;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ final class RunOnceCommand implements Callable<Integer> {
                 ProducerTemplate template = camel.createProducerTemplate();
                 for (Flow flow : toRun) {
                     Exchange done = template.send(FlowRoutes.runEndpoint(flow.id()), e -> { });
-                    RunResult result = done.getProperty(FlowRoutes.RESULT, RunResult.class);
+                    RunResult result = done.getProperty(FlowExportComponent.RESULT, RunResult.class);
                     if (result == null) {
                         failed = true;
                         out.println(flow.id() + " failed: " + done.getException());

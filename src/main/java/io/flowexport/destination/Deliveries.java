@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The facade the run core delivers through: one connector per destination type, each destination handed to its
  * type's connector typed, and the order in which a shipment visits a flow's destinations: every other destination
- * first, file destinations last (they copy the staged file, which must still be there for the others). Every
- * destination gets the shipment even when an earlier one failed: each keeps its own delivery state.
+ * first, file destinations last (they copy the staged file, which must still be there for the others). A flow's
+ * route has one deliver step per destination in that order, and every destination gets the shipment even when an
+ * earlier one failed: each keeps its own delivery state.
  */
 public final class Deliveries {
 
@@ -94,24 +95,5 @@ public final class Deliveries {
         destinations.stream().filter(d -> !(d instanceof FileSpec)).forEach(ordered::add);
         destinations.stream().filter(d -> d instanceof FileSpec).forEach(ordered::add);
         return ordered;
-    }
-
-    /**
-     * Sends the shipment to each destination, in {@link #deliveryOrder}.
-     *
-     * @param startChunks per destination name, the chunks already acknowledged (for a re-sent pending delivery)
-     * @return one result per destination, in delivery order; stops early (leaving the rest out) when the
-     *         shipment is aborted
-     */
-    public List<Delivered> deliver(Shipment shipment, List<DestinationSpec> destinations,
-                                   Map<String, Integer> startChunks) {
-        List<Delivered> out = new ArrayList<>();
-        for (DestinationSpec d : deliveryOrder(destinations)) {
-            if (shipment.aborted().getAsBoolean()) {
-                break;
-            }
-            out.add(deliver(shipment, d, startChunks.getOrDefault(d.name(), 0)));
-        }
-        return out;
     }
 }

@@ -2,6 +2,7 @@ package io.flowexport.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowexport.component.FlowExportComponent;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.route.LiveFlows;
 import io.flowexport.run.RunResult;
@@ -78,7 +79,7 @@ public final class ApiRoutes extends RouteBuilder {
         boolean wait = "true".equalsIgnoreCase(e.getMessage().getHeader("wait", String.class));
         if (!wait) {
             runPool.submit(() -> template.send(FlowRoutes.runEndpoint(id),
-                    x -> x.setProperty(FlowRoutes.TRIGGER, RunTrigger.http())));
+                    x -> x.setProperty(FlowExportComponent.TRIGGER, RunTrigger.http())));
             ObjectNode n = JSON.createObjectNode();
             n.put("flow_id", id);
             n.put("accepted", true);
@@ -86,8 +87,8 @@ public final class ApiRoutes extends RouteBuilder {
             return;
         }
         Exchange done = template.send(FlowRoutes.runEndpoint(id),
-                x -> x.setProperty(FlowRoutes.TRIGGER, RunTrigger.http()));
-        RunResult r = done.getProperty(FlowRoutes.RESULT, RunResult.class);
+                x -> x.setProperty(FlowExportComponent.TRIGGER, RunTrigger.http()));
+        RunResult r = done.getProperty(FlowExportComponent.RESULT, RunResult.class);
         if (r == null) {
             json(e, 500, error(done.getException() != null ? done.getException().getMessage()
                     : "the run ended without a result"));

@@ -45,14 +45,10 @@ import org.apache.camel.component.timer.TimerConstants;
  * the run thread pool (a wire tap) and returns at once, so that a trigger route never has a long exchange in
  * flight and can be replaced or removed at any time without waiting for a run.
  *
- * <p>The run's {@link io.flowexport.run.RunResult} is left in the exchange property {@link #RESULT}.
+ * <p>The run's {@link io.flowexport.run.RunResult} is left in the exchange property
+ * {@link FlowExportComponent#RESULT}.
  */
 public final class FlowRoutes {
-
-    /** Exchange property holding the {@link io.flowexport.run.RunResult} of a finished run. */
-    public static final String RESULT = FlowExportComponent.RESULT;
-    /** Exchange property holding the {@link RunTrigger}; absent means a manual run. */
-    public static final String TRIGGER = FlowExportComponent.TRIGGER;
 
     private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
 
@@ -103,7 +99,7 @@ public final class FlowRoutes {
                     from(TriggerUris.uri(flow, t)).routeId(routeId)
                             .process(e -> {
                                 lastFired.put(routeId, Instant.now());
-                                e.setProperty(TRIGGER, triggerOf(e, t));
+                                e.setProperty(FlowExportComponent.TRIGGER, triggerOf(e, t));
                             })
                             .wireTap(runEndpoint(flow.id())).executorService(runPool);
                 }

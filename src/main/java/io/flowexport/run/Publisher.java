@@ -215,7 +215,8 @@ final class Publisher {
             ExportRunner.deleteQuietly(run, s.file());
         } else if (s.deliveries().isEmpty()) {
             throw new RunException("flow '" + run.flow.id() + "': the run's route has no step that publishes its "
-                    + "file; nothing was published and the watermark stays", null);
+                    + "file (its route was built for other destinations); nothing was published and the watermark "
+                    + "stays; the next run, on the route built again, exports the same batches", null);
         }
         listener.delivered(run);
         commitState(run, s.lastBatch(), s.publishedRunId());

@@ -30,15 +30,12 @@ import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
+import io.flowexport.destination.camel.MqttCollector;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -183,7 +180,7 @@ class CamelDestinationRunIT {
             ch.exchangeDeclare(exchange, "direct", false, true, null);
             String queue = ch.queueDeclare().getQueue();
             ch.queueBind(queue, exchange, "exports");
-            mqtt.setCallback(new Collector(mqttReceived));
+            mqtt.setCallback(new MqttCollector(mqttReceived));
             mqtt.connect(new MqttConnectionOptions());
             mqtt.subscribe(topic + "/#", 1);
             nats.createDispatcher(natsReceived::add).subscribe(subject + ".>");
@@ -363,34 +360,5 @@ class CamelDestinationRunIT {
     /** {@code history FLOW --json}, newest run first. */
     private static JsonNode history(Harness h, String flow) throws IOException {
         return JSON.readTree(h.cli("history", flow, "--json").ok().out());
-    }
-
-    /** Collects the messages of an MQTT subscription (paho's subscribe-with-listener overload recurses forever). */
-    private record Collector(BlockingQueue<MqttMessage> received) implements MqttCallback {
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.add(message);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.flowexport.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexport.component.FlowExportComponent;
 import io.flowexport.app.FlowExportApp;
 import io.flowexport.config.Settings;
 import io.flowexport.flow.Flow;
@@ -125,7 +126,7 @@ class PipelineRouteIT {
                 ctx.start();
 
                 Exchange done = ctx.createProducerTemplate().send(FlowRoutes.runEndpoint(flow.id()), e -> { });
-                RunResult r = done.getProperty(FlowRoutes.RESULT, RunResult.class);
+                RunResult r = done.getProperty(FlowExportComponent.RESULT, RunResult.class);
                 assertThat(r.status()).as(r.message()).isEqualTo(RunStatus.SUCCEEDED);
                 assertThat(r.rows()).isEqualTo(60);
                 assertThat(results).containsExactly(r);

@@ -25,12 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -136,7 +131,7 @@ class CamelBrokersIT {
         MqttClient client = new MqttClient("tcp://127.0.0.1:1883", "flowexport-it-" + UUID.randomUUID(),
                 new MemoryPersistence());
         try {
-            client.setCallback(new Collector(received));
+            client.setCallback(new MqttCollector(received));
             client.connect(new MqttConnectionOptions());
             client.subscribe(topic + "/#", 1);
             for (Path file : new Path[] {csv, parquet}) {
@@ -209,34 +204,5 @@ class CamelBrokersIT {
         assertThat(d.detail()).contains("camel destination 'mqtt'", "127.0.0.1:" + closed,
                 "the delivery stays pending");
         assertThat(new String(Files.readAllBytes(csv), StandardCharsets.UTF_8)).startsWith("id,name");
-    }
-
-    /** Collects the messages of an MQTT subscription (paho's subscribe-with-listener overload recurses forever). */
-    private record Collector(BlockingQueue<MqttMessage> received) implements MqttCallback {
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.add(message);
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
     }
 }
