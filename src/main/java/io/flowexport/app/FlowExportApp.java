@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.flowexport.config.Settings;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.JdbcDatasetCatalog;
+import io.flowexport.dataset.SourceDialect;
 import io.flowexport.demo.DemoDatabase;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.Flow;
@@ -62,6 +63,7 @@ public final class FlowExportApp implements AutoCloseable {
     private final Connectors connectors;
     private final RunHistory history;
     private volatile QueryBuilder queries;
+    private final SourceDialect dialect;
     /** The process's one Camel context: the one {@link #install} was given, or one made for {@code check}. */
     private CamelContext camel;
     private boolean ownsCamel;
@@ -70,7 +72,8 @@ public final class FlowExportApp implements AutoCloseable {
         this.settings = settings;
         this.source = source;
         this.state = state;
-        this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
+        this.dialect = SourceDialect.of(settings.sourceUrl());
+        this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()), dialect);
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         RunListeners listeners = RunListeners.discovered();
         FileDestination files = new FileDestination(settings.exportDir(), listeners::renamed);
@@ -92,9 +95,11 @@ public final class FlowExportApp implements AutoCloseable {
      */
     public static FlowExportApp open(Settings settings) {
         HikariDataSource source = null;
+        LibDirectory.missingDriver(Settings.safeUrl(settings.sourceUrl()), System.getenv()).ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
         try {
-            source = pool("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
-                    settings.sourcePassword(), false);
+            source = sourcePool(settings);
             if (settings.demo()) {
                 DemoDatabase.ensure(source);
             }
@@ -153,7 +158,27 @@ public final class FlowExportApp implements AutoCloseable {
         return embeddedH2 && !u.contains(";WRITE_DELAY=") ? url + ";WRITE_DELAY=0" : url;
     }
 
+    /**
+     * The source pool: connections in a transaction (drivers stream with a cursor only then), read-only where
+     * the driver allows it, with the dialect's driver properties and session setup.
+     */
+    private static HikariDataSource sourcePool(Settings settings) {
+        SourceDialect dialect = SourceDialect.of(settings.sourceUrl());
+        HikariConfig c = config("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
+                settings.sourcePassword(), false);
+        c.setReadOnly(dialect.setsReadOnlyOnConnection());
+        dialect.connectionProperties().forEach(c::addDataSourceProperty);
+        if (dialect.connectionInitSql() != null) {
+            c.setConnectionInitSql(dialect.connectionInitSql());
+        }
+        return new HikariDataSource(c);
+    }
+
     private static HikariDataSource pool(String name, String url, String user, String password, boolean autoCommit) {
+        return new HikariDataSource(config(name, url, user, password, autoCommit));
+    }
+
+    private static HikariConfig config(String name, String url, String user, String password, boolean autoCommit) {
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
         c.setJdbcUrl(url);
@@ -171,14 +196,15 @@ public final class FlowExportApp implements AutoCloseable {
         c.setMinimumIdle(0);
         c.setInitializationFailTimeout(-1);
         c.setConnectionTimeout(10_000);
-        return new HikariDataSource(c);
+        return c;
     }
 
     /** The query generator, made on first use with the source database's identifier quote. */
     private QueryBuilder queries() {
         QueryBuilder q = queries;
         if (q == null) {
-            q = new QueryBuilder(identifierQuote(source));
+            q = dialect == SourceDialect.GENERIC ? new QueryBuilder(dialect, identifierQuote(source))
+                    : new QueryBuilder(dialect);
             queries = q;
         }
         return q;

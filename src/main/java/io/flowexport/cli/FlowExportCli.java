@@ -20,6 +20,12 @@ public final class FlowExportCli {
 
     /** Entry point; exits with the command's exit code. */
     public static void main(String[] args) {
+        try {
+            io.flowexport.app.LibDirectory.install(System.getenv());
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(execute(args));
     }
 

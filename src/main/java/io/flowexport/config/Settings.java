@@ -33,7 +33,8 @@ import java.util.Properties;
  * @param statePassword  state store password; never printed ({@code flowexport.state.password})
  * @param exportDir      the directory every {@code file_path} is relative to ({@code flowexport.export.dir})
  * @param fetchSize      rows fetched per round trip from the source ({@code flowexport.source.fetch-size});
- *                       default 10000
+ *                       default 10000, and {@code Integer.MIN_VALUE} (stream row by row) for a {@code jdbc:mysql:}
+ *                       URL (MySQL Connector/J in {@code lib/})
  * @param demo           create the demo datasets in the source (an H2 database) when they are missing
  *                       ({@code flowexport.demo}); default true only for the default source URL
  * @param copy           let CSV exports from PostgreSQL use {@code COPY ... TO STDOUT} when it gives the same
@@ -107,14 +108,17 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
             }
         }
         Lookup l = new Lookup(file, env, new Secrets(env::get));
-        String fetch = l.get("flowexport.source.fetch-size", "10000");
+        String sourceUrl = l.secret("flowexport.source.url", DEMO_SOURCE_URL, false);
+        // MySQL Connector/J loads a whole result unless the fetch size is Integer.MIN_VALUE (row by row); the
+        // other bundled drivers stream with a positive fetch size
+        String fetch = l.get("flowexport.source.fetch-size",
+                sourceUrl.startsWith("jdbc:mysql:") ? String.valueOf(Integer.MIN_VALUE) : "10000");
         int fetchSize;
         try {
             fetchSize = Integer.parseInt(fetch.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("flowexport.source.fetch-size: '" + fetch + "' is not a whole number");
         }
-        String sourceUrl = l.secret("flowexport.source.url", DEMO_SOURCE_URL, false);
         Path exportDir = Path.of(l.get("flowexport.export.dir", ".")).toAbsolutePath().normalize();
         Live live = new Live(l.get("flowexport.http.host", "127.0.0.1"),
                 l.number("flowexport.http.port", "8765"),

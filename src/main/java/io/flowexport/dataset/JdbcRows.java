@@ -26,7 +26,10 @@ public final class JdbcRows implements AutoCloseable {
     private final Connection connection;
     private final PreparedStatement statement;
     private final ResultSet rows;
-    private final ValueKind[] kinds;
+    private final SourceDialect.Read[] reads;
+    /** The declared scale of each DECIMAL output column (values are written at it), else -1. */
+    private final int[] scales;
+    private final String[] names;
     private final int outputs;
     private final int batchIndex;
 
@@ -36,7 +39,11 @@ public final class JdbcRows implements AutoCloseable {
         this.rows = rows;
         List<Column> columns = query.outputColumns();
         this.outputs = columns.size();
-        this.kinds = columns.stream().map(Column::kind).toArray(ValueKind[]::new);
+        SourceDialect dialect = query.dialect();
+        this.reads = columns.stream().map(c -> dialect.read(c.kind(), c.sqlType())).toArray(SourceDialect.Read[]::new);
+        this.scales = columns.stream().mapToInt(c -> c.kind() == ValueKind.DECIMAL && c.precision() > 0 ? c.scale() : -1)
+                .toArray();
+        this.names = columns.stream().map(Column::name).toArray(String[]::new);
         this.batchIndex = query.batchIndex();
     }
 
@@ -95,7 +102,7 @@ public final class JdbcRows implements AutoCloseable {
             return null;
         }
         for (int c = 0; c < outputs; c++) {
-            into[c] = read(c + 1, kinds[c]);
+            into[c] = read(c + 1, reads[c], c);
         }
         if (batchIndex < 0) {
             return Long.MIN_VALUE;
@@ -104,29 +111,99 @@ public final class JdbcRows implements AutoCloseable {
         return rows.wasNull() ? Long.MIN_VALUE : b;
     }
 
-    private Object read(int i, ValueKind kind) throws SQLException {
+    private Object read(int i, SourceDialect.Read how, int c) throws SQLException {
         ResultSet r = rows;
-        Object v = switch (kind) {
-            case INT32 -> r.getInt(i);
-            case INT64 -> r.getLong(i);
-            case DECIMAL -> r.getBigDecimal(i);
-            case FLOAT32 -> r.getFloat(i);
-            case FLOAT64 -> r.getDouble(i);
+        Object v = switch (how) {
+            case INT -> r.getInt(i);
+            case LONG -> r.getLong(i);
+            case DECIMAL -> atScale(r.getBigDecimal(i), c);
+            case DECIMAL_STORED -> atScale(stored(r.getObject(i), c), c);
+            case FLOAT -> r.getFloat(i);
+            case DOUBLE -> r.getDouble(i);
             case BOOLEAN -> r.getBoolean(i);
             case DATE -> r.getObject(i, LocalDate.class);
-            case TIME -> {
+            case TIME_TEXT -> {
                 String t = r.getString(i);
-                yield t == null ? null : LocalTime.parse(t);
+                yield t == null ? null : parse(t, c, "a time of day (10:15:30)", LocalTime::parse);
             }
             case TIMESTAMP -> r.getObject(i, LocalDateTime.class);
             case TIMESTAMP_TZ -> {
                 OffsetDateTime t = r.getObject(i, OffsetDateTime.class);
                 yield t == null || t.getOffset().equals(ZoneOffset.UTC) ? t : t.withOffsetSameInstant(ZoneOffset.UTC);
             }
+            case TIMESTAMP_AS_UTC -> {
+                LocalDateTime t = r.getObject(i, LocalDateTime.class);
+                yield t == null ? null : t.atOffset(ZoneOffset.UTC);
+            }
             case STRING -> r.getString(i);
-            case BINARY -> r.getBytes(i);
+            case BYTES -> r.getBytes(i);
+            case DATE_TEXT -> {
+                String t = r.getString(i);
+                yield t == null ? null : parse(t, c, "an ISO-8601 date (2026-01-31)", LocalDate::parse);
+            }
+            case TIMESTAMP_TEXT -> {
+                String t = r.getString(i);
+                yield t == null ? null : parse(t, c, "an ISO-8601 timestamp (2026-01-31 10:15:30.123)",
+                        x -> LocalDateTime.parse(x.replace(' ', 'T')));
+            }
+            case TIMESTAMP_TZ_TEXT -> {
+                String t = r.getString(i);
+                yield t == null ? null : parse(t, c, "an ISO-8601 timestamp with offset (2026-01-31 10:15:30+02:00)",
+                        x -> OffsetDateTime.parse(x.replace(' ', 'T').replaceFirst("([+-]\\d\\d)$", "$1:00")
+                                .replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).withOffsetSameInstant(ZoneOffset.UTC));
+            }
         };
         return r.wasNull() ? null : v;
+    }
+
+    /**
+     * A DECIMAL at its column's declared scale: drivers of databases that keep numbers loosely (SQLite stores
+     * 20.00 as the integer 20) return fewer digits after the point. Never rounds: a value with more digits is
+     * returned as read, and the writer refuses it if the format cannot hold it.
+     */
+    private java.math.BigDecimal atScale(java.math.BigDecimal v, int c) {
+        int scale = scales[c];
+        if (v == null || scale < 0 || v.scale() == scale) {
+            return v;
+        }
+        if (v.scale() < scale) {
+            return v.setScale(scale);
+        }
+        try {
+            return v.setScale(scale, java.math.RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            return v;
+        }
+    }
+
+    /** A number as SQLite stored it. */
+    private java.math.BigDecimal stored(Object v, int c) throws SQLException {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Double d) {
+            return java.math.BigDecimal.valueOf(d);
+        }
+        if (v instanceof Float f) {
+            return new java.math.BigDecimal(Float.toString(f));
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return java.math.BigDecimal.valueOf(((Number) v).longValue());
+        }
+        return parse(v.toString(), c, "a number", java.math.BigDecimal::new);
+    }
+
+    /** Parses a value kept as text, or fails naming the column and what was expected. */
+    private <T> T parse(String text, int c, String expected, java.util.function.Function<String, T> parser)
+            throws SQLException {
+        try {
+            return parser.apply(text.strip());
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+            throw new SQLException("column '" + names[c] + "' holds '" + shown + "', which is not " + expected
+                    + "; store it in that form, or export the column as text with exporter_config.columns and a"
+                    + " view that casts it", "22007", e);
+        }
     }
 
     /** Closes the result, the statement and returns the connection (rolled back: the run only read). */

@@ -1,6 +1,7 @@
 package io.flowexport.query;
 
 import io.flowexport.dataset.Column;
+import io.flowexport.dataset.SourceDialect;
 import io.flowexport.flow.DatasetKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,9 +25,11 @@ import java.util.stream.Collectors;
  * @param from           the {@code  FROM ... [WHERE ...]} part of {@link #sql}, with the same named parameters
  * @param orderBy        the {@code  ORDER BY ...} part of {@link #sql}, or empty
  * @param batchColumn    the quoted {@code xt_batch_id} column, or null when the dataset has none
+ * @param dialect        the source database's dialect the SQL is written in; it says how each column is read
  */
 public record ExportQuery(String sql, List<Parameter> parameters, List<Column> outputColumns, int batchIndex,
-                          DatasetKind datasetKind, String filter, String from, String orderBy, String batchColumn) {
+                          DatasetKind datasetKind, String filter, String from, String orderBy, String batchColumn,
+                          SourceDialect dialect) {
 
     public ExportQuery {
         parameters = List.copyOf(parameters);

@@ -2,6 +2,7 @@ package io.flowexport.query;
 
 import io.flowexport.dataset.Column;
 import io.flowexport.dataset.Dataset;
+import io.flowexport.dataset.SourceDialect;
 import io.flowexport.flow.DatasetKind;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
@@ -35,11 +36,37 @@ public final class QueryBuilder {
     /** Record types changes_only mode exports from a change feed. */
     public static final List<String> CHANGE_TYPES = List.of("new", "changed", "deleted");
 
+    private final SourceDialect dialect;
+    /** The quote of a {@link SourceDialect#GENERIC} database, from its metadata; null for the known dialects. */
     private final String quote;
 
-    /** @param identifierQuote the database's identifier quote, from {@code DatabaseMetaData.getIdentifierQuoteString} */
+    /**
+     * A query generator for a database the runner knows by its URL (quotes, TIME as text, typed reads).
+     *
+     * @param dialect the source database's dialect, from {@link SourceDialect#of(String)}
+     */
+    public QueryBuilder(SourceDialect dialect) {
+        this(dialect, null);
+    }
+
+    /**
+     * A query generator for {@code dialect}; for {@link SourceDialect#GENERIC}, {@code identifierQuote} (from
+     * {@code DatabaseMetaData.getIdentifierQuoteString}) quotes identifiers.
+     */
+    public QueryBuilder(SourceDialect dialect, String identifierQuote) {
+        this.dialect = dialect;
+        this.quote = dialect != SourceDialect.GENERIC ? null
+                : identifierQuote == null || identifierQuote.isBlank() ? "\"" : identifierQuote.trim();
+    }
+
+    /** A generic-dialect query generator quoting with {@code identifierQuote} (tests, other databases). */
     public QueryBuilder(String identifierQuote) {
-        this.quote = identifierQuote == null || identifierQuote.isBlank() ? "\"" : identifierQuote.trim();
+        this(SourceDialect.GENERIC, identifierQuote);
+    }
+
+    /** The dialect the queries are written in. */
+    public SourceDialect dialect() {
+        return dialect;
     }
 
     /**
@@ -148,7 +175,7 @@ public final class QueryBuilder {
         String sql = "SELECT " + String.join(", ", select) + from + orderBy;
         return new ExportQuery(sql, params, output, batchIndex, kind,
                 described.isEmpty() ? "none" : String.join(" and ", described), from.toString(), orderBy,
-                batch == null ? null : quote(batch.name()));
+                batch == null ? null : quote(batch.name()), dialect);
     }
 
     /**
@@ -157,7 +184,7 @@ public final class QueryBuilder {
      */
     private String selectExpression(Column c) {
         String q = quote(c.name());
-        return c.kind() == io.flowexport.dataset.ValueKind.TIME ? "CAST(" + q + " AS VARCHAR(40)) AS " + q : q;
+        return c.kind() == io.flowexport.dataset.ValueKind.TIME ? dialect.timeAsText(q) + " AS " + q : q;
     }
 
     /** The columns to write: {@code exporter_config.columns} mapped to the dataset's spelling, or all columns. */
@@ -187,6 +214,6 @@ public final class QueryBuilder {
 
     /** Quotes an identifier, doubling any quote character inside it. */
     public String quote(String identifier) {
-        return quote + identifier.replace(quote, quote + quote) + quote;
+        return quote != null ? SourceDialect.quote(identifier, quote) : dialect.quote(identifier);
     }
 }

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every export mode on every dataset kind, through the real command line, Camel routes and camel-jdbc, on H2
- * and on PostgreSQL; files read back with Jackson's CSV reader.
+ * Every export mode on every dataset kind, through the real command line and Camel routes, on H2, PostgreSQL,
+ * MariaDB, SQLite and DuckDB; files read back with Jackson's CSV reader.
  */
 class ExportModesIT {
 
@@ -19,7 +19,7 @@ class ExportModesIT {
     Path tmp;
 
     private Harness harness(String db) throws Exception {
-        Harness h = db.equals("h2") ? Harness.h2(tmp) : Harness.postgres(tmp, "fe_modes_it");
+        Harness h = Harness.on(db, tmp, "fe_modes_it");
         h.sql(
                 "CREATE TABLE cf_orders (order_id INTEGER NOT NULL, customer_id INTEGER, total DECIMAL(12,2), "
                         + "note VARCHAR(100), xt_record_type VARCHAR(16) NOT NULL, xt_batch_id BIGINT NOT NULL, "
@@ -45,7 +45,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void changeFeedFullExportsEveryRecordTypeInBatchThenKeyOrder(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("cf_full", "cf_orders", "full.csv", "full", ""));
@@ -63,7 +63,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void batchModeExportsTheConfiguredBatchUnderItsId(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("cf_batch", "cf_orders", "b/batch_{batch_id}.csv", "batch", "batch_id = 2\n"));
@@ -73,7 +73,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void changeFeedIncrementalExportsNewBatchesOnlyThenNothing(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("cf_inc", "cf_orders", "inc/orders_{batch_id}.csv", "incremental", ""));
@@ -99,7 +99,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void changeFeedChangesOnlyIncludesDeletedButNotUnchanged(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("cf_changes", "cf_orders", "changes.csv", "changes_only", ""));
@@ -110,7 +110,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void deltaTransactionsFullChangesOnlyAndIncremental(String db) throws Exception {
         Harness h = harness(db);
         h.flow("a", flow("dt_full", "orders_delta_transaction", "dt_full.csv", "full", ""));
@@ -128,7 +128,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void otherDatasetIncrementalExportsTheLatestBatchOnce(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("st_inc", "staging_orders", "st/latest_{batch_id}.csv", "incremental", ""));
@@ -144,7 +144,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void otherDatasetChangesOnlyExportsEveryBatchAboveTheWatermark(String db) throws Exception {
         Harness h = harness(db);
         h.flow("f", flow("st_changes", "staging_orders", "st/changes_{batch_id}.csv", "changes_only", ""));
@@ -156,7 +156,7 @@ class ExportModesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgres"})
+    @ValueSource(strings = {"h2", "postgres", "mariadb", "sqlite", "duckdb"})
     void failedRunLeavesNoFileAndKeepsTheWatermarkWhileOtherFlowsRun(String db) throws Exception {
         Harness h = harness(db);
         h.flow("bad", flow("cf_latin1", "cf_orders", "latin/orders_{batch_id}.csv", "incremental",

@@ -25,13 +25,15 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
- * Drives the real command line against a real source database (H2 file or PostgreSQL) with flows, a state
+ * Drives the real command line against a real source database (H2, SQLite or DuckDB file, PostgreSQL or MariaDB) with flows, a state
  * store and an export directory in a temporary directory.
  */
 final class Harness {
 
     static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     static final String PG_USER = "postgres";
+    static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+    static final String MARIADB_USER = "root";
 
     final Path dir;
     final Path flows;
@@ -78,6 +80,41 @@ final class Harness {
             s.execute("CREATE SCHEMA " + schema);
         }
         return new Harness(dir, PG_URL + "?currentSchema=" + schema, PG_USER, false);
+    }
+
+    /** MariaDB on 127.0.0.1:3306 (root, no password), in database {@code database} (dropped and created anew). */
+    static Harness mariadb(Path dir, String database) throws IOException, SQLException {
+        try (Connection c = DriverManager.getConnection(MARIADB_URL, MARIADB_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database);
+            s.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
+        }
+        return new Harness(dir, MARIADB_URL.replace("/test", "/" + database), MARIADB_USER, false);
+    }
+
+    /** A SQLite database file as source. */
+    static Harness sqlite(Path dir) throws IOException {
+        return new Harness(dir, "jdbc:sqlite:" + dir.resolve("source.sqlite").toAbsolutePath(), "", false);
+    }
+
+    /** A DuckDB database file as source. */
+    static Harness duckdb(Path dir) throws IOException {
+        return new Harness(dir, "jdbc:duckdb:" + dir.resolve("source.duckdb").toAbsolutePath(), "", false);
+    }
+
+    /**
+     * A harness on one of the integration databases by name: {@code h2}, {@code postgres}, {@code mariadb},
+     * {@code sqlite}, {@code duckdb}; {@code name} names the PostgreSQL schema or MariaDB database.
+     */
+    static Harness on(String db, Path dir, String name) throws IOException, SQLException {
+        return switch (db) {
+            case "h2" -> h2(dir);
+            case "postgres" -> postgres(dir, name);
+            case "mariadb" -> mariadb(dir, name);
+            case "sqlite" -> sqlite(dir);
+            case "duckdb" -> duckdb(dir);
+            default -> throw new IllegalArgumentException("no test database " + db);
+        };
     }
 
     /** Writes {@code flows/<name>.toml}. */
