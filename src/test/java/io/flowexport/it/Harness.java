@@ -117,6 +117,16 @@ final class Harness {
         };
     }
 
+    /**
+     * Any source database, with {@code extraConfig} lines added to the runner's properties file (e.g. a password
+     * as {@code flowexport.source.password=${env:NAME}}).
+     */
+    static Harness custom(Path dir, String url, String user, String... extraConfig) throws IOException {
+        Harness h = new Harness(dir, url, user, false);
+        Files.writeString(h.config, String.join("\n", extraConfig) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        return h;
+    }
+
     /** Writes {@code flows/<name>.toml}. */
     Path flow(String name, String toml) throws IOException {
         return Files.writeString(flows.resolve(name + ".toml"), toml);
