@@ -178,4 +178,34 @@ class SourceDatabasesIT {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aMariaDbDatasetIdWithADatabaseNameReadsThatDatabase() throws Exception {
+        Harness h = Harness.mariadb(tmp, "fe_types_it");
+        h.sql("DROP DATABASE IF EXISTS fe_types_other", "CREATE DATABASE fe_types_other",
+                "CREATE TABLE fe_types_other.items (id INT PRIMARY KEY, name VARCHAR(10))",
+                "INSERT INTO fe_types_other.items VALUES (1, 'other')",
+                "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(10))",
+                "INSERT INTO items VALUES (1, 'own'), (2, 'own')");
+        h.flow("own", "id = \"own\"\n[properties.export]\nsource_dataset_id = \"items\"\nfile_path = \"own.csv\"\n");
+        h.flow("other", "id = \"other\"\n[properties.export]\nsource_dataset_id = \"fe_types_other.items\"\n"
+                + "file_path = \"other.csv\"\n");
+        h.cli("run-once", "--all").ok();
+        assertThat(h.csvColumn("own.csv", "name")).containsExactly("own", "own");
+        assertThat(h.csvColumn("other.csv", "name")).containsExactly("other");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSqliteDateThatIsNotIsoTextFailsTheRunNamingTheColumn() throws Exception {
+        Harness h = Harness.sqlite(tmp);
+        h.sql("CREATE TABLE events (id INTEGER PRIMARY KEY, day DATE)",
+                "INSERT INTO events VALUES (1, '2026-01-31'), (2, 1769817600)");
+        h.flow("events", "id = \"events\"\n[properties.export]\nsource_dataset_id = \"events\"\n"
+                + "file_path = \"events.csv\"\n");
+        Harness.Outcome failed = h.cli("run-once", "events");
+        assertThat(failed.code()).isEqualTo(1);
+        assertThat(failed.out()).contains("events", "failed", "column 'day' holds '1769817600'",
+                "not an ISO-8601 date (2026-01-31)");
+        assertThat(h.files()).isEmpty();
+    }
 }
