@@ -208,4 +208,29 @@ class SourceDatabasesIT {
                 "not an ISO-8601 date (2026-01-31)");
         assertThat(h.files()).isEmpty();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mariadb", "sqlite", "duckdb"})
+    void validateChecksDatasetsColumnsAndTheBatchColumnAgainstTheDatabase(String db) throws Exception {
+        Harness h = Harness.on(db, tmp, "fe_types_it");
+        h.sql("CREATE TABLE change_feed_orders (order_id INTEGER NOT NULL, total DECIMAL(12,2), "
+                        + "xt_record_type VARCHAR(16) NOT NULL, xt_batch_id BIGINT NOT NULL, "
+                        + "PRIMARY KEY (xt_batch_id, order_id))",
+                "CREATE TABLE lookup (code VARCHAR(8) PRIMARY KEY)");
+        h.flow("typo", "id = \"typo\"\n[properties.export]\nsource_dataset_id = \"change_feed_order\"\n"
+                + "file_path = \"o.csv\"\n");
+        h.flow("column", "id = \"column\"\n[properties.export]\nsource_dataset_id = \"CHANGE_FEED_ORDERS\"\n"
+                + "file_path = \"o.csv\"\nexporter_config = { columns = [\"order_id\", \"totl\"] }\n");
+        h.flow("nobatch", "id = \"nobatch\"\n[properties.export]\nsource_dataset_id = \"lookup\"\n"
+                + "file_path = \"l.csv\"\nexport_mode = \"incremental\"\n");
+        h.flow("good", "id = \"good\"\n[properties.export]\nsource_dataset_id = \"change_feed_orders\"\n"
+                + "file_path = \"g_{batch_id}.csv\"\nexport_mode = \"incremental\"\n");
+        Harness.Outcome v = h.cli("validate");
+        String all = v.out() + v.err();
+        assertThat(v.code()).as(all).isEqualTo(1);
+        assertThat(all).contains("unknown dataset 'change_feed_order'", "change_feed_orders")
+                .contains("totl", "total")
+                .contains("needs an xt_batch_id column, which dataset 'lookup' does not have")
+                .doesNotContain("good.toml");
+    }
 }
