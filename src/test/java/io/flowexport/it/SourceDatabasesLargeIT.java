@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Streaming from MariaDB and DuckDB: 1,000,000 rows exported by the packaged jar in a JVM limited to a 256 MB
+ * Streaming from MariaDB, DuckDB and SQLite: 1,000,000 rows exported by the packaged jar in a JVM limited to a 256 MB
  * heap ({@code -XX:+ExitOnOutOfMemoryError}). MariaDB Connector/J streams with the default fetch size; DuckDB
  * streams only with {@code jdbc_stream_results}, which the runner sets.
  */
@@ -68,6 +68,22 @@ class SourceDatabasesLargeIT {
         runInSmallHeap(h, "big_jsonl");
         try (BufferedReader r = Files.newBufferedReader(h.exportDir.resolve("big.jsonl"), StandardCharsets.UTF_8)) {
             assertThat(r.lines().count()).isEqualTo(ROWS);
+        }
+    }
+
+    @Test
+    void sqliteMillionRowsCsvInA256MbHeap() throws Exception {
+        Harness h = Harness.sqlite(tmp);
+        h.sql("CREATE TABLE big_orders " + COLUMNS,
+                "INSERT INTO big_orders WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < "
+                        + ROWS + ") SELECT x, (x * 7919) % 100000, round((x % 100000) * 1.37, 2), 'note ' || x, "
+                        + "'new', datetime('2026-01-01', '+' || x || ' seconds'), x % 3 = 0, 'new', "
+                        + "1 + (x - 1) / 10000 FROM g");
+        h.flow("csv", "id = \"big_csv\"\n[properties.export]\nsource_dataset_id = \"big_orders\"\n"
+                + "file_path = \"big.csv\"\n");
+        runInSmallHeap(h, "big_csv");
+        try (BufferedReader r = Files.newBufferedReader(h.exportDir.resolve("big.csv"), StandardCharsets.UTF_8)) {
+            assertThat(r.lines().count()).isEqualTo(ROWS + 1);
         }
     }
 
