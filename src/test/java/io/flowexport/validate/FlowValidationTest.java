@@ -72,6 +72,14 @@ class FlowValidationTest {
                         "expected a string, found an integer"),
                 error("bad enum value", csv + "format = \"csvv\"\n", 5, 1, "properties.export.format",
                         "unknown format 'csvv'; known: csv, json, parquet"),
+                error("bad if_exists", csv + "if_exists = \"overwrit\"\n", 5, 1, "properties.export.if_exists",
+                        "unknown if_exists 'overwrit'; known: overwrite, fail"),
+                error("if_exists misspelt", csv + "if_exist = \"fail\"\n", 5, 1, "properties.export.if_exist",
+                        "unknown key 'if_exist'; did you mean 'if_exists'?"),
+                new Case("if_exists without a file destination", HEAD + "format = \"csv\"\nif_exists = \"fail\"\n"
+                        + "[properties.export.destination]\ntype = \"http\"\nurl = \"https://h/x\"\n", false,
+                        Severity.WARNING, 5, 1, "properties.export.if_exists", "if_exists applies to file destinations "
+                                + "(file_path, type = \"file\"), and this flow has none"),
                 error("bad encoding", csv + "exporter_config = { encoding = \"utf-9\" }\n", 5, 21,
                         "properties.export.exporter_config.encoding",
                         "unknown encoding 'utf-9'; known: utf-8, utf-8-sig, latin-1, cp1252, utf-16"),

@@ -5,6 +5,7 @@ import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.IfExists;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.Set;
 final class ExportSpecParser {
 
     static final Set<String> KEYS = Set.of("source_dataset_id", "source_dataset_type", "file_path", "destination",
-            "destinations", "export_mode", "batch_id", "format", "exporter_config", "settle_time");
+            "destinations", "export_mode", "batch_id", "format", "exporter_config", "settle_time", "if_exists");
 
     /** The draft (always) and the spec (null when a needed value is missing or invalid). */
     record Result(ExportDraft draft, ExportSpec spec) {
@@ -44,6 +45,25 @@ final class ExportSpecParser {
                     + "\"changes_only\" only; export_mode \"" + mode.toml() + "\" ignores it");
         }
         return d;
+    }
+
+    /**
+     * {@code if_exists}: {@code overwrite} or {@code fail}, or null when absent (the export mode's default). Only
+     * file destinations use it: a warning when the flow has none.
+     */
+    private static IfExists ifExists(TomlView v, List<ExportDraft.Target> targets) {
+        String k = "if_exists";
+        if (!v.has(k)) {
+            return null;
+        }
+        IfExists value = v.enumValue(k, IfExists.class, k);
+        if (value != null && !targets.isEmpty()
+                && targets.stream().noneMatch(t -> DestinationParser.FILE.equals(t.spec().type()))) {
+            v.problems().warning(v.pos(k), v.key(k), "if_exists applies to file destinations (file_path, type = "
+                    + "\"file\"), and this flow has none; remove it (an adls or onelake destination says whether it "
+                    + "replaces an existing file with its own key overwrite = true or false)");
+        }
+        return value;
     }
 
     static Result parse(TomlView v) {
@@ -80,13 +100,14 @@ final class ExportSpecParser {
         }
         TomlView cfg = v.table("exporter_config");
         FormatOptions options = ExporterConfigParser.parse(cfg, format, jsonlDefault);
+        IfExists ifExists = ifExists(v, targets); // checked even when other keys have errors
         ExportDraft draft = new ExportDraft(sourceId, kind, targets, mode, batchId,
                 options != null ? options.columns() : ExporterConfigParser.columns(null));
         boolean complete = sourceId != null && !targets.isEmpty() && mode != null && options != null
                 && (mode != ExportMode.BATCH || batchId != null);
         ExportSpec spec = complete ? new ExportSpec(sourceId, kind,
                 targets.stream().map(ExportDraft.Target::spec).toList(), mode,
-                mode == ExportMode.BATCH ? batchId : null, options, settleTime(v, mode)) : null;
+                mode == ExportMode.BATCH ? batchId : null, options, settleTime(v, mode), ifExists) : null;
         return new Result(draft, spec);
     }
 
