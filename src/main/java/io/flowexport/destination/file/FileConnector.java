@@ -17,9 +17,9 @@ import java.util.Map;
 /**
  * File destinations of flows with several destinations: the staged file (in the work directory) is copied next to
  * the target as a hidden temporary file, then published by {@link FileDestination#publish} (fsync, atomic rename),
- * which leaves a target with the same bytes as it is and replaces or keeps one with other content as the
- * shipment's {@link Shipment#ifExists()} says. A flow whose only destination is a file stages beside it and is
- * renamed without a copy (see the runner).
+ * which does with a file of the target's name what the shipment's {@link Shipment#ifExists()} says: replace it,
+ * or keep it (a failed delivery) unless it holds the same bytes (then it is left as it is). A flow whose only
+ * destination is a file stages beside it and is renamed without a copy (see the runner).
  */
 public final class FileConnector implements Connector<FileSpec> {
 
