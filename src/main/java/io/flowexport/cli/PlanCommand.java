@@ -1,15 +1,23 @@
 package io.flowexport.cli;
 
 import io.flowexport.app.FlowExportApp;
+import io.flowexport.destination.FileDestination;
+import io.flowexport.destination.file.FileSpec;
+import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
+import io.flowexport.flow.IfExists;
+import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.TriggerSpec;
 import io.flowexport.flow.UnixCron;
 import io.flowexport.route.TriggerUris;
 import io.flowexport.run.Prepared;
 import io.flowexport.run.RunTrigger;
 import io.flowexport.validate.FlowSet;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,6 +86,7 @@ final class PlanCommand implements Callable<Integer> {
                         + (export.exportMode().toml().equals("batch") ? export.batchId()
                         : "the highest batch in the export") + ")" : ""));
             }
+            printTargets(out, app, flow, run);
             if (run.pending() != null) {
                 out.println("pending:     the file of run " + run.pending().runId() + " (batches "
                         + (run.pending().firstBatch() == null ? "-" : run.pending().firstBatch() + ".."
@@ -105,6 +114,55 @@ final class PlanCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /**
+     * {@code if_exists} and, per file destination, its target as the next run would name it now and what publishing
+     * does with a file that has the name.
+     */
+    private static void printTargets(PrintWriter out, FlowExportApp app, Flow flow, Prepared run) {
+        ExportSpec export = flow.export();
+        List<FileSpec> files = FileSpec.all(export.destinations());
+        if (files.isEmpty()) {
+            return;
+        }
+        IfExists rule = export.fileIfExists();
+        out.println("if_exists:   " + rule.toml() + (export.ifExists() != null ? " (set in the flow)"
+                : " (the " + export.exportMode().toml() + " default)") + ": a file that has a target's name "
+                + (rule == IfExists.FAIL ? "fails the run, unless it holds the same bytes (then it is left as it is)"
+                : "is replaced"));
+        Map<String, String> values = app.runner().plannedValues(flow, run);
+        FileDestination dir = app.runner().files();
+        for (FileSpec f : files) {
+            String target = new PathTemplate(f.path()).render(values);
+            String head = "target:      file '" + f.name() + "' -> ";
+            if (run.pending() != null && !run.pending().remaining().containsKey(f.name())) {
+                out.println(head + target + ": has the file of run " + run.pending().runId() + " already");
+                continue;
+            }
+            if (target.contains("{batch_id}")) {
+                out.println(head + f.path() + ": no rows to export now, so no name yet");
+                continue;
+            }
+            Optional<FileDestination.Existing> there;
+            try {
+                there = dir.existing(null, target);
+            } catch (IOException | IllegalArgumentException e) {
+                out.println(head + target + ": cannot be looked at (" + e.getMessage() + ")");
+                continue;
+            }
+            if (there.isEmpty()) {
+                out.println(head + target + ": does not exist yet");
+            } else if (run.replay() != null) {
+                out.println(head + target + ": exists (" + there.get().bytes() + " bytes); the replay of run "
+                        + run.replay().runId() + " replaces it (the interrupted run published it)");
+            } else if (rule == IfExists.FAIL) {
+                out.println(head + target + ": exists (" + there.get().bytes() + " bytes); the run will fail "
+                        + "unless its content is the same");
+            } else {
+                out.println(head + target + ": exists (" + there.get().bytes() + " bytes); it will be replaced");
+            }
         }
     }
 

@@ -1,24 +1,29 @@
 package io.flowexport.destination;
 
+import io.flowexport.flow.IfExists;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The local-file destination ({@code file_path}): publishes a staged file under the export directory atomically.
  *
  * <p>The staged file is written in the target's directory (see {@link #stagingDirectory}) as the hidden file
- * {@code .flowexport-<flow_id>-<run_id>.tmp}, then flushed,
- * fsynced and renamed into place (an atomic rename that replaces an existing target), and the directory is
+ * {@code .flowexport-<flow_id>-<run_id>.tmp}, then flushed, fsynced and put into place under the target's name in
+ * one step (an atomic rename, or a hard link when an existing file must not be replaced), and the directory is
  * fsynced. Readers never see a partial file; a crashed run leaves only a hidden temporary file, which
- * {@link #removeLeftovers} deletes at the next start.
+ * {@link #removeLeftovers} deletes at the next start. A file that already has the target's name is left as it is
+ * when it holds the same bytes, else replaced or kept according to the flow's {@code if_exists} (see
+ * {@link #publish(Path, String, String, IfExists)}).
  */
 public final class FileDestination {
 
@@ -107,7 +112,41 @@ public final class FileDestination {
     }
 
     /**
-     * Publishes a staged file: fsync, then atomic rename to the target, then fsync of the target's directory.
+     * A file that already has a target's name.
+     *
+     * @param target the file, absolute
+     * @param bytes  its size in bytes
+     * @param same   true when it holds exactly the bytes of the file compared with it
+     */
+    public record Existing(Path target, long bytes, boolean same) {
+    }
+
+    /**
+     * Looks at a target before publishing: whether a regular file has its name and whether it holds the bytes of
+     * {@code file} (sizes first, then the bytes, streamed).
+     *
+     * @param file         the file that would be published; null to look at the target only ({@code same} is then
+     *                     false)
+     * @param relativePath the target relative to the export directory (every placeholder rendered)
+     * @return the existing file, or empty when none has the name
+     * @throws IOException              when the existing file cannot be read
+     * @throws IllegalArgumentException when the path is absolute or leaves the export directory
+     */
+    public Optional<Existing> existing(Path file, String relativePath) throws IOException {
+        return existingAt(file, resolve(relativePath));
+    }
+
+    private static Optional<Existing> existingAt(Path file, Path target) throws IOException {
+        if (!Files.isRegularFile(target)) {
+            return Optional.empty();
+        }
+        long size = Files.size(target);
+        return Optional.of(new Existing(target, size, file != null && sameBytes(file, target, size)));
+    }
+
+    /**
+     * Publishes a staged file: fsync, then atomic rename to the target, then fsync of the target's directory;
+     * an existing target is replaced (see {@link #publish(Path, String, String, IfExists)}).
      *
      * @param staged       the complete staged file
      * @param relativePath the final path relative to the export directory (every placeholder rendered)
@@ -117,16 +156,37 @@ public final class FileDestination {
      *                     the caller to delete and the target is unchanged
      */
     public Path publish(Path staged, String relativePath) throws IOException {
-        return publish(staged, relativePath, null);
+        return publish(staged, relativePath, null, IfExists.OVERWRITE).path();
     }
 
     /**
-     * As {@link #publish(Path, String)}, for a run of {@code flowId} (named to the {@code renamed} listener,
-     * between the rename and the directory sync).
+     * Publishes a staged file for a run of {@code flowId}: fsync, then into place under the target's name, then
+     * fsync of the target's directory. Readers never see a partial file. When a file has the name:
+     * <ul>
+     *   <li>{@link IfExists#OVERWRITE}: it is replaced by an atomic rename ({@link Published.Outcome#REPLACED}),
+     *       without reading it;</li>
+     *   <li>{@link IfExists#FAIL}: when it holds the same bytes (sizes compared, then the bytes, streamed) it is left
+     *       as it is, its time stamps too, and the staged file deleted ({@link Published.Outcome#UNCHANGED}); with
+     *       other content the publish is refused ({@link TargetExists}). The staged file takes the target's name
+     *       as a hard link, which fails when a file has the name, also one that appeared since it was looked at;
+     *       where hard links are not supported, a rename after the look.</li>
+     * </ul>
+     * The {@code renamed} listener is told (with {@code flowId}) once the name is in place, before the directory
+     * is synced.
      *
-     * @throws IOException as {@link #publish(Path, String)}
+     * @param staged       the complete staged file
+     * @param relativePath the final path relative to the export directory (every placeholder rendered)
+     * @param flowId       the run's flow, for the listener; null outside a run
+     * @param ifExists     what to do with a file that has the name
+     * @return what was published and how
+     * @throws TargetExists when {@code ifExists} is {@link IfExists#FAIL} and a file with other content has the
+     *                      name: it and the staged file are left as they are
+     * @throws IOException  when the target's directory cannot be created, an existing file cannot be read, or the
+     *                      file cannot be synced or renamed (the message says why and what to do,
+     *                      {@link FileFaults}); the staged file is left for the caller to delete and the target is
+     *                      unchanged
      */
-    public Path publish(Path staged, String relativePath, String flowId) throws IOException {
+    public Published publish(Path staged, String relativePath, String flowId, IfExists ifExists) throws IOException {
         Path target = resolve(relativePath);
         createDirectories(target.getParent());
         try (FileChannel ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
@@ -134,6 +194,84 @@ public final class FileDestination {
         } catch (IOException e) {
             throw FileFaults.explain("write the staged file", staged, e);
         }
+        long bytes = Files.size(staged);
+        Published.Outcome outcome = Published.Outcome.CREATED;
+        long replaced = -1;
+        if (ifExists == IfExists.OVERWRITE) {
+            replaced = sizeOf(target);
+            rename(staged, target);
+            if (replaced >= 0) {
+                outcome = Published.Outcome.REPLACED;
+            }
+        } else {
+            Optional<Existing> there = look(staged, target);
+            Linked linked = Linked.NAME_TAKEN;
+            if (there.isEmpty()) {
+                linked = link(staged, target);
+                if (linked == Linked.NAME_TAKEN) {
+                    there = look(staged, target); // a file took the name after the first look
+                }
+            }
+            if (there.isPresent()) {
+                if (!there.get().same()) {
+                    throw new TargetExists(target, there.get().bytes(), bytes);
+                }
+                Files.deleteIfExists(staged);
+                return new Published(target, Published.Outcome.UNCHANGED, bytes, -1);
+            }
+            if (linked != Linked.LINKED) { // no hard links here, or what has the name is no file: the rename says
+                rename(staged, target);
+            }
+        }
+        renamed.accept(flowId, target);
+        syncDirectory(target.getParent());
+        return new Published(target, outcome, bytes, replaced);
+    }
+
+    /** The size of the regular file at {@code target}, or -1 when there is none. */
+    private static long sizeOf(Path target) {
+        try {
+            return Files.isRegularFile(target) ? Files.size(target) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The file that has the target's name, compared with {@code staged}. */
+    private static Optional<Existing> look(Path staged, Path target) throws IOException {
+        try {
+            return existingAt(staged, target);
+        } catch (IOException e) {
+            throw FileFaults.explain("read the existing file", target, e);
+        }
+    }
+
+    private enum Linked { LINKED, NAME_TAKEN, NOT_SUPPORTED }
+
+    /**
+     * Gives the staged file the target's name as a hard link, which (unlike a rename) fails when the name is
+     * taken, then removes the staged name.
+     *
+     * @return {@link Linked#NOT_SUPPORTED} when the link could not be made for another reason (a file system
+     *         without hard links; or a fault such as a read-only directory, which the rename then reports)
+     */
+    private static Linked link(Path staged, Path target) {
+        try {
+            Files.createLink(target, staged);
+        } catch (FileAlreadyExistsException e) {
+            return Linked.NAME_TAKEN;
+        } catch (UnsupportedOperationException | IOException e) {
+            return Linked.NOT_SUPPORTED;
+        }
+        try {
+            Files.delete(staged);
+        } catch (IOException e) {
+            // the file is published; the staged name is a hidden leftover, removed at the next start
+        }
+        return Linked.LINKED;
+    }
+
+    private static void rename(Path staged, Path target) throws IOException {
         try {
             Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -142,9 +280,11 @@ public final class FileDestination {
         } catch (IOException e) {
             throw FileFaults.explain("rename " + staged.getFileName() + " to", target, e);
         }
-        renamed.accept(flowId, target);
-        syncDirectory(target.getParent());
-        return target;
+    }
+
+    /** Same size, then the same bytes (streamed). */
+    private static boolean sameBytes(Path file, Path target, long targetSize) throws IOException {
+        return Files.size(file) == targetSize && Files.mismatch(file, target) == -1L;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.flowexport.dataset.Column;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.IfExists;
 import io.flowexport.flow.TextEncoding;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,20 +32,35 @@ import java.util.function.BooleanSupplier;
  * @param columns    the file's columns in order (for manifests); empty when unknown
  * @param options    the flow's exporter_config for the file's format (how to read it back: a CSV file's delimiter,
  *                   header and encoding); the format's defaults when not given
+ * @param ifExists   what a file destination does with a target that exists with other content: the flow's
+ *                   {@code if_exists} (the export mode's default when not given), or {@link IfExists#OVERWRITE}
+ *                   when the run replays its flow's interrupted run (see the run's {@code Publisher})
  */
 public record Shipment(String flowId, String runId, Path file, FileFormat format, boolean jsonl,
                        Map<String, String> values, String batchRange, String idempotencyScope,
                        BooleanSupplier aborted, String datasetId, ExportMode mode, long rows, Long firstBatch,
-                       Long lastBatch, List<Column> columns, FormatOptions options) {
+                       Long lastBatch, List<Column> columns, FormatOptions options, IfExists ifExists) {
 
     public Shipment {
         values = Map.copyOf(values);
         columns = List.copyOf(columns);
+        if (ifExists == null) {
+            ifExists = IfExists.defaultFor(mode);
+        }
         if (options == null) {
             options = format == FileFormat.CSV ? FormatOptions.Csv.defaults()
                     : format == FileFormat.JSON ? new FormatOptions.Json(0, jsonl, false,
                     TextEncoding.UTF_8, List.of()) : null;
         }
+    }
+
+    /** A shipment for a flow without {@code if_exists} (the export mode's default). */
+    public Shipment(String flowId, String runId, Path file, FileFormat format, boolean jsonl,
+                    Map<String, String> values, String batchRange, String idempotencyScope, BooleanSupplier aborted,
+                    String datasetId, ExportMode mode, long rows, Long firstBatch, Long lastBatch,
+                    List<Column> columns, FormatOptions options) {
+        this(flowId, runId, file, format, jsonl, values, batchRange, idempotencyScope, aborted, datasetId, mode, rows,
+                firstBatch, lastBatch, columns, options, null);
     }
 
     /** A shipment whose file was written with its format's default exporter_config. */
@@ -53,6 +69,6 @@ public record Shipment(String flowId, String runId, Path file, FileFormat format
                     String datasetId, ExportMode mode, long rows, Long firstBatch, Long lastBatch,
                     List<Column> columns) {
         this(flowId, runId, file, format, jsonl, values, batchRange, idempotencyScope, aborted, datasetId, mode, rows,
-                firstBatch, lastBatch, columns, null);
+                firstBatch, lastBatch, columns, null, null);
     }
 }

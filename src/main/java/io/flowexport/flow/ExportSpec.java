@@ -16,19 +16,35 @@ import java.util.List;
  *                           the highest new batch, before it reads the batches up to it, so that lower batches
  *                           whose transactions commit in that time are not skipped; zero (the default) reads at
  *                           once
+ * @param ifExists           {@code if_exists}: what publishing to a file destination does when the target exists
+ *                           with other content; null when the flow does not say (then {@link #fileIfExists()} is
+ *                           the export mode's default)
  */
 public record ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, List<DestinationSpec> destinations,
-                         ExportMode exportMode, Long batchId, FormatOptions options, java.time.Duration settleTime) {
+                         ExportMode exportMode, Long batchId, FormatOptions options, java.time.Duration settleTime,
+                         IfExists ifExists) {
 
     public ExportSpec {
         destinations = List.copyOf(destinations);
         settleTime = settleTime == null ? java.time.Duration.ZERO : settleTime;
     }
 
-    /** A spec without a settle time (batches are exported as soon as they are visible). */
+    /**
+     * A spec without a settle time (batches are exported as soon as they are visible) and without
+     * {@code if_exists} (the export mode's default).
+     */
     public ExportSpec(String sourceDatasetId, DatasetKind sourceDatasetType, List<DestinationSpec> destinations,
                       ExportMode exportMode, Long batchId, FormatOptions options) {
-        this(sourceDatasetId, sourceDatasetType, destinations, exportMode, batchId, options, java.time.Duration.ZERO);
+        this(sourceDatasetId, sourceDatasetType, destinations, exportMode, batchId, options, java.time.Duration.ZERO,
+                null);
+    }
+
+    /**
+     * What publishing to the flow's file destinations does with a target that exists with other content: the
+     * flow's {@code if_exists}, else the export mode's default ({@link IfExists#defaultFor}).
+     */
+    public IfExists fileIfExists() {
+        return ifExists != null ? ifExists : IfExists.defaultFor(exportMode);
     }
 
     /** The file format, from {@code format} or the file extension. */

@@ -79,7 +79,8 @@ public final class RunEvents {
      * (per destination: {@code name}, {@code type}, {@code target}, {@code ok}, {@code detail}),
      * {@code first_batch} and {@code last_batch} (null without batches), {@code batch_range} ({@code 41..43}, {@code 41} or {@code -}), {@code error} (why it failed;
      * null unless {@code status} is {@code failed}), {@code message} (why it failed, was skipped or published
-     * nothing; null when it published a file).
+     * nothing; for a run that published, what else there is to say: a replayed or re-sent earlier run, a file
+     * destination's target that had a file already; else null).
      */
     public static ObjectNode toJson(RunResult r, Path exportDir) {
         ObjectNode n = JSON.createObjectNode();

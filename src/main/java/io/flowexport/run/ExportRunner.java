@@ -7,10 +7,13 @@ import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Pause;
+import io.flowexport.destination.file.FileSpec;
 import io.flowexport.flow.DestinationSpec;
+import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.PathTemplate;
 import io.flowexport.format.ExportFormat;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.format.RowWriter;
@@ -213,6 +216,50 @@ public final class ExportRunner {
      */
     public Prepared plan(Flow flow, RunTrigger trigger) {
         return prepare(new FlowRun(flow, newRunId(), trigger), false);
+    }
+
+    /**
+     * The placeholder values the next run of {@code flow} would publish under, for {@code plan}: a pending
+     * delivery's or a replayed run's; else the run's own, {@code batch_id} included when a file destination's path
+     * needs it and it can be known now: the configured batch ({@code batch} mode), else the highest batch the
+     * export query reads now (one {@code MIN}/{@code MAX} query on the source; absent when it reads none).
+     *
+     * @param p what {@link #plan} worked out for the flow
+     * @throws RunException when the source cannot be read
+     */
+    public Map<String, String> plannedValues(Flow flow, Prepared p) {
+        if (p.pending() != null) {
+            return p.pending().values();
+        }
+        if (p.replay() != null) {
+            return p.replay().values();
+        }
+        Map<String, String> values = new HashMap<>(p.placeholders());
+        ExportSpec spec = flow.export();
+        if (spec.exportMode() == ExportMode.BATCH) {
+            values.put("batch_id", String.valueOf(spec.batchId()));
+            return values;
+        }
+        boolean needed = FileSpec.all(spec.destinations()).stream()
+                .anyMatch(f -> new PathTemplate(f.path()).uses("batch_id"));
+        if (!needed || p.query().batchRangeSql() == null) {
+            return values;
+        }
+        try (Connection c = source.getConnection()) {
+            try {
+                Long last = p.query().readBatchRange(c).last();
+                if (last != null) {
+                    values.put("batch_id", String.valueOf(last));
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new RunException("flow '" + flow.id() + "': finding the batches the next run would export in "
+                    + "dataset '" + spec.sourceDatasetId() + "' failed" + (e.getSQLState() != null ? " (SQLState "
+                    + e.getSQLState() + ")" : "") + ": " + e.getMessage(), e);
+        }
+        return values;
     }
 
     /**

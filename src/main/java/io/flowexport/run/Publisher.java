@@ -4,7 +4,9 @@ import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
+import io.flowexport.destination.Published;
 import io.flowexport.destination.Shipment;
+import io.flowexport.destination.TargetExists;
 import io.flowexport.destination.file.FileSpec;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
@@ -135,6 +137,9 @@ final class Publisher {
             throw new RunException("flow '" + run.flow.id() + "': the staged file " + staged + " is gone: "
                     + e.getMessage(), e);
         }
+        if (p.replay() == null) {
+            IfExistsRule.refuseTakenNames(files, run, p, staged, values, bytes);
+        }
         String published = p.publishedRunId(run.runId);
         try {
             state.saveIntent(new RunIntent(run.flow.id(), spec.sourceDatasetId(), published, first, last, values,
@@ -223,9 +228,9 @@ final class Publisher {
         Path published = s.deliveries().stream().map(Delivered::published).filter(p -> p != null).findFirst()
                 .orElse(null);
         RunIntent replay = s.prepared().replay();
-        return ExportRunner.result(run, RunStatus.SUCCEEDED, s.bytes(), published, replay == null ? null
+        return ExportRunner.result(run, RunStatus.SUCCEEDED, s.bytes(), published, join(replay == null ? null
                 : "replayed run " + replay.runId() + " (batches " + range(s.firstBatch(), s.lastBatch())
-                + "), which was interrupted while publishing: same names and ids", s);
+                + "), which was interrupted while publishing: same names and ids", IfExistsRule.fileNotes(s.deliveries())), s);
     }
 
     private RunResult commitRedelivery(FlowRun run, Staged s) {
@@ -252,18 +257,35 @@ final class Publisher {
         deleteQuietly(p.file());
         return ExportRunner.result(run, RunStatus.SUCCEEDED, s.bytes(), null, "re-sent the file of run " + p.runId()
                 + " (batches " + range(p.firstBatch(), p.lastBatch()) + ") to " + names(s.deliveries())
-                + "; the other destinations had it already", s);
+                + "; the other destinations had it already" + (IfExistsRule.fileNotes(s.deliveries()).isEmpty() ? ""
+                : "; " + IfExistsRule.fileNotes(s.deliveries())), s);
     }
 
     private Delivered publishAlone(FlowRun run, Staged s, FileSpec d) {
         String relative = new PathTemplate(d.path()).render(s.values());
         try {
-            Path published = files.publish(s.file(), relative, run.flow.id());
-            return new Delivered(d.name(), d.type(), relative, true, 1, null, "published", published);
+            Published published = files.publish(s.file(), relative, run.flow.id(),
+                    IfExistsRule.of(run, s.prepared()));
+            return new Delivered(d.name(), d.type(), relative, true, 1, null, published.detail(), published.path());
+        } catch (TargetExists e) {
+            // a file took the name after IfExistsRule.refuseTakenNames looked: nothing was published anywhere, so the next run
+            // starts afresh and looks again, instead of replaying this run (a replay replaces)
+            try {
+                state.deleteIntent(run.flow.id());
+            } catch (RuntimeException forget) {
+                LOG.warn("flow '{}': cannot forget the intent of run {}: {}", run.flow.id(), run.runId,
+                        Secrets.redact(forget.getMessage()));
+            }
+            throw new RunException(IfExistsRule.refused(run, s.prepared(), e), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot publish " + relative
                     + (e instanceof FileFaults.Explained ? "" : " in " + files.exportDir()) + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String join(String a, String b) {
+        return a == null || a.isEmpty() ? (b == null || b.isEmpty() ? null : b)
+                : b == null || b.isEmpty() ? a : a + "; " + b;
     }
 
     private void keepPending(FlowRun run, Staged s, List<Delivered> failed) {
@@ -334,7 +356,8 @@ final class Publisher {
         return new Shipment(flow.id(), runId, s.file(), spec.format(), spec.format() == FileFormat.JSON && jsonl,
                 s.values(), range(first, last), ranged ? "batches " + range(first, last) : "run " + runId,
                 () -> run.abortReason() != null, spec.sourceDatasetId(), spec.exportMode(), s.rows(), first, last,
-                s.prepared().query() == null ? List.of() : s.prepared().query().outputColumns(), spec.options());
+                s.prepared().query() == null ? List.of() : s.prepared().query().outputColumns(), spec.options(),
+                IfExistsRule.of(run, s.prepared()));
     }
 
     private static PathTemplate template(DestinationSpec d) {

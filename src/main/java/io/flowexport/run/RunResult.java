@@ -21,7 +21,9 @@ import java.time.Instant;
  * @param lastBatch  highest {@code xt_batch_id} in the export, or null
  * @param seconds    wall-clock duration of the run in seconds
  * @param message    why it failed, was skipped or published nothing; for a run that replayed or re-sent an
- *                   earlier run's file, which; null when it simply succeeded
+ *                   earlier run's file, which; for a file destination whose target had a file already, what
+ *                   happened to it ({@code <file>: replaced an existing file of <n> bytes}); null when it simply
+ *                   succeeded
  * @param deliveries what each destination did (empty when the run did not get to deliver)
  */
 public record RunResult(String flowId, String flowVersion, String runId, String trigger, Instant startedAt,

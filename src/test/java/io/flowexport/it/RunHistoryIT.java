@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.RunIntent;
 import io.flowexport.state.RunRecord;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,6 +119,14 @@ class RunHistoryIT {
         assertThat(afterReset.get(0).path("message").asText()).contains("watermark set to 2 (was 4)");
 
         http.resetRequests();
+        Harness.Outcome refused = h.cli("run-once", "feed");
+        assertThat(refused.code()).as("the re-export of 3..4 may not replace feed/4.csv, which holds batch 4 alone")
+                .isEqualTo(1);
+        assertThat(refused.out()).contains("feed/4.csv already exists with other content")
+                .contains("the watermark stays at batch 2");
+        assertThat(http.findAll(anyRequestedFor(anyUrl()))).as("refused before any destination got it").isEmpty();
+        assertThat(h.csvColumn("feed/4.csv", "id")).containsExactly("100");
+        Files.move(h.exportDir.resolve("feed/4.csv"), h.dir.resolve("feed-4-before-the-reset.csv"));
         h.cli("run-once", "feed").ok();
         assertThat(http.findAll(anyRequestedFor(urlPathEqualTo("/ingest/4")))).hasSize(1);
         assertThat(h.csvColumn("feed/4.csv", "id")).containsExactly("20", "21", "22", "23", "24", "25", "100");

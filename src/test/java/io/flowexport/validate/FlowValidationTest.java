@@ -72,6 +72,20 @@ class FlowValidationTest {
                         "expected a string, found an integer"),
                 error("bad enum value", csv + "format = \"csvv\"\n", 5, 1, "properties.export.format",
                         "unknown format 'csvv'; known: csv, json, parquet"),
+                error("bad if_exists", csv + "if_exists = \"overwrit\"\n", 5, 1, "properties.export.if_exists",
+                        "unknown if_exists 'overwrit'; known: overwrite, fail"),
+                error("if_exists misspelt", csv + "if_exist = \"fail\"\n", 5, 1, "properties.export.if_exist",
+                        "unknown key 'if_exist'; did you mean 'if_exists'?"),
+                new Case("if_exists without a file destination", HEAD + "format = \"csv\"\nif_exists = \"fail\"\n"
+                        + "[properties.export.destination]\ntype = \"http\"\nurl = \"https://h/x\"\n", false,
+                        Severity.WARNING, 5, 1, "properties.export.if_exists", "if_exists applies to file destinations "
+                                + "(file_path, type = \"file\"), and this flow has none"),
+                new Case("incremental export under one name", HEAD + "file_path = \"exports/changes.csv\"\n"
+                        + "export_mode = \"incremental\"\n", false, Severity.WARNING, 4, 1, "properties.export.file_path",
+                        "'exports/changes.csv' can give two runs' files one name (it has no {batch_id}, {run_id} or "
+                                + "{ts}), and export_mode \"incremental\" keeps a file that has the name (if_exists = "
+                                + "\"fail\", its default): a run fails while the previous run's file is still there; "
+                                + "put {batch_id} in the path, or set if_exists = \"overwrite\""),
                 error("bad encoding", csv + "exporter_config = { encoding = \"utf-9\" }\n", 5, 21,
                         "properties.export.exporter_config.encoding",
                         "unknown encoding 'utf-9'; known: utf-8, utf-8-sig, latin-1, cp1252, utf-16"),

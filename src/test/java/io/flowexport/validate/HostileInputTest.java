@@ -313,7 +313,7 @@ class HostileInputTest {
         assertThat(outcome.problems()).hasSize(101);
         assertThat(outcome.problems().get(0).toString()).isEqualTo(FILE + ":5:1: properties.export.zz0: unknown key "
                 + "'zz0'; known keys here: batch_id, destination, destinations, export_mode, exporter_config, "
-                + "file_path, format, settle_time, source_dataset_id, source_dataset_type");
+                + "file_path, format, if_exists, settle_time, source_dataset_id, source_dataset_type");
         assertThat(outcome.problems().get(100).toString()).isEqualTo(FILE + ":105:1: -: 2900 more problem(s) from "
                 + "here on are not shown; fix the ones above and validate again");
     }

@@ -3,7 +3,9 @@ package io.flowexport.destination.file;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
+import io.flowexport.destination.Published;
 import io.flowexport.destination.Shipment;
+import io.flowexport.destination.TargetExists;
 import io.flowexport.destination.spi.Connector;
 import io.flowexport.flow.PathTemplate;
 import java.io.IOException;
@@ -14,8 +16,10 @@ import java.util.Map;
 
 /**
  * File destinations of flows with several destinations: the staged file (in the work directory) is copied next to
- * the target as a hidden temporary file, then published by {@link FileDestination#publish} (fsync, atomic rename).
- * A flow whose only destination is a file stages beside it and is renamed without a copy (see the runner).
+ * the target as a hidden temporary file, then published by {@link FileDestination#publish} (fsync, atomic rename),
+ * which does with a file of the target's name what the shipment's {@link Shipment#ifExists()} says: replace it,
+ * or keep it (a failed delivery) unless it holds the same bytes (then it is left as it is). A flow whose only
+ * destination is a file stages beside it and is renamed without a copy (see the runner).
  */
 public final class FileConnector implements Connector<FileSpec> {
 
@@ -37,19 +41,29 @@ public final class FileConnector implements Connector<FileSpec> {
             } catch (IOException e) {
                 throw FileFaults.explain("copy the export to", temp, e);
             }
-            Path published = files.publish(temp, relative, s.flowId());
-            return new Delivered(d.name(), FileSpec.TYPE, relative, true, 1, null, "published", published);
+            Published published = files.publish(temp, relative, s.flowId(), s.ifExists());
+            return new Delivered(d.name(), FileSpec.TYPE, relative, true, 1, null, published.detail(),
+                    published.path());
+        } catch (TargetExists e) {
+            deleteQuietly(temp);
+            return new Delivered(d.name(), FileSpec.TYPE, relative, false, 0, null, e.getMessage() + ": it was "
+                    + "left as it is; move or delete it, or set if_exists = \"overwrite\" in the flow to replace it",
+                    null);
         } catch (IOException | IllegalArgumentException e) {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // removed with the other leftovers at the next start
-                }
-            }
+            deleteQuietly(temp);
             return new Delivered(d.name(), FileSpec.TYPE, relative, false, 0, null, "cannot publish "
                     + relative + (e instanceof FileFaults.Explained ? "" : " in " + files.exportDir()) + ": "
                     + e.getMessage(), null);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // removed with the other leftovers at the next start
+            }
         }
     }
 

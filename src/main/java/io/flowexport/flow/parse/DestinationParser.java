@@ -29,7 +29,7 @@ public final class DestinationParser {
 
     static final Set<String> COMMON = Set.of("type", "name", "ref");
     /** The type of {@code file_path}'s destination, and its name in the flow. */
-    private static final String FILE = "file";
+    static final String FILE = "file";
 
     private DestinationParser() {
     }

@@ -5,16 +5,19 @@ import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.FileFormat;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.IfExists;
+import io.flowexport.flow.PathTemplate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Reads {@code [properties.export]}: the shape checks that need nothing but the file. */
 final class ExportSpecParser {
 
     static final Set<String> KEYS = Set.of("source_dataset_id", "source_dataset_type", "file_path", "destination",
-            "destinations", "export_mode", "batch_id", "format", "exporter_config", "settle_time");
+            "destinations", "export_mode", "batch_id", "format", "exporter_config", "settle_time", "if_exists");
 
     /** The draft (always) and the spec (null when a needed value is missing or invalid). */
     record Result(ExportDraft draft, ExportSpec spec) {
@@ -44,6 +47,49 @@ final class ExportSpecParser {
                     + "\"changes_only\" only; export_mode \"" + mode.toml() + "\" ignores it");
         }
         return d;
+    }
+
+    /**
+     * {@code if_exists}: {@code overwrite} or {@code fail}, or null when absent (the export mode's default). Only
+     * file destinations use it: a warning when the flow has none.
+     */
+    private static IfExists ifExists(TomlView v, List<ExportDraft.Target> targets) {
+        String k = "if_exists";
+        if (!v.has(k)) {
+            return null;
+        }
+        IfExists value = v.enumValue(k, IfExists.class, k);
+        if (value != null && !targets.isEmpty()
+                && targets.stream().noneMatch(t -> DestinationParser.FILE.equals(t.spec().type()))) {
+            v.problems().warning(v.pos(k), v.key(k), "if_exists applies to file destinations (file_path, type = "
+                    + "\"file\"), and this flow has none; remove it (an adls or onelake destination says whether it "
+                    + "replaces an existing file with its own key overwrite = true or false)");
+        }
+        return value;
+    }
+
+    /**
+     * An incremental flow that keeps existing files by default ({@code if_exists} not set) and whose file
+     * destination's path can give two runs' files one name (no {@code {batch_id}}, {@code {run_id}} or
+     * {@code {ts}}): each run after the first fails while the previous run's file is still there. A warning that
+     * says so and how to choose.
+     */
+    private static void sameNameEachRun(TomlView v, List<ExportDraft.Target> targets, ExportMode mode) {
+        if (mode == null || !mode.usesWatermark() || v.has("if_exists")) {
+            return;
+        }
+        for (ExportDraft.Target t : targets) {
+            PathTemplate path = new PathTemplate(t.spec().template());
+            if (DestinationParser.FILE.equals(t.spec().type()) && Stream.of("batch_id", "run_id", "ts", "ts_nodash")
+                    .noneMatch(path::uses)) {
+                v.problems().warning(v.context().positions().key(t.key(), v.header()), t.key(), "'"
+                        + t.spec().template() + "' can give two runs' files one name (it has no {batch_id}, "
+                        + "{run_id} or {ts}), and export_mode \"" + mode.toml() + "\" keeps a file that has the name "
+                        + "(if_exists = \"fail\", its default): a run fails while the previous run's file is still "
+                        + "there; put {batch_id} in the path, or set if_exists = \"overwrite\" to replace the file each "
+                        + "run, or if_exists = \"fail\" to keep it until a reader moves it away");
+            }
+        }
     }
 
     static Result parse(TomlView v) {
@@ -80,13 +126,15 @@ final class ExportSpecParser {
         }
         TomlView cfg = v.table("exporter_config");
         FormatOptions options = ExporterConfigParser.parse(cfg, format, jsonlDefault);
+        IfExists ifExists = ifExists(v, targets); // checked even when other keys have errors
+        sameNameEachRun(v, targets, mode);
         ExportDraft draft = new ExportDraft(sourceId, kind, targets, mode, batchId,
                 options != null ? options.columns() : ExporterConfigParser.columns(null));
         boolean complete = sourceId != null && !targets.isEmpty() && mode != null && options != null
                 && (mode != ExportMode.BATCH || batchId != null);
         ExportSpec spec = complete ? new ExportSpec(sourceId, kind,
                 targets.stream().map(ExportDraft.Target::spec).toList(), mode,
-                mode == ExportMode.BATCH ? batchId : null, options, settleTime(v, mode)) : null;
+                mode == ExportMode.BATCH ? batchId : null, options, settleTime(v, mode), ifExists) : null;
         return new Result(draft, spec);
     }
 
