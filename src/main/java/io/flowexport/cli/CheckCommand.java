@@ -26,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * a flow file with errors counts as a failure.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        header = "Test the flows' destinations without sending data.",
         description = {"Test each destination of the flows without sending data: file destinations' directories "
                 + "writable; HTTP destinations reachable and authorised (a HEAD request); ADLS and OneLake "
                 + "destinations accept the credential and let it write in the target folder (an empty probe file, "

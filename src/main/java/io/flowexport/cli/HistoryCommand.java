@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code history [FLOW_ID] [--failed] [--last N] [--json]}: the run history from the state store. */
 @Command(name = "history", mixinStandardHelpOptions = true,
+        header = "Print the run history.",
         description = {"Print the run history from the state store, newest first: per run its start (UTC), flow, "
                 + "run id, trigger, status, rows, bytes, batch range, duration, files, and each destination's "
                 + "result; the error of a failed run. Resets (state reset) are listed too."})

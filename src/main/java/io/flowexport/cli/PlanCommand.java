@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code plan FLOW_ID}: prints what a run would do, without running it. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
+        header = "Show what the next run of a flow would do, without running it.",
         description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, the "
                 + "resolved target path and the triggers' next fire times, without running anything."})
 final class PlanCommand implements Callable<Integer> {

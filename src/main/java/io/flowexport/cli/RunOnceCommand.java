@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code run-once}: runs flows now, one after the other, and prints one line per flow. */
 @Command(name = "run-once", mixinStandardHelpOptions = true,
+        header = "Run flows now, one after the other; one line per flow.",
         description = {"Run the given flows (or --all) now and print one line per flow: status, rows, bytes, "
                 + "file, batch range, seconds.",
                 "Exit code 1 when any flow failed or is invalid; flows that are not export flows are reported "

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code state show FLOW_ID} and {@code state reset FLOW_ID [--to BATCH]}: a flow's state in the state store. */
 @Command(name = "state", mixinStandardHelpOptions = true,
+        header = "Show or rewind a flow's state: watermark, deliveries.",
         description = {"Show or rewind a flow's state: its watermark and each destination's delivery state."},
         subcommands = {StateCommand.Show.class, StateCommand.Reset.class})
 final class StateCommand implements Callable<Integer> {

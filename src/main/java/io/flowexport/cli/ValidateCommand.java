@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code validate}: checks every flow file against the source database and prints every problem. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
+        header = "Check every flow file and print every problem.",
         description = {"Check every flow: TOML syntax, keys, types, values, datasets and columns (against the "
                 + "source database), cron, placeholders and paths. Prints every problem as "
                 + "path:line:col: key: message.", "Exit code 1 when any flow has an error."})
