@@ -16,7 +16,7 @@ import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
-import io.flowexport.run.SourceFailures;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.run.RunListeners;
 import io.flowexport.run.SourceRetry;
 import io.flowexport.component.FlowExportComponent;
@@ -93,8 +93,7 @@ public final class FlowExportApp implements AutoCloseable {
     public static FlowExportApp open(Settings settings) {
         HikariDataSource source = null;
         try {
-            source = pool("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
-                    settings.sourcePassword(), false);
+            source = sourcePool(settings);
             if (settings.demo()) {
                 DemoDatabase.ensure(source);
             }
@@ -153,6 +152,20 @@ public final class FlowExportApp implements AutoCloseable {
         return embeddedH2 && !u.contains(";WRITE_DELAY=") ? url + ";WRITE_DELAY=0" : url;
     }
 
+    /**
+     * The source database's pool (connected lazily).
+     *
+     * @throws IllegalStateException when no JDBC driver accepts the URL; the message says what to do
+     */
+    private static HikariDataSource sourcePool(Settings settings) {
+        try {
+            return pool("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
+                    settings.sourcePassword(), false);
+        } catch (RuntimeException e) { // HikariCP: "Failed to get driver instance for jdbcUrl=..."
+            throw new IllegalStateException(SourceProblem.of(e, Settings.safeUrl(settings.sourceUrl())).message(), e);
+        }
+    }
+
     private static HikariDataSource pool(String name, String url, String user, String password, boolean autoCommit) {
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
@@ -188,9 +201,7 @@ public final class FlowExportApp implements AutoCloseable {
         try (Connection c = source.getConnection()) {
             return c.getMetaData().getIdentifierQuoteString();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to the source database "
-                    + Settings.safeUrl(source.getJdbcUrl()) + ": " + e.getMessage()
-                    + "; check flowexport.source.url / FLOWEXPORT_SOURCE_URL and that the database is up", e);
+            throw new IllegalStateException(SourceProblem.of(e, Settings.safeUrl(source.getJdbcUrl())).message(), e);
         }
     }
 
@@ -229,8 +240,9 @@ public final class FlowExportApp implements AutoCloseable {
 
     /**
      * Loads and validates every flow file of {@code flowsDir} against the source database. When the source
-     * cannot be reached ({@link #probeSource}), every flow gets that one reason as an error instead of a timeout
-     * each: for {@code validate}, {@code run-once} and {@code plan}.
+     * cannot be used ({@link #probeSource}), every export flow gets an error that refers to the problem in short
+     * instead of a timeout each; this method does not print the problem itself (the commands do, once, before the
+     * flows' problems).
      */
     public FlowSet loadFlows(Path flowsDir, Path destinationsDir) {
         return loadFlows(flowsDir, destinationsDir, probeSource().orElse(null), false);
@@ -239,29 +251,28 @@ public final class FlowExportApp implements AutoCloseable {
     /**
      * Loads and validates every flow file of {@code flowsDir}.
      *
-     * @param unreachable why the source database cannot be reached (see {@link #probeSource}), or null when it
-     *                    answers: then the datasets and columns are checked against it
-     * @param postpone    what an unreachable source means: true postpones the database checks (each export flow
-     *                    gets a warning and loads, for {@code run} and {@code check}); false makes it an error on
-     *                    each flow
+     * @param down     why the source database cannot be used (see {@link #probeSource}), or null when it answers:
+     *                 then the datasets and columns are checked against it
+     * @param postpone what an unusable source means: true postpones the database checks (each export flow gets a
+     *                 warning and loads, for {@code run} and {@code check}); false makes it an error on each flow
+     *                 (for {@code validate}, {@code run-once}, {@code plan}). Either refers to
+     *                 {@link SourceProblem#brief}; the caller says {@link SourceProblem#message} once
      */
-    public FlowSet loadFlows(Path flowsDir, Path destinationsDir, String unreachable, boolean postpone) {
-        DatasetCatalog checked = unreachable == null ? catalog : postpone ? null : new UnreachableCatalog(unreachable);
+    public FlowSet loadFlows(Path flowsDir, Path destinationsDir, SourceProblem down, boolean postpone) {
         DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
-        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(checked, settings.exportDir(),
-                catalogue.catalogue(), unreachable != null && postpone)).withDestinations(catalogue.files());
+        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(down == null ? catalog : null,
+                settings.exportDir(), catalogue.catalogue(), down == null ? null : down.brief(), postpone))
+                .withDestinations(catalogue.files());
     }
 
     /**
      * Opens one connection to the source database, outside the pool so that a database that is down answers at
      * once (the pool would wait for its connection timeout), and closes it.
      *
-     * @return empty when the database answers; else why not, naming it by its URL without password, e.g.
-     *         {@code the source database jdbc:postgresql://db/src is unreachable (SQLState 08001: Connection to
-     *         db:5432 refused...); check that it is up and accepts connections, and flowexport.source.url /
-     *         FLOWEXPORT_SOURCE_URL and its user and password}
+     * @return empty when the database answers; else why not, classified ({@link SourceProblem}: login refused,
+     *         unreachable, no such database, no driver, other), naming it by its URL without password
      */
-    public Optional<String> probeSource() {
+    public Optional<SourceProblem> probeSource() {
         Properties props = new Properties();
         if (!settings.sourceUsername().isEmpty()) {
             props.setProperty("user", settings.sourceUsername());
@@ -272,22 +283,7 @@ public final class FlowExportApp implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(settings.sourceUrl(), props)) {
             return Optional.empty();
         } catch (SQLException | RuntimeException e) {
-            return Optional.of(Secrets.redact("the source database " + Settings.safeUrl(settings.sourceUrl())
-                    + " is unreachable (" + SourceFailures.reason(e) + "); check that it is up and accepts "
-                    + "connections, and flowexport.source.url / FLOWEXPORT_SOURCE_URL and its user and password"));
-        }
-    }
-
-    /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
-    private record UnreachableCatalog(String reason) implements DatasetCatalog {
-        @Override
-        public java.util.Optional<io.flowexport.dataset.Dataset> find(String datasetId) {
-            throw new io.flowexport.dataset.DatasetCatalogException(reason, null);
-        }
-
-        @Override
-        public List<String> datasetIds() {
-            throw new io.flowexport.dataset.DatasetCatalogException(reason, null);
+            return Optional.of(SourceProblem.of(e, Settings.safeUrl(settings.sourceUrl())));
         }
     }
 

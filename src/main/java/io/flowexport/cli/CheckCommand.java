@@ -6,6 +6,7 @@ import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.RunTrigger;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.util.HashMap;
@@ -57,9 +58,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
             // the destinations do not need the source database: while it is down, check them anyway
-            String sourceDown = app.probeSource().orElse(null);
+            SourceProblem sourceDown = app.probeSource().orElse(null);
             if (sourceDown != null) {
-                err.println(sourceDown + "; the flows' datasets are not checked, their destinations are");
+                err.println(sourceDown.message());
+                err.println("the flows' datasets are not checked, their destinations are");
             }
             FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, sourceDown, true);
             int failed = 0;

@@ -7,6 +7,7 @@ import io.flowexport.flow.UnixCron;
 import io.flowexport.route.TriggerUris;
 import io.flowexport.run.Prepared;
 import io.flowexport.run.RunTrigger;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.time.ZonedDateTime;
@@ -39,7 +40,11 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
+            SourceProblem down = app.probeSource().orElse(null);
+            if (down != null) {
+                err.println(down.message()); // once; the flow's line refers to it
+            }
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, down, false);
             Optional<Flow> found = set.flows().stream().filter(f -> f.id().equals(flowId)).findFirst();
             if (found.isEmpty()) {
                 Reports.printUnavailable(set, flowId, err);

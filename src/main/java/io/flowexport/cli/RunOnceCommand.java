@@ -5,6 +5,7 @@ import io.flowexport.app.FlowExportApp;
 import io.flowexport.flow.Flow;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.RunResult;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,7 +58,11 @@ final class RunOnceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
+            SourceProblem down = app.probeSource().orElse(null);
+            if (down != null) {
+                err.println(down.message()); // once; each flow's line refers to it
+            }
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, down, false);
             boolean failed = false;
             List<Flow> toRun = new ArrayList<>();
             if (selection.all) {

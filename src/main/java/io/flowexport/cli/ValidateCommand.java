@@ -1,6 +1,7 @@
 package io.flowexport.cli;
 
 import io.flowexport.app.FlowExportApp;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import io.flowexport.diag.Severity;
 import java.io.PrintWriter;
@@ -28,7 +29,11 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
+            SourceProblem down = app.probeSource().orElse(null);
+            if (down != null) {
+                out.println(down.message()); // once; each flow's line refers to it
+            }
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, down, false);
             Reports.printProblems(set, out);
             long errors = Reports.count(set, Severity.ERROR);
             long warnings = Reports.count(set, Severity.WARNING);

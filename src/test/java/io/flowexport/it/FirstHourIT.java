@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,8 @@ class FirstHourIT {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ended").isTrue();
-        return new Harness.Outcome(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
-                java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
+        return new Harness.Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -41,5 +42,59 @@ class FirstHourIT {
         Harness.Outcome v = jar(tmp, "--version");
         assertThat(v.code()).isZero();
         assertThat(v.out().strip()).matches("flow-export \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void aSourceThatRefusesTheLoginOrLacksTheDatabaseIsSaidOncePerCommand() throws Exception {
+        Harness h = Harness.postgres(tmp, "fe_first_hour_source");
+        h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)");
+        for (String id : List.of("a", "b", "c")) {
+            h.flow(id, "id = \"" + id + "\"\n[properties.export]\nsource_dataset_id = \"items\"\n"
+                    + "file_path = \"" + id + ".csv\"\n");
+        }
+        String password = "Pw-first-hour-5d1c";
+        String good = Files.readString(h.config);
+        Files.writeString(h.config, good.replace("flowexport.source.username=postgres",
+                "flowexport.source.username=nosuchuser") + "flowexport.source.password=" + password + "\n");
+        String said = "the source database jdbc:postgresql://127.0.0.1:5432/test?currentSchema=fe_first_hour_source "
+                + "refused the login (SQLState 28000: FATAL: role \"nosuchuser\" does not exist); check the user and "
+                + "password: flowexport.source.username";
+        String perFlow = "properties.export.source_dataset_id: not checked: the source database refused the login "
+                + "(see above)";
+
+        Harness.Outcome validate = h.cli("validate");
+        assertThat(validate.code()).isEqualTo(1);
+        assertThat(count(validate.out(), said)).as(validate.out()).isEqualTo(1);
+        assertThat(validate.out().lines().findFirst()).hasValueSatisfying(l -> assertThat(l).startsWith(said));
+        assertThat(count(validate.out(), perFlow)).as(validate.out()).isEqualTo(3);
+        Harness.Outcome once = h.cli("run-once", "--all");
+        assertThat(once.code()).isEqualTo(1);
+        assertThat(count(once.err(), said)).as(once.err()).isEqualTo(1);
+        assertThat(count(once.err(), perFlow)).as(once.err()).isEqualTo(3);
+        Harness.Outcome plan = h.cli("plan", "b");
+        assertThat(plan.code()).isEqualTo(1);
+        assertThat(count(plan.err(), said)).as(plan.err()).isEqualTo(1);
+        Harness.Outcome check = h.cli("check", "--all").ok();
+        assertThat(count(check.err(), said)).as(check.err()).isEqualTo(1);
+        assertThat(check.err()).contains("the flows' datasets are not checked, their destinations are");
+        String all = validate.out() + validate.err() + once.out() + once.err() + plan.out() + plan.err()
+                + check.out() + check.err();
+        assertThat(all).doesNotContain("unreachable").doesNotContain("check the connection settings")
+                .doesNotContain(password);
+
+        Files.writeString(h.config, good.replace("5432/test?", "5432/nosuchdb?"));
+        Harness.Outcome missing = h.cli("validate");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(count(missing.out(), "does not exist on its server (SQLState 3D000: FATAL: database \"nosuchdb\" "
+                + "does not exist); check the database name in flowexport.source.url")).as(missing.out()).isEqualTo(1);
+        assertThat(count(missing.out(), "not checked: the source database does not exist (see above)")).isEqualTo(3);
     }
 }
