@@ -8,7 +8,6 @@ import io.flowexport.dataset.JdbcDatasetCatalog;
 import io.flowexport.demo.DemoDatabase;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.Flow;
-import io.flowexport.flow.Secrets;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.ops.RunHistory;
 import io.flowexport.query.QueryBuilder;
@@ -21,12 +20,14 @@ import io.flowexport.run.RunListeners;
 import io.flowexport.run.SourceRetry;
 import io.flowexport.component.FlowExportComponent;
 import io.flowexport.state.JdbcStateStore;
+import io.flowexport.state.NoStateStore;
 import io.flowexport.state.StateStore;
 import io.flowexport.validate.DestinationLoader;
 import io.flowexport.validate.FlowLoader;
 import io.flowexport.validate.FlowSet;
 import io.flowexport.validate.ValidationContext;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -62,14 +63,21 @@ public final class FlowExportApp implements AutoCloseable {
     private final Connectors connectors;
     private final RunHistory history;
     private volatile QueryBuilder queries;
+    /** The source URL connected to: the setting, with {@code IFEXISTS=TRUE} for the demo database when inspecting. */
+    private final String sourceUrl;
+    /** The demo database's file when a command that does not create it found it missing, else null. */
+    private final Path missingDemo;
     /** The process's one Camel context: the one {@link #install} was given, or one made for {@code check}. */
     private CamelContext camel;
     private boolean ownsCamel;
 
-    private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
+    private FlowExportApp(Settings settings, HikariDataSource source, StateStore state, String sourceUrl,
+                          Path missingDemo) {
         this.settings = settings;
         this.source = source;
         this.state = state;
+        this.sourceUrl = sourceUrl;
+        this.missingDemo = missingDemo;
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()));
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
         RunListeners listeners = RunListeners.discovered();
@@ -86,21 +94,42 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * Opens the databases. With the default settings, creates and fills the embedded demo database first.
+     * Opens the databases for a command that runs flows ({@code run}, {@code run-once}). With
+     * {@code flowexport.demo} (the default source URL), creates and fills the embedded demo database first; an
+     * embedded H2 state database is created when missing.
      *
      * @throws IllegalStateException when a database cannot be reached; the message names it (never the password)
      */
     public static FlowExportApp open(Settings settings) {
+        return open(settings, true);
+    }
+
+    /**
+     * Opens the databases for a command that only looks ({@code validate}, {@code check}, {@code plan}): it
+     * creates no database in the working directory. The demo database (the default source URL,
+     * {@link Settings#DEMO_SOURCE_URL}) is opened only if it exists ({@code IFEXISTS=TRUE}); when it does not,
+     * {@link #probeSource} says so and which command creates it. An embedded H2 state database that does not
+     * exist reads as empty ({@link NoStateStore}).
+     *
+     * @throws IllegalStateException when a database cannot be reached; the message names it (never the password)
+     */
+    public static FlowExportApp inspect(Settings settings) {
+        return open(settings, false);
+    }
+
+    private static FlowExportApp open(Settings settings, boolean create) {
+        boolean demoUrl = settings.sourceUrl().equals(Settings.DEMO_SOURCE_URL);
+        String sourceUrl = create || !demoUrl ? settings.sourceUrl() : settings.sourceUrl() + ";IFEXISTS=TRUE";
+        Path missingDemo = create || !demoUrl ? null
+                : EmbeddedH2.file(settings.sourceUrl()).filter(f -> !Files.exists(f)).orElse(null);
         HikariDataSource source = null;
         try {
-            source = sourcePool(settings);
-            if (settings.demo()) {
+            source = sourcePool(settings, sourceUrl);
+            if (settings.demo() && create) {
                 DemoDatabase.ensure(source);
             }
-            HikariDataSource statePool = pool("flowexport-state", durableStateUrl(settings.stateUrl()),
-                    settings.stateUsername(), settings.statePassword(), true);
-            StateStore state = new JdbcStateStore(statePool, Settings.safeUrl(settings.stateUrl()), statePool);
-            return new FlowExportApp(settings, source, state);
+            StateStore state = create ? openState(settings) : openStateToRead(settings);
+            return new FlowExportApp(settings, source, state, sourceUrl, missingDemo);
         } catch (RuntimeException e) {
             if (source != null) {
                 source.close();
@@ -110,8 +139,8 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * Opens the state store alone (no source database), for commands that only read or change state:
-     * {@code history}, {@code state}. Close it when done.
+     * Opens the state store alone (no source database), for a command that changes state ({@code state reset});
+     * creates an embedded state database when missing. Close it when done.
      *
      * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
      */
@@ -124,6 +153,22 @@ public final class FlowExportApp implements AutoCloseable {
             statePool.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens the state store alone for a command that only reads state ({@code history}, {@code state show}): an
+     * embedded H2 state database whose file does not exist is not created; the store then reads as empty.
+     * Close it when done.
+     *
+     * @return the store; a {@link NoStateStore} naming the missing file when there is no state database yet
+     * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
+     */
+    public static StateStore openStateToRead(Settings settings) {
+        Optional<Path> file = EmbeddedH2.file(settings.stateUrl());
+        if (file.isPresent() && !Files.exists(file.get())) {
+            return new NoStateStore(file.get());
+        }
+        return openState(settings);
     }
 
     /**
@@ -157,9 +202,9 @@ public final class FlowExportApp implements AutoCloseable {
      *
      * @throws IllegalStateException when no JDBC driver accepts the URL; the message says what to do
      */
-    private static HikariDataSource sourcePool(Settings settings) {
+    private static HikariDataSource sourcePool(Settings settings, String url) {
         try {
-            return pool("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
+            return pool("flowexport-source", url, settings.sourceUsername(),
                     settings.sourcePassword(), false);
         } catch (RuntimeException e) { // HikariCP: "Failed to get driver instance for jdbcUrl=..."
             throw new IllegalStateException(SourceProblem.of(e, Settings.safeUrl(settings.sourceUrl())).message(), e);
@@ -270,7 +315,9 @@ public final class FlowExportApp implements AutoCloseable {
      * once (the pool would wait for its connection timeout), and closes it.
      *
      * @return empty when the database answers; else why not, classified ({@link SourceProblem}: login refused,
-     *         unreachable, no such database, no driver, other), naming it by its URL without password
+     *         unreachable, no such database, no driver, other), naming it by its URL without password; for a
+     *         command that does not create the demo database ({@link #inspect}) and finds it missing, which
+     *         command creates it ({@link SourceProblem#demoMissing}), without connecting
      */
     public Optional<SourceProblem> probeSource() {
         Properties props = new Properties();
@@ -280,7 +327,10 @@ public final class FlowExportApp implements AutoCloseable {
         if (!settings.sourcePassword().isEmpty()) {
             props.setProperty("password", settings.sourcePassword());
         }
-        try (Connection c = DriverManager.getConnection(settings.sourceUrl(), props)) {
+        if (missingDemo != null && !Files.exists(missingDemo)) {
+            return Optional.of(SourceProblem.demoMissing(missingDemo));
+        }
+        try (Connection c = DriverManager.getConnection(sourceUrl, props)) {
             return Optional.empty();
         } catch (SQLException | RuntimeException e) {
             return Optional.of(SourceProblem.of(e, Settings.safeUrl(settings.sourceUrl())));

@@ -56,7 +56,7 @@ final class CheckCommand implements Callable<Integer> {
             err.println("name the flows to check, or pass --all");
             return 2;
         }
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
+        try (FlowExportApp app = FlowExportApp.inspect(common.settings())) {
             // the destinations do not need the source database: while it is down, check them anyway
             SourceProblem sourceDown = app.probeSource().orElse(null);
             if (sourceDown != null) {

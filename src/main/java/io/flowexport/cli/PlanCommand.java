@@ -39,7 +39,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
+        try (FlowExportApp app = FlowExportApp.inspect(common.settings())) {
             SourceProblem down = app.probeSource().orElse(null);
             if (down != null) {
                 err.println(down.message()); // once; the flow's line refers to it

@@ -89,7 +89,7 @@ final class StateCommand implements Callable<Integer> {
             CommonOptions common = merged(own, parent);
             Settings settings = common.settings();
             Optional<Flow> flow = flow(common, settings, flowId);
-            try (StateStore state = FlowExportApp.openState(settings)) {
+            try (StateStore state = FlowExportApp.openStateToRead(settings)) {
                 Optional<StateStore.Watermark> w = state.watermarkOf(flowId);
                 Optional<PendingDelivery> pending = state.pending(flowId);
                 Optional<RunIntent> intent = state.intent(flowId);

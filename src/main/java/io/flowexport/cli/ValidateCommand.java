@@ -28,7 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
+        try (FlowExportApp app = FlowExportApp.inspect(common.settings())) {
             SourceProblem down = app.probeSource().orElse(null);
             if (down != null) {
                 out.println(down.message()); // once; each flow's line refers to it

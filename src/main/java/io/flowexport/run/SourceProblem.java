@@ -29,8 +29,10 @@ import java.util.Map;
  *                (SQLState 28P01: FATAL: password authentication failed for user "exporter"); check the user and
  *                password: flowexport.source.username / FLOWEXPORT_SOURCE_USERNAME and flowexport.source.password /
  *                FLOWEXPORT_SOURCE_PASSWORD (or the user and password in the URL)}
+ * @param brief   the short form for each flow's line, after the command has printed {@code message} once, e.g.
+ *                {@code the source database refused the login}
  */
-public record SourceProblem(Kind kind, String message) {
+public record SourceProblem(Kind kind, String message, String brief) {
 
     /** The classes of problems, in the order {@link #classify} tries them. */
     public enum Kind {
@@ -94,7 +96,7 @@ public record SourceProblem(Kind kind, String message) {
             case OTHER -> "the source database " + database + " cannot be used (" + reason + "); check " + URL_SETTING
                     + " and the database's log";
         };
-        return new SourceProblem(kind, Secrets.redact(message));
+        return new SourceProblem(kind, Secrets.redact(message), kind.brief);
     }
 
     /**
@@ -107,15 +109,7 @@ public record SourceProblem(Kind kind, String message) {
     public static SourceProblem demoMissing(Path file) {
         return new SourceProblem(Kind.UNKNOWN_DATABASE, "the demo database " + file + " does not exist yet: "
                 + "`run-once --all` (or `run`) in this directory creates it; to read your own database, set "
-                + URL_SETTING);
-    }
-
-    /**
-     * The short form for each flow's line, after the command has printed {@link #message} once, e.g.
-     * {@code the source database refused the login}.
-     */
-    public String brief() {
-        return kind.brief;
+                + URL_SETTING, "the demo database does not exist yet");
     }
 
     /**

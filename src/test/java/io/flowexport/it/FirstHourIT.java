@@ -97,4 +97,45 @@ class FirstHourIT {
                 + "does not exist); check the database name in flowexport.source.url")).as(missing.out()).isEqualTo(1);
         assertThat(count(missing.out(), "not checked: the source database does not exist (see above)")).isEqualTo(3);
     }
+
+    @Test
+    void onlyRunningFlowsCreatesTheDemoDatabaseInTheWorkingDirectory() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path flows = Files.createDirectories(dir.resolve("flows"));
+        for (String demo : List.of("daily_orders_export", "orders_batch_42", "orders_full_csv")) {
+            Files.copy(Path.of("flows", demo + ".toml"), flows.resolve(demo + ".toml"));
+        }
+        Path demoDb = dir.resolve("data").resolve("demo.mv.db").toAbsolutePath();
+        Path stateDb = dir.resolve("data").resolve("state.mv.db");
+        String missing = "the demo database " + demoDb + " does not exist yet: `run-once --all` (or `run`) in this "
+                + "directory creates it";
+
+        Harness.Outcome validate = jar(dir, "validate");
+        assertThat(validate.code()).isEqualTo(1);
+        assertThat(count(validate.out(), missing)).as(validate.out()).isEqualTo(1);
+        assertThat(validate.out()).contains("not checked: the demo database does not exist yet (see above)");
+        Harness.Outcome plan = jar(dir, "plan", "orders_batch_42");
+        assertThat(plan.code()).isEqualTo(1);
+        assertThat(plan.err()).contains(missing);
+        Harness.Outcome check = jar(dir, "check", "--all");
+        assertThat(check.code()).as(check.err()).isZero();
+        assertThat(check.err()).contains(missing);
+        assertThat(jar(dir, "routes").code()).isZero();
+        Harness.Outcome history = jar(dir, "history");
+        assertThat(history.code()).isZero();
+        assertThat(history.out()).contains("no runs in the history: the state database "
+                + stateDb.toAbsolutePath() + " does not exist yet (the first run creates it)");
+        assertThat(jar(dir, "state", "show", "orders_full_csv").code()).isZero();
+        assertThat(demoDb).as("no command but run-once and run creates the demo database").doesNotExist();
+        assertThat(stateDb).as("commands that only read state create no state database").doesNotExist();
+
+        Harness.Outcome once = jar(dir, "run-once", "--all");
+        assertThat(once.code()).as(once.out() + once.err()).isZero();
+        assertThat(once.err()).contains("created the demo database " + demoDb + " with its datasets");
+        assertThat(demoDb).exists();
+        assertThat(stateDb).exists();
+        Harness.Outcome again = jar(dir, "validate");
+        assertThat(again.code()).as(again.out()).isZero();
+        assertThat(again.out()).doesNotContain("demo database");
+    }
 }
