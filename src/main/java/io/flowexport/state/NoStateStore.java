@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The state store of a command that only reads state ({@code validate}, {@code check}, {@code plan},
@@ -73,6 +74,16 @@ public record NoStateStore(Path file) implements StateStore {
     @Override
     public List<RunRecord> history(String flowId, boolean failedOnly, int last) {
         return List.of();
+    }
+
+    @Override
+    public Optional<RunRecord> lastPublished(String flowId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Set<String> flowIds() {
+        return Set.of();
     }
 
     @Override

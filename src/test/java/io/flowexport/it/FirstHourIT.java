@@ -138,4 +138,65 @@ class FirstHourIT {
         assertThat(again.code()).as(again.out()).isZero();
         assertThat(again.out()).doesNotContain("demo database");
     }
+
+    private static Harness itemsAndFlows(Path dir) throws Exception {
+        Harness h = Harness.h2(dir);
+        h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)",
+                "INSERT INTO items VALUES (1, 41), (2, 42), (3, 42)");
+        h.flow("orders_incremental", "id = \"orders_incremental\"\n[properties.export]\n"
+                + "source_dataset_id = \"items\"\nexport_mode = \"incremental\"\nfile_path = \"inc/orders_{batch_id}.csv\"\n");
+        h.flow("orders_full", "id = \"orders_full\"\n[properties.export]\nsource_dataset_id = \"items\"\n"
+                + "export_mode = \"full\"\nfile_path = \"full/orders.csv\"\n");
+        h.flow("orders_batch", "id = \"orders_batch\"\n[properties.export]\nsource_dataset_id = \"items\"\n"
+                + "export_mode = \"batch\"\nbatch_id = 42\nfile_path = \"batch/orders_{batch_id}.csv\"\n");
+        return h;
+    }
+
+    @Test
+    void stateOfAnUnknownFlowIsAnErrorWithTheNearestKnownId() throws Exception {
+        Harness h = itemsAndFlows(tmp);
+        Harness.Outcome show = h.cli("state", "show", "orders_incremntal");
+        assertThat(show.code()).isEqualTo(1);
+        assertThat(show.out()).isEmpty();
+        assertThat(show.err()).contains("flow 'orders_incremntal' is unknown: no flow file in " + h.flows
+                + " declares it and the state store has no record of it; did you mean 'orders_incremental'?");
+        Harness.Outcome reset = h.cli("state", "reset", "orders_incremntal");
+        assertThat(reset.code()).isEqualTo(1);
+        assertThat(reset.err()).contains("did you mean 'orders_incremental'?");
+        assertThat(h.cli("state", "reset", "zzz").err()).contains("; known flows: orders_batch, orders_full, "
+                + "orders_incremental");
+        assertThat(h.dir.resolve("state.mv.db")).as("nothing recorded, no state database created").doesNotExist();
+
+        // a flow whose file was deleted is known by its records: it can still be shown and reset
+        h.cli("run-once", "orders_incremental").ok();
+        Files.delete(h.flows.resolve("orders_incremental.toml"));
+        assertThat(h.cli("state", "show", "orders_incremental").ok().out())
+                .contains("flow:         orders_incremental (no valid flow file declares it now)")
+                .contains("watermark:    batch 42 (dataset items");
+        assertThat(h.cli("state", "reset", "orders_incremental").ok().out())
+                .contains("watermark removed (was 42)");
+        assertThat(h.cli("history", "--json").ok().out()).doesNotContain("orders_incremntal").doesNotContain("zzz");
+    }
+
+    @Test
+    void stateOfFullAndBatchFlowsTellsTheLastFileNotAWatermark() throws Exception {
+        Harness h = itemsAndFlows(tmp);
+        h.cli("run-once", "orders_full", "orders_batch").ok();
+        String full = h.cli("state", "show", "orders_full").ok().out();
+        assertThat(full).contains("mode:         full: keeps no watermark; each run exports the whole dataset")
+                .containsPattern("last run: +run \\S+ ok at \\S+ \\(manual\\), rows=3, files: full/orders.csv")
+                .containsPattern("last file: +full/orders.csv \\(run \\S+ at \\S+, 3 rows\\)")
+                .containsPattern("file 'file': has the file of run \\S+ \\(full/orders.csv, published at ")
+                .doesNotContain("watermark:").doesNotContain("first batch").doesNotContain("nothing recorded");
+        String batch = h.cli("state", "show", "orders_batch").ok().out();
+        assertThat(batch).contains("mode:         batch: keeps no watermark; each run exports batch 42")
+                .containsPattern("last file: +batch/orders_42.csv")
+                .doesNotContain("watermark:").doesNotContain("first batch").doesNotContain("nothing recorded");
+        assertThat(h.cli("state", "reset", "orders_full").ok().out()).contains("nothing to rewind: export_mode = "
+                + "\"full\" keeps no watermark").doesNotContain("first batch");
+        // incremental flows keep talking about their watermark
+        h.cli("run-once", "orders_incremental").ok();
+        assertThat(h.cli("state", "show", "orders_incremental").ok().out())
+                .contains("watermark:    batch 42").doesNotContain("mode:").doesNotContain("last file:");
+    }
 }
