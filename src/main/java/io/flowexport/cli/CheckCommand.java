@@ -33,6 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "destinations accept the credential and let it write in the target folder (an empty probe file, "
                 + "deleted); Event Hubs destinations accept the connection string and the event hub exists. Secrets are "
                 + "masked.",
+                "Each destination's target is shown as a run resolves it: {batch_id} is the flow's batch_id in "
+                        + "batch mode, else the highest batch a run reads (the check itself uses 0).",
                 "Exit code 1 when a destination fails its check or a flow is unknown or invalid."})
 final class CheckCommand implements Callable<Integer> {
 
@@ -90,11 +92,17 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             for (Flow flow : flows) {
-                Map<String, String> values = values(flow);
+                Map<String, String> shown = TargetPaths.known(flow, ExportRunner.placeholders(flow,
+                        RunTrigger.manual(), "check"));
+                Map<String, String> values = new HashMap<>(shown);
+                values.putIfAbsent("batch_id", "0"); // a sample, for destinations whose check renders the path
                 out.println(flow.id() + " (" + flow.file() + ")");
                 for (DestinationSpec d : flow.export().destinations()) {
                     String problem = app.connectors().deliveries().check(d, values);
-                    out.println("  " + (problem == null ? "ok    " : "FAILED") + " " + Describe.destination(d, values)
+                    String line = Describe.destination(d, shown);
+                    out.println("  " + (problem == null ? "ok    " : "FAILED") + " " + line
+                            + (TargetPaths.batchUnknown(d, shown) ? "  ({batch_id}: the highest batch a run reads; "
+                            + "checked with 0)" : "")
                             + (problem == null ? "" : "\n         " + problem));
                     if (problem != null) {
                         failed++;
@@ -105,12 +113,5 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
             return failed > 0 ? 1 : 0;
         }
-    }
-
-    /** Sample placeholder values: a manual run now, in UTC, run id {@code check}, batch 0. */
-    private static Map<String, String> values(Flow flow) {
-        Map<String, String> v = new HashMap<>(ExportRunner.placeholders(flow, RunTrigger.manual(), "check"));
-        v.put("batch_id", "0");
-        return v;
     }
 }

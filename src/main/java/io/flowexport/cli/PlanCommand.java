@@ -11,6 +11,7 @@ import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.time.ZonedDateTime;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +23,14 @@ import picocli.CommandLine.Spec;
 /** {@code plan FLOW_ID}: prints what a run would do, without running it. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         header = "Show what the next run of a flow would do, without running it.",
-        description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, the "
-                + "resolved target path and the triggers' next fire times, without running anything."})
+        description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, each "
+                + "destination with the target path the next run would write, and the triggers' next fire times, "
+                + "without running anything.",
+                "Placeholders are resolved as for a run started now; {batch_id} is resolved when it is known "
+                        + "before the source is read (batch mode: the flow's batch_id; a pending delivery or a run "
+                        + "to replay: theirs), else the line says which batch it will be, e.g. "
+                        + "\"{batch_id} = the highest batch the run reads (above watermark 41)\".",
+                "Exit code 1 when the flow is unknown or invalid."})
 final class PlanCommand implements Callable<Integer> {
 
     @Mixin
@@ -78,11 +85,14 @@ final class PlanCommand implements Callable<Integer> {
             out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
             out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"
                     : run.watermark().isPresent() ? "batch " + run.watermark().getAsLong() : "none (first run)"));
+            // the names the next run writes: those of a pending delivery or of a run to replay (batch_id included),
+            // else this plan's, with {batch_id} known before the read only in batch mode
+            Map<String, String> values = run.pending() != null ? run.pending().values()
+                    : run.replay() != null ? run.replay().values() : TargetPaths.known(flow, run.placeholders());
             for (var d : export.destinations()) {
-                String line = io.flowexport.destination.Describe.destination(d, run.placeholders());
-                out.println("destination: " + line + (line.contains("{batch_id}") ? "  ({batch_id}: "
-                        + (export.exportMode().toml().equals("batch") ? export.batchId()
-                        : "the highest batch in the export") + ")" : ""));
+                String line = io.flowexport.destination.Describe.destination(d, values);
+                out.println("destination: " + line + (TargetPaths.batchUnknown(d, values)
+                        ? ", " + TargetPaths.batchNote(flow, run.watermark()) : ""));
             }
             if (run.pending() != null) {
                 out.println("pending:     the file of run " + run.pending().runId() + " (batches "

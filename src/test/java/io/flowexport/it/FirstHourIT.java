@@ -2,13 +2,18 @@ package io.flowexport.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexport.state.JdbcStateStore;
+import io.flowexport.state.RunIntent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,5 +203,39 @@ class FirstHourIT {
         h.cli("run-once", "orders_incremental").ok();
         assertThat(h.cli("state", "show", "orders_incremental").ok().out())
                 .contains("watermark:    batch 42").doesNotContain("mode:").doesNotContain("last file:");
+    }
+
+    @Test
+    void checkAndPlanShowTheTargetPathOfTheNextRun() throws Exception {
+        Harness h = itemsAndFlows(tmp);
+        String check = h.cli("check", "orders_batch", "orders_incremental").ok().out();
+        assertThat(check).contains("file 'file': batch/orders_{batch_id}.csv -> batch/orders_42.csv\n")
+                .contains("file 'file': inc/orders_{batch_id}.csv -> inc/orders_{batch_id}.csv  ({batch_id}: the "
+                        + "highest batch a run reads; checked with 0)")
+                .doesNotContain("orders_0.csv");
+        assertThat(h.cli("plan", "orders_batch").ok().out())
+                .contains("destination: file 'file': batch/orders_{batch_id}.csv -> batch/orders_42.csv\n");
+        assertThat(h.cli("plan", "orders_incremental").ok().out()).contains("destination: file 'file': "
+                + "inc/orders_{batch_id}.csv -> inc/orders_{batch_id}.csv, {batch_id} = the highest batch the run "
+                + "reads (no watermark yet: from the first batch)\n");
+        assertThat(h.cli("plan", "orders_full").ok().out())
+                .contains("destination: file 'file': full/orders.csv -> full/orders.csv\n");
+
+        h.cli("run-once", "orders_incremental").ok();
+        assertThat(h.files()).contains("inc/orders_42.csv");
+        assertThat(h.cli("plan", "orders_incremental").ok().out()).contains("inc/orders_{batch_id}.csv, {batch_id} "
+                + "= the highest batch the run reads (above watermark 42)\n");
+
+        // a run to replay: the next run writes the interrupted run's names, batch_id included
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(h.stateUrl);
+        try (JdbcStateStore state = new JdbcStateStore(ds, "test", null)) {
+            state.saveIntent(new RunIntent("orders_incremental", "items", "20261121T000000Z-abcdef", 41L, 41L,
+                    Map.of("batch_id", "41", "run_id", "20261121T000000Z-abcdef", "flow_id", "orders_incremental",
+                            "namespace", "public", "ds", "2026-11-21", "ds_nodash", "20261121",
+                            "ts", "2026-11-21T00:00:00+00:00", "ts_nodash", "20261121T000000"), Instant.now()));
+        }
+        assertThat(h.cli("plan", "orders_incremental").ok().out())
+                .contains("destination: file 'file': inc/orders_{batch_id}.csv -> inc/orders_41.csv\n");
     }
 }
