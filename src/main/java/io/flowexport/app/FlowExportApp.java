@@ -106,10 +106,11 @@ public final class FlowExportApp implements AutoCloseable {
 
     /**
      * Opens the databases for a command that only looks ({@code validate}, {@code check}, {@code plan}): it
-     * creates no database in the working directory. The demo database (the default source URL,
-     * {@link Settings#DEMO_SOURCE_URL}) is opened only if it exists ({@code IFEXISTS=TRUE}); when it does not,
-     * {@link #probeSource} says so and which command creates it. An embedded H2 state database that does not
-     * exist reads as empty ({@link NoStateStore}).
+     * creates no database in the working directory. The demo database of the default source URL
+     * ({@link Settings#DEMO_SOURCE_URL}) is opened only if it exists ({@code IFEXISTS=TRUE}); when it does not,
+     * {@link #probeSource} says so and which command creates it. (A source URL of one's own with
+     * {@code flowexport.demo=true} gets the demo datasets as with {@link #open}.) An embedded H2 state database
+     * that does not exist reads as empty ({@link NoStateStore}).
      *
      * @throws IllegalStateException when a database cannot be reached; the message names it (never the password)
      */
@@ -125,7 +126,9 @@ public final class FlowExportApp implements AutoCloseable {
         HikariDataSource source = null;
         try {
             source = sourcePool(settings, sourceUrl);
-            if (settings.demo() && create) {
+            // the default URL's demo database would land in whatever directory a command runs in: only commands
+            // that run flows create it; a URL of one's own with flowexport.demo=true names its place on purpose
+            if (settings.demo() && (create || !demoUrl)) {
                 DemoDatabase.ensure(source);
             }
             StateStore state = create ? openState(settings) : openStateToRead(settings);
