@@ -171,6 +171,10 @@ class FirstHourIT {
         assertThat(h.cli("state", "reset", "zzz").err()).contains("; known flows: orders_batch, orders_full, "
                 + "orders_incremental");
         assertThat(h.dir.resolve("state.mv.db")).as("nothing recorded, no state database created").doesNotExist();
+        Harness.Outcome plan = h.cli("plan", "orders_incremntal");
+        assertThat(plan.code()).isEqualTo(1);
+        assertThat(plan.err()).contains("flow 'orders_incremntal': no flow with this id; did you mean "
+                + "'orders_incremental'?");
 
         // a flow whose file was deleted is known by its records: it can still be shown and reset
         h.cli("run-once", "orders_incremental").ok();
