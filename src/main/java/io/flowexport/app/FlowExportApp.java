@@ -9,7 +9,6 @@ import io.flowexport.dataset.SourceDialect;
 import io.flowexport.demo.DemoDatabase;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.Flow;
-import io.flowexport.flow.Secrets;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.ops.RunHistory;
 import io.flowexport.query.QueryBuilder;
@@ -17,17 +16,19 @@ import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
-import io.flowexport.run.SourceFailures;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.run.RunListeners;
 import io.flowexport.run.SourceRetry;
 import io.flowexport.component.FlowExportComponent;
 import io.flowexport.state.JdbcStateStore;
+import io.flowexport.state.NoStateStore;
 import io.flowexport.state.StateStore;
 import io.flowexport.validate.DestinationLoader;
 import io.flowexport.validate.FlowLoader;
 import io.flowexport.validate.FlowSet;
 import io.flowexport.validate.ValidationContext;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,14 +65,21 @@ public final class FlowExportApp implements AutoCloseable {
     private final RunHistory history;
     private volatile QueryBuilder queries;
     private final SourceDialect dialect;
+    /** The source URL connected to: the setting, with {@code IFEXISTS=TRUE} for the demo database when inspecting. */
+    private final String sourceUrl;
+    /** The demo database's file when a command that does not create it found it missing, else null. */
+    private final Path missingDemo;
     /** The process's one Camel context: the one {@link #install} was given, or one made for {@code check}. */
     private CamelContext camel;
     private boolean ownsCamel;
 
-    private FlowExportApp(Settings settings, HikariDataSource source, StateStore state) {
+    private FlowExportApp(Settings settings, HikariDataSource source, StateStore state, String sourceUrl,
+                          Path missingDemo) {
         this.settings = settings;
         this.source = source;
         this.state = state;
+        this.sourceUrl = sourceUrl;
+        this.missingDemo = missingDemo;
         this.dialect = SourceDialect.of(settings.sourceUrl());
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()), dialect);
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
@@ -89,24 +97,48 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * Opens the databases. With the default settings, creates and fills the embedded demo database first.
+     * Opens the databases for a command that runs flows ({@code run}, {@code run-once}). With
+     * {@code flowexport.demo} (the default source URL), creates and fills the embedded demo database first; an
+     * embedded H2 state database is created when missing.
      *
      * @throws IllegalStateException when a database cannot be reached; the message names it (never the password)
      */
     public static FlowExportApp open(Settings settings) {
+        return open(settings, true);
+    }
+
+    /**
+     * Opens the databases for a command that only looks ({@code validate}, {@code check}, {@code plan}): it
+     * creates no database in the working directory. The demo database of the default source URL
+     * ({@link Settings#DEMO_SOURCE_URL}) is opened only if it exists ({@code IFEXISTS=TRUE}); when it does not,
+     * {@link #probeSource} says so and which command creates it. (A source URL of one's own with
+     * {@code flowexport.demo=true} gets the demo datasets as with {@link #open}.) An embedded H2 state database
+     * that does not exist reads as empty ({@link NoStateStore}).
+     *
+     * @throws IllegalStateException when a database cannot be reached; the message names it (never the password)
+     */
+    public static FlowExportApp inspect(Settings settings) {
+        return open(settings, false);
+    }
+
+    private static FlowExportApp open(Settings settings, boolean create) {
+        boolean demoUrl = settings.sourceUrl().equals(Settings.DEMO_SOURCE_URL);
+        String sourceUrl = create || !demoUrl ? settings.sourceUrl() : settings.sourceUrl() + ";IFEXISTS=TRUE";
+        Path missingDemo = create || !demoUrl ? null
+                : EmbeddedH2.file(settings.sourceUrl()).filter(f -> !Files.exists(f)).orElse(null);
         HikariDataSource source = null;
         LibDirectory.missingDriver(Settings.safeUrl(settings.sourceUrl()), System.getenv()).ifPresent(why -> {
             throw new IllegalStateException(why);
         });
         try {
-            source = sourcePool(settings);
-            if (settings.demo()) {
+            source = sourcePool(settings, sourceUrl);
+            // the default URL's demo database would land in whatever directory a command runs in: only commands
+            // that run flows create it; a URL of one's own with flowexport.demo=true names its place on purpose
+            if (settings.demo() && (create || !demoUrl)) {
                 DemoDatabase.ensure(source);
             }
-            HikariDataSource statePool = pool("flowexport-state", durableStateUrl(settings.stateUrl()),
-                    settings.stateUsername(), settings.statePassword(), true);
-            StateStore state = new JdbcStateStore(statePool, Settings.safeUrl(settings.stateUrl()), statePool);
-            return new FlowExportApp(settings, source, state);
+            StateStore state = create ? openState(settings) : openStateToRead(settings);
+            return new FlowExportApp(settings, source, state, sourceUrl, missingDemo);
         } catch (RuntimeException e) {
             if (source != null) {
                 source.close();
@@ -116,8 +148,8 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * Opens the state store alone (no source database), for commands that only read or change state:
-     * {@code history}, {@code state}. Close it when done.
+     * Opens the state store alone (no source database), for a command that changes state ({@code state reset});
+     * creates an embedded state database when missing. Close it when done.
      *
      * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
      */
@@ -130,6 +162,22 @@ public final class FlowExportApp implements AutoCloseable {
             statePool.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens the state store alone for a command that only reads state ({@code history}, {@code state show}): an
+     * embedded H2 state database whose file does not exist is not created; the store then reads as empty.
+     * Close it when done.
+     *
+     * @return the store; a {@link NoStateStore} naming the missing file when there is no state database yet
+     * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
+     */
+    public static StateStore openStateToRead(Settings settings) {
+        Optional<Path> file = EmbeddedH2.file(settings.stateUrl());
+        if (file.isPresent() && !Files.exists(file.get())) {
+            return new NoStateStore(file.get());
+        }
+        return openState(settings);
     }
 
     /**
@@ -159,19 +207,26 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * The source pool: connections in a transaction (drivers stream with a cursor only then), read-only where
-     * the driver allows it, with the dialect's driver properties and session setup.
+     * The source database's pool (connected lazily): connections in a transaction (drivers stream with a cursor
+     * only then), read-only where the driver allows it, with the dialect's driver properties and session setup.
+     *
+     * @param url the URL to connect to: the setting's, or the demo database's with {@code IFEXISTS=TRUE}
+     * @throws IllegalStateException when no JDBC driver accepts the URL; the message says what to do
      */
-    private static HikariDataSource sourcePool(Settings settings) {
-        SourceDialect dialect = SourceDialect.of(settings.sourceUrl());
-        HikariConfig c = config("flowexport-source", settings.sourceUrl(), settings.sourceUsername(),
-                settings.sourcePassword(), false);
-        c.setReadOnly(dialect.setsReadOnlyOnConnection());
-        dialect.connectionProperties().forEach(c::addDataSourceProperty);
-        if (dialect.connectionInitSql() != null) {
-            c.setConnectionInitSql(dialect.connectionInitSql());
+    private static HikariDataSource sourcePool(Settings settings, String url) {
+        SourceDialect dialect = SourceDialect.of(url);
+        try {
+            HikariConfig c = config("flowexport-source", url, settings.sourceUsername(), settings.sourcePassword(),
+                    false);
+            c.setReadOnly(dialect.setsReadOnlyOnConnection());
+            dialect.connectionProperties().forEach(c::addDataSourceProperty);
+            if (dialect.connectionInitSql() != null) {
+                c.setConnectionInitSql(dialect.connectionInitSql());
+            }
+            return new HikariDataSource(c);
+        } catch (RuntimeException e) { // HikariCP: "Failed to get driver instance for jdbcUrl=..."
+            throw new IllegalStateException(SourceProblem.of(e, Settings.safeUrl(settings.sourceUrl())).message(), e);
         }
-        return new HikariDataSource(c);
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, boolean autoCommit) {
@@ -214,9 +269,7 @@ public final class FlowExportApp implements AutoCloseable {
         try (Connection c = source.getConnection()) {
             return c.getMetaData().getIdentifierQuoteString();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to the source database "
-                    + Settings.safeUrl(source.getJdbcUrl()) + ": " + e.getMessage()
-                    + "; check flowexport.source.url / FLOWEXPORT_SOURCE_URL and that the database is up", e);
+            throw new IllegalStateException(SourceProblem.of(e, Settings.safeUrl(source.getJdbcUrl())).message(), e);
         }
     }
 
@@ -255,8 +308,9 @@ public final class FlowExportApp implements AutoCloseable {
 
     /**
      * Loads and validates every flow file of {@code flowsDir} against the source database. When the source
-     * cannot be reached ({@link #probeSource}), every flow gets that one reason as an error instead of a timeout
-     * each: for {@code validate}, {@code run-once} and {@code plan}.
+     * cannot be used ({@link #probeSource}), every export flow gets an error that refers to the problem in short
+     * instead of a timeout each; this method does not print the problem itself (the commands do, once, before the
+     * flows' problems).
      */
     public FlowSet loadFlows(Path flowsDir, Path destinationsDir) {
         return loadFlows(flowsDir, destinationsDir, probeSource().orElse(null), false);
@@ -265,29 +319,30 @@ public final class FlowExportApp implements AutoCloseable {
     /**
      * Loads and validates every flow file of {@code flowsDir}.
      *
-     * @param unreachable why the source database cannot be reached (see {@link #probeSource}), or null when it
-     *                    answers: then the datasets and columns are checked against it
-     * @param postpone    what an unreachable source means: true postpones the database checks (each export flow
-     *                    gets a warning and loads, for {@code run} and {@code check}); false makes it an error on
-     *                    each flow
+     * @param down     why the source database cannot be used (see {@link #probeSource}), or null when it answers:
+     *                 then the datasets and columns are checked against it
+     * @param postpone what an unusable source means: true postpones the database checks (each export flow gets a
+     *                 warning and loads, for {@code run} and {@code check}); false makes it an error on each flow
+     *                 (for {@code validate}, {@code run-once}, {@code plan}). Either refers to
+     *                 {@link SourceProblem#brief}; the caller says {@link SourceProblem#message} once
      */
-    public FlowSet loadFlows(Path flowsDir, Path destinationsDir, String unreachable, boolean postpone) {
-        DatasetCatalog checked = unreachable == null ? catalog : postpone ? null : new UnreachableCatalog(unreachable);
+    public FlowSet loadFlows(Path flowsDir, Path destinationsDir, SourceProblem down, boolean postpone) {
         DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
-        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(checked, settings.exportDir(),
-                catalogue.catalogue(), unreachable != null && postpone)).withDestinations(catalogue.files());
+        return FlowLoader.loadDirectory(flowsDir, new ValidationContext(down == null ? catalog : null,
+                settings.exportDir(), catalogue.catalogue(), down == null ? null : down.brief(), postpone))
+                .withDestinations(catalogue.files());
     }
 
     /**
      * Opens one connection to the source database, outside the pool so that a database that is down answers at
      * once (the pool would wait for its connection timeout), and closes it.
      *
-     * @return empty when the database answers; else why not, naming it by its URL without password, e.g.
-     *         {@code the source database jdbc:postgresql://db/src is unreachable (SQLState 08001: Connection to
-     *         db:5432 refused...); check that it is up and accepts connections, and flowexport.source.url /
-     *         FLOWEXPORT_SOURCE_URL and its user and password}
+     * @return empty when the database answers; else why not, classified ({@link SourceProblem}: login refused,
+     *         unreachable, no such database, no driver, other), naming it by its URL without password; for a
+     *         command that does not create the demo database ({@link #inspect}) and finds it missing, which
+     *         command creates it ({@link SourceProblem#demoMissing}), without connecting
      */
-    public Optional<String> probeSource() {
+    public Optional<SourceProblem> probeSource() {
         Properties props = new Properties();
         if (!settings.sourceUsername().isEmpty()) {
             props.setProperty("user", settings.sourceUsername());
@@ -295,25 +350,13 @@ public final class FlowExportApp implements AutoCloseable {
         if (!settings.sourcePassword().isEmpty()) {
             props.setProperty("password", settings.sourcePassword());
         }
-        try (Connection c = DriverManager.getConnection(settings.sourceUrl(), props)) {
+        if (missingDemo != null && !Files.exists(missingDemo)) {
+            return Optional.of(SourceProblem.demoMissing(missingDemo));
+        }
+        try (Connection c = DriverManager.getConnection(sourceUrl, props)) {
             return Optional.empty();
         } catch (SQLException | RuntimeException e) {
-            return Optional.of(Secrets.redact("the source database " + Settings.safeUrl(settings.sourceUrl())
-                    + " is unreachable (" + SourceFailures.reason(e) + "); check that it is up and accepts "
-                    + "connections, and flowexport.source.url / FLOWEXPORT_SOURCE_URL and its user and password"));
-        }
-    }
-
-    /** A catalog for a source that could not be reached: every lookup fails with the same reason. */
-    private record UnreachableCatalog(String reason) implements DatasetCatalog {
-        @Override
-        public java.util.Optional<io.flowexport.dataset.Dataset> find(String datasetId) {
-            throw new io.flowexport.dataset.DatasetCatalogException(reason, null);
-        }
-
-        @Override
-        public List<String> datasetIds() {
-            throw new io.flowexport.dataset.DatasetCatalogException(reason, null);
+            return Optional.of(SourceProblem.of(e, Settings.safeUrl(settings.sourceUrl())));
         }
     }
 

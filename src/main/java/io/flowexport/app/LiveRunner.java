@@ -12,6 +12,7 @@ import io.flowexport.route.FlowRoutes;
 import io.flowexport.route.LiveFlows;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class LiveRunner {
     private LiveReload reload;
     private StatusReport status;
     private RunEvents events;
-    private volatile String sourceDown;
+    private volatile SourceProblem sourceDown;
 
     /**
      * @param app       the runner's parts
@@ -123,11 +124,11 @@ public final class LiveRunner {
      * down and coming back once each. Called on the reload thread only.
      */
     private FlowSet loadFlows() {
-        String down = app.probeSource().orElse(null);
+        SourceProblem down = app.probeSource().orElse(null);
         if (down != null && sourceDown == null) {
             LOG.error("{}. The runner keeps running: flows are loaded without their dataset checks and each run "
-                    + "fails (after {} attempts, flowexport.source.attempts) until the database is back; "
-                    + "operator routes, the HTTP API and destinations are not affected", down,
+                    + "fails (after {} attempts, flowexport.source.attempts) until the database answers; "
+                    + "operator routes, the HTTP API and destinations are not affected", down.message(),
                     app.settings().reliability().sourceAttempts());
         } else if (down == null && sourceDown != null) {
             LOG.info("the source database {} answers again; the flows' dataset checks are done now and the next "

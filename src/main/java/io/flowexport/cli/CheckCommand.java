@@ -6,6 +6,7 @@ import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.RunTrigger;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.util.HashMap;
@@ -26,11 +27,14 @@ import picocli.CommandLine.Model.CommandSpec;
  * a flow file with errors counts as a failure.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        header = "Test the flows' destinations without sending data.",
         description = {"Test each destination of the flows without sending data: file destinations' directories "
                 + "writable; HTTP destinations reachable and authorised (a HEAD request); ADLS and OneLake "
                 + "destinations accept the credential and let it write in the target folder (an empty probe file, "
                 + "deleted); Event Hubs destinations accept the connection string and the event hub exists. Secrets are "
                 + "masked.",
+                "Each destination's target is shown as a run resolves it: {batch_id} is the flow's batch_id in "
+                        + "batch mode, else the highest batch a run reads (the check itself uses 0).",
                 "Exit code 1 when a destination fails its check or a flow is unknown or invalid."})
 final class CheckCommand implements Callable<Integer> {
 
@@ -54,11 +58,12 @@ final class CheckCommand implements Callable<Integer> {
             err.println("name the flows to check, or pass --all");
             return 2;
         }
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
+        try (FlowExportApp app = FlowExportApp.inspect(common.settings())) {
             // the destinations do not need the source database: while it is down, check them anyway
-            String sourceDown = app.probeSource().orElse(null);
+            SourceProblem sourceDown = app.probeSource().orElse(null);
             if (sourceDown != null) {
-                err.println(sourceDown + "; the flows' datasets are not checked, their destinations are");
+                err.println(sourceDown.message());
+                err.println("the flows' datasets are not checked, their destinations are");
             }
             FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, sourceDown, true);
             int failed = 0;
@@ -87,11 +92,17 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             for (Flow flow : flows) {
-                Map<String, String> values = values(flow);
+                Map<String, String> shown = TargetPaths.known(flow, ExportRunner.placeholders(flow,
+                        RunTrigger.manual(), "check"));
+                Map<String, String> values = new HashMap<>(shown);
+                values.putIfAbsent("batch_id", "0"); // a sample, for destinations whose check renders the path
                 out.println(flow.id() + " (" + flow.file() + ")");
                 for (DestinationSpec d : flow.export().destinations()) {
                     String problem = app.connectors().deliveries().check(d, values);
-                    out.println("  " + (problem == null ? "ok    " : "FAILED") + " " + Describe.destination(d, values)
+                    String line = Describe.destination(d, shown);
+                    out.println("  " + (problem == null ? "ok    " : "FAILED") + " " + line
+                            + (TargetPaths.batchUnknown(d, shown) ? "  ({batch_id}: the highest batch a run reads; "
+                            + "checked with 0)" : "")
                             + (problem == null ? "" : "\n         " + problem));
                     if (problem != null) {
                         failed++;
@@ -102,12 +113,5 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
             return failed > 0 ? 1 : 0;
         }
-    }
-
-    /** Sample placeholder values: a manual run now, in UTC, run id {@code check}, batch 0. */
-    private static Map<String, String> values(Flow flow) {
-        Map<String, String> v = new HashMap<>(ExportRunner.placeholders(flow, RunTrigger.manual(), "check"));
-        v.put("batch_id", "0");
-        return v;
     }
 }

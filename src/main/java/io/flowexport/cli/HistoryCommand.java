@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.app.FlowExportApp;
+import io.flowexport.state.NoStateStore;
 import io.flowexport.state.RunRecord;
 import io.flowexport.state.StateStore;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code history [FLOW_ID] [--failed] [--last N] [--json]}: the run history from the state store. */
 @Command(name = "history", mixinStandardHelpOptions = true,
+        header = "Print the run history.",
         description = {"Print the run history from the state store, newest first: per run its start (UTC), flow, "
                 + "run id, trigger, status, rows, bytes, batch range, duration, files, and each destination's "
                 + "result; the error of a failed run. Resets (state reset) are listed too."})
@@ -56,14 +58,18 @@ final class HistoryCommand implements Callable<Integer> {
             return 2;
         }
         List<RunRecord> runs;
-        try (StateStore state = FlowExportApp.openState(common.settings())) {
+        String none = "";
+        try (StateStore state = FlowExportApp.openStateToRead(common.settings())) {
             runs = state.history(flowId, failed, last);
+            if (state instanceof NoStateStore missing) {
+                none = ": the state database " + missing.file() + " does not exist yet (the first run creates it)";
+            }
         }
         if (json) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(runs)));
         } else if (runs.isEmpty()) {
             out.println("no " + (failed ? "failed " : "") + "runs" + (flowId == null ? "" : " of flow '" + flowId
-                    + "'") + " in the history");
+                    + "'") + " in the history" + none);
         } else {
             runs.forEach(r -> print(r, out));
         }

@@ -12,6 +12,7 @@ import io.flowexport.flow.UnixCron;
 import io.flowexport.route.TriggerUris;
 import io.flowexport.run.Prepared;
 import io.flowexport.run.RunTrigger;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,8 +29,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code plan FLOW_ID}: prints what a run would do, without running it. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, the "
-                + "resolved target path and the triggers' next fire times, without running anything."})
+        header = "Show what the next run of a flow would do, without running it.",
+        description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, each "
+                + "destination with the target path the next run would write, and the triggers' next fire times, "
+                + "without running anything.",
+                "Placeholders are resolved as for a run started now; {batch_id} is resolved when it is known "
+                        + "before the source is read (batch mode: the flow's batch_id; a pending delivery or a run "
+                        + "to replay: theirs), else the line says which batch it will be, e.g. "
+                        + "\"{batch_id} = the highest batch the run reads (above watermark 41)\".",
+                "Exit code 1 when the flow is unknown or invalid."})
 final class PlanCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,8 +53,12 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
+        try (FlowExportApp app = FlowExportApp.inspect(common.settings())) {
+            SourceProblem down = app.probeSource().orElse(null);
+            if (down != null) {
+                err.println(down.message()); // once; the flow's line refers to it
+            }
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, down, false);
             Optional<Flow> found = set.flows().stream().filter(f -> f.id().equals(flowId)).findFirst();
             if (found.isEmpty()) {
                 Reports.printUnavailable(set, flowId, err);
@@ -80,11 +92,14 @@ final class PlanCommand implements Callable<Integer> {
             out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
             out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"
                     : run.watermark().isPresent() ? "batch " + run.watermark().getAsLong() : "none (first run)"));
+            // the names the next run writes: those of a pending delivery or of a run to replay (batch_id included),
+            // else this plan's, with {batch_id} the flow's in batch mode, else the highest batch the run would read
+            // (one MIN/MAX query); unresolved when there is nothing new to read
+            Map<String, String> values = app.runner().plannedValues(flow, run);
             for (var d : export.destinations()) {
-                String line = io.flowexport.destination.Describe.destination(d, run.placeholders());
-                out.println("destination: " + line + (line.contains("{batch_id}") ? "  ({batch_id}: "
-                        + (export.exportMode().toml().equals("batch") ? export.batchId()
-                        : "the highest batch in the export") + ")" : ""));
+                String line = io.flowexport.destination.Describe.destination(d, values);
+                out.println("destination: " + line + (TargetPaths.batchUnknown(d, values)
+                        ? ", " + TargetPaths.batchNote(flow, run.watermark()) : ""));
             }
             printTargets(out, app, flow, run);
             if (run.pending() != null) {

@@ -2,6 +2,7 @@ package io.flowexport.cli;
 
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.FormatOptions;
+import io.flowexport.flow.parse.Suggestions;
 import io.flowexport.validate.FileOutcome;
 import java.util.List;
 import io.flowexport.validate.FlowSet;
@@ -34,13 +35,17 @@ final class Reports {
     }
 
     /**
-     * Explains why {@code flowId} cannot be run: the problems of the files that declare it, or that no file does.
+     * Explains why {@code flowId} cannot be run: the problems of the files that declare it, or that no file does
+     * (with the nearest id a file declares, when one is close).
      */
     static void printUnavailable(FlowSet set, String flowId, PrintWriter err) {
         List<FileOutcome> invalid = set.files().stream().filter(f -> flowId.equals(f.flowId())).toList();
         if (invalid.isEmpty()) {
-            err.println("flow '" + flowId + "': no flow with this id; run 'validate' to list the flows and their "
-                    + "problems");
+            String nearest = Suggestions.nearest(flowId, set.files().stream().map(FileOutcome::flowId)
+                    .filter(java.util.Objects::nonNull).distinct().sorted().toList())
+                    .map(id -> "; did you mean '" + id + "'?").orElse("");
+            err.println("flow '" + flowId + "': no flow with this id" + nearest + "; run 'validate' to list the "
+                    + "flows and their problems");
         } else {
             for (FileOutcome f : invalid) {
                 f.problems().forEach(err::println);

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  * the flow files without connecting to any database.
  */
 @Command(name = "routes", mixinStandardHelpOptions = true,
+        header = "Print the Camel routes that run builds, as YAML.",
         description = {"Print the Camel routes (YAML DSL) that run builds for export flows: the run route, whose "
                 + "steps are the stages of a run (flowexport:begin, export, deliver per destination, commit, fail, "
                 + "end), and a route per enabled trigger. No database is needed."})

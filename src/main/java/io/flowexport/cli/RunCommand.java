@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * left).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Schedule the flows and keep running; changed files are reloaded.",
         description = {"Schedule every enabled trigger and keep running; flow and route files are reloaded when "
                 + "they change. Invalid flows are reported and left out; the others run. SIGTERM stops gracefully."})
 final class RunCommand implements Callable<Integer> {

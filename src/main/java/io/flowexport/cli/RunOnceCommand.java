@@ -5,6 +5,7 @@ import io.flowexport.app.FlowExportApp;
 import io.flowexport.flow.Flow;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.RunResult;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code run-once}: runs flows now, one after the other, and prints one line per flow. */
 @Command(name = "run-once", mixinStandardHelpOptions = true,
+        header = "Run flows now, one after the other; one line per flow.",
         description = {"Run the given flows (or --all) now and print one line per flow: status, rows, bytes, "
                 + "file, batch range, seconds.",
                 "Exit code 1 when any flow failed or is invalid; flows that are not export flows are reported "
@@ -56,7 +58,11 @@ final class RunOnceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
+            SourceProblem down = app.probeSource().orElse(null);
+            if (down != null) {
+                err.println(down.message()); // once; each flow's line refers to it
+            }
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, down, false);
             boolean failed = false;
             List<Flow> toRun = new ArrayList<>();
             if (selection.all) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * last run) and per operator route file. Exit code 0; 1 when some file has problems; 2 when no runner answers.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Ask the running runner what it runs.",
         description = {"Show what the running runner runs: each flow file's version, reload result and problems, "
                 + "state, triggers and next fire times, and last run; and each operator route file."})
 final class StatusCommand implements Callable<Integer> {

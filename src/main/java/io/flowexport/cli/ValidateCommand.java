@@ -1,6 +1,7 @@
 package io.flowexport.cli;
 
 import io.flowexport.app.FlowExportApp;
+import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import io.flowexport.diag.Severity;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code validate}: checks every flow file against the source database and prints every problem. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
+        header = "Check every flow file and print every problem.",
         description = {"Check every flow: TOML syntax, keys, types, values, datasets and columns (against the "
                 + "source database), cron, placeholders and paths. Prints every problem as "
                 + "path:line:col: key: message.", "Exit code 1 when any flow has an error."})
@@ -26,8 +28,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (FlowExportApp app = FlowExportApp.open(common.settings())) {
-            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir);
+        try (FlowExportApp app = FlowExportApp.inspect(common.settings())) {
+            SourceProblem down = app.probeSource().orElse(null);
+            if (down != null) {
+                out.println(down.message()); // once; each flow's line refers to it
+            }
+            FlowSet set = app.loadFlows(common.flowsDir, common.destinationsDir, down, false);
             Reports.printProblems(set, out);
             long errors = Reports.count(set, Severity.ERROR);
             long warnings = Reports.count(set, Severity.WARNING);

@@ -22,7 +22,8 @@ public final class DemoDatabase {
     }
 
     /**
-     * Creates the demo datasets unless {@code change_feed_orders} exists already.
+     * Creates the demo datasets unless {@code change_feed_orders} exists already, and logs where the database is
+     * (its absolute file name).
      *
      * @param h2 the demo database (H2)
      * @throws IllegalStateException when the database cannot be reached or the script fails
@@ -42,7 +43,11 @@ public final class DemoDatabase {
             if (!c.getAutoCommit()) {
                 c.commit();
             }
-            LOG.info("created the demo database with its datasets");
+            String path;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("CALL DATABASE_PATH()")) {
+                path = rs.next() && rs.getString(1) != null ? rs.getString(1) + ".mv.db" : "(in memory)";
+            }
+            LOG.info("created the demo database {} with its datasets", path);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the demo database: " + e.getMessage(), e);
         }

@@ -53,6 +53,8 @@ public final class FlowReloader {
     private final Map<Path, FlowFileStatus> status = new ConcurrentHashMap<>();
     private volatile List<FileOutcome> catalogue = List.of();
     private final Map<Path, String> catalogueLogged = new HashMap<>();
+    /** When the first reload (the runner's start) began; null before it. */
+    private Instant startedAt;
 
     /**
      * @param load      loads and validates the flow directory (see {@link io.flowexport.validate.FlowLoader})
@@ -76,6 +78,10 @@ public final class FlowReloader {
      */
     public Instant reload() {
         Instant now = Instant.now();
+        boolean atStart = startedAt == null;
+        if (atStart) {
+            startedAt = now;
+        }
         FlowSet set = load.get();
         Map<Path, FileOutcome> outcomes = new LinkedHashMap<>();
         for (FileOutcome o : set.files()) {
@@ -118,7 +124,7 @@ public final class FlowReloader {
                     live.add(next);
                     results.put(next.file(), "added");
                     LOG.info("flow '{}' added from {} (version {}), {}{}", next.id(), next.file(), next.version(),
-                            describeTriggers(next), sinceWritten(next.file()));
+                            describeTriggers(next), atStart ? "; loaded at start" : sinceWritten(next.file()));
                 } else if (!cur.equals(next)) {
                     // a new file version, a moved file, or a catalogue entry the flow uses changed
                     boolean running = isRunning(cur);
@@ -259,10 +265,16 @@ public final class FlowReloader {
         return null;
     }
 
-    /** How long after its last write a file's version came into force, for files written in the last minute. */
-    private static String sinceWritten(Path file) {
-        long ms = Duration.between(modified(file), Instant.now()).toMillis();
-        return ms >= 0 && ms < 60_000 ? "; in force " + ms + " ms after the file was written" : "";
+    /**
+     * How long after its last write a file's version came into force, for files written while the runner runs and
+     * in the last minute; nothing for a file written before the start (e.g. moved in with its old time), whose
+     * write says nothing about the reload.
+     */
+    private String sinceWritten(Path file) {
+        Instant written = modified(file);
+        long ms = Duration.between(written, Instant.now()).toMillis();
+        return !written.isBefore(startedAt) && ms >= 0 && ms < 60_000
+                ? "; in force " + ms + " ms after the file was written" : "";
     }
 
     private static Instant modified(Path file) {

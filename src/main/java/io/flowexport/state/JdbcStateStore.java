@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -278,19 +280,32 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public List<RunRecord> history(String flowId, boolean failedOnly, int last) {
+        return runs(flowId, failedOnly ? "failed" : null, last);
+    }
+
+    @Override
+    public Optional<RunRecord> lastPublished(String flowId) {
+        return runs(flowId, "ok", 1).stream().findFirst();
+    }
+
+    /** The newest {@code last} runs, of one flow or all (null), of one status or all (null). */
+    private List<RunRecord> runs(String flowId, String status, int last) {
         List<String> where = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         if (flowId != null) {
             where.add("flow_id = ?");
+            values.add(flowId);
         }
-        if (failedOnly) {
-            where.add("status = 'failed'");
+        if (status != null) {
+            where.add("status = ?");
+            values.add(status);
         }
         String sql = "SELECT " + RUN_COLUMNS + " FROM flowexport_runs"
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY started_at DESC, finished_at DESC";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (flowId != null) {
-                ps.setString(1, flowId);
+            for (int i = 0; i < values.size(); i++) {
+                ps.setString(i + 1, values.get(i));
             }
             ps.setMaxRows(Math.max(1, last));
             List<RunRecord> out = new ArrayList<>();
@@ -306,6 +321,22 @@ public final class JdbcStateStore implements StateStore {
             return out;
         } catch (SQLException | IOException e) {
             throw failure("read the run history" + (flowId == null ? "" : " of flow '" + flowId + "'") + " from", e);
+        }
+    }
+
+    @Override
+    public Set<String> flowIds() {
+        String sql = "SELECT flow_id FROM flowexport_watermark UNION SELECT flow_id FROM flowexport_pending "
+                + "UNION SELECT flow_id FROM flowexport_intent UNION SELECT flow_id FROM flowexport_runs";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            Set<String> ids = new TreeSet<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw failure("list the flows recorded in", e);
         }
     }
 

@@ -104,6 +104,23 @@ public interface StateStore extends AutoCloseable {
     java.util.List<RunRecord> history(String flowId, boolean failedOnly, int last);
 
     /**
+     * The flow's newest run in the run history that published a file (status {@code ok}), if the history (kept
+     * for {@code flowexport.history.retention}) has one.
+     *
+     * @throws StateStoreException when the store cannot be read
+     */
+    java.util.Optional<RunRecord> lastPublished(String flowId);
+
+    /**
+     * The flows the store has any record of: a watermark, a pending delivery, a run intent or a run (or reset) in
+     * the run history.
+     *
+     * @return the flow ids, sorted; empty when nothing was recorded
+     * @throws StateStoreException when the store cannot be read
+     */
+    java.util.Set<String> flowIds();
+
+    /**
      * Rewinds a flow, in one transaction: its watermark is set to {@code to} (or removed, so the next run starts
      * from the first batch), its pending delivery and run intent are forgotten, and {@code record} is added to
      * the run history.

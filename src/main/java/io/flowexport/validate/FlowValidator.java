@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * The checks of an export flow that need context: the file path against the export directory, and, when a
  * {@link DatasetCatalog} is given, the source dataset, its columns and its kind against the export mode (or, while
- * the source database is unreachable and its checks are postponed, a warning that they were not done).
+ * the source database cannot be used, a warning that they were postponed or an error that they were not done,
+ * naming the problem in short: the command says it in full once).
  * Runs on the {@link ExportDraft}, so it also reports problems of files whose other keys have errors.
  */
 public final class FlowValidator {
@@ -53,10 +54,15 @@ public final class FlowValidator {
         }
         if (ctx.catalog() != null && draft.sourceDatasetId() != null) {
             database(draft, ctx.catalog(), positions, problems);
-        } else if (ctx.sourcePostponed() && draft.sourceDatasetId() != null) {
+        } else if (ctx.sourceDown() != null && draft.sourceDatasetId() != null) {
+            // the command says why in full once; each flow only refers to it
             String key = EXPORT + "source_dataset_id";
-            problems.warning(positions.key(key), key, "not checked: the source database is unreachable; the "
-                    + "dataset and its columns are checked when it is back, and runs fail until then");
+            if (ctx.sourcePostponed()) {
+                problems.warning(positions.key(key), key, "not checked: " + ctx.sourceDown() + "; the dataset and "
+                        + "its columns are checked when it answers, and runs fail until then");
+            } else {
+                problems.error(positions.key(key), key, "not checked: " + ctx.sourceDown() + " (see above)");
+            }
         }
         return problems.sorted();
     }

@@ -9,16 +9,20 @@ import java.nio.file.Path;
  * @param catalog   the source database's datasets; null skips the database checks (dataset, columns, kind)
  * @param exportDir the directory file paths are relative to; null checks paths against a virtual directory
  * @param destinations the destination catalogue that {@code ref} names entries of
- * @param sourcePostponed the source database is unreachable and its checks are postponed (with a null
- *                  {@code catalog}): each export flow gets a warning instead of the database checks
+ * @param sourceDown why the source database cannot be used, in short (e.g. {@code the source database refused
+ *                  the login}), with a null {@code catalog}; the command says it in full once. Null when the
+ *                  database answers or is not asked
+ * @param sourcePostponed with {@code sourceDown}: true postpones the database checks (each export flow gets a
+ *                  warning, for {@code run} and {@code check}); false makes them an error on each export flow
  */
 public record ValidationContext(DatasetCatalog catalog, Path exportDir,
-                                io.flowexport.flow.DestinationCatalog destinations, boolean sourcePostponed) {
+                                io.flowexport.flow.DestinationCatalog destinations, String sourceDown,
+                                boolean sourcePostponed) {
 
     /** With the database checks done when {@code catalog} is given. */
     public ValidationContext(DatasetCatalog catalog, Path exportDir,
                              io.flowexport.flow.DestinationCatalog destinations) {
-        this(catalog, exportDir, destinations, false);
+        this(catalog, exportDir, destinations, null, false);
     }
 
     /** Without a destination catalogue. */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The long-running {@code run} command in a child JVM: interval triggers fire through Camel's timer, a disabled
- * trigger does not, invalid flows are left out while the others run, and SIGTERM stops it gracefully.
+ * trigger does not, invalid flows are left out while the others run, and SIGTERM stops it gracefully. Its log
+ * says how long after its write a file came into force only for files changed while it runs.
  */
 class RunCommandIT {
 
@@ -61,6 +62,28 @@ class RunCommandIT {
                 .noneMatch(f -> f.equals("broken.csv"));
         for (String f : files) {
             assertThat(Files.readAllLines(h.exportDir.resolve(f))).as(f).hasSize(501);
+        }
+    }
+
+    @Test
+    void theLogGivesTheReloadLatencyOnlyForFilesChangedWhileRunning() throws Exception {
+        Harness h = Harness.h2(tmp);
+        h.sql("CREATE TABLE items (id integer PRIMARY KEY, xt_batch_id bigint NOT NULL)",
+                "INSERT INTO items VALUES (1, 1)");
+        // written just before the start: the old log said "in force 7099 ms after the file was written"
+        h.flow("early", "id = \"early\"\n[properties.export]\nsource_dataset_id = \"items\"\n"
+                + "file_path = \"early.csv\"\n");
+        try (LiveProcess live = LiveProcess.start(h)) {
+            live.awaitFlowFile("early.toml", f -> "added".equals(f.path("reload").path("result").asText()));
+            h.flow("late", "id = \"late\"\n[properties.export]\nsource_dataset_id = \"items\"\n"
+                    + "file_path = \"late.csv\"\n");
+            live.awaitFlowFile("late.toml", f -> "added".equals(f.path("reload").path("result").asText()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> live.log().contains("flow 'late' added"));
+            List<String> lines = live.log().lines().toList();
+            assertThat(lines).filteredOn(l -> l.contains("flow 'early' added from")).singleElement()
+                    .satisfies(l -> assertThat(l).endsWith("; loaded at start").doesNotContain("in force"));
+            assertThat(lines).filteredOn(l -> l.contains("flow 'late' added from")).singleElement()
+                    .satisfies(l -> assertThat(l).containsPattern("; in force \\d+ ms after the file was written$"));
         }
     }
 }
