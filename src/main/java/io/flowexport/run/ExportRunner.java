@@ -7,13 +7,11 @@ import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
 import io.flowexport.destination.Pause;
-import io.flowexport.destination.file.FileSpec;
 import io.flowexport.flow.DestinationSpec;
 import io.flowexport.flow.ExportMode;
 import io.flowexport.flow.ExportSpec;
 import io.flowexport.flow.Flow;
 import io.flowexport.flow.FormatOptions;
-import io.flowexport.flow.PathTemplate;
 import io.flowexport.format.ExportFormat;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.format.RowWriter;
@@ -220,8 +218,8 @@ public final class ExportRunner {
 
     /**
      * The placeholder values the next run of {@code flow} would publish under, for {@code plan}: a pending
-     * delivery's or a replayed run's; else the run's own, {@code batch_id} included when a file destination's path
-     * needs it and it can be known now: the configured batch ({@code batch} mode), else the highest batch the
+     * delivery's or a replayed run's; else the run's own, {@code batch_id} included when it can be known now (for
+     * any destination that names it): the configured batch ({@code batch} mode), else the highest batch the
      * export query reads now (one {@code MIN}/{@code MAX} query on the source; absent when it reads none).
      *
      * @param p what {@link #plan} worked out for the flow
@@ -240,9 +238,7 @@ public final class ExportRunner {
             values.put("batch_id", String.valueOf(spec.batchId()));
             return values;
         }
-        boolean needed = FileSpec.all(spec.destinations()).stream()
-                .anyMatch(f -> new PathTemplate(f.path()).uses("batch_id"));
-        if (!needed || p.query().batchRangeSql() == null) {
+        if (p.query().batchRangeSql() == null) {
             return values;
         }
         try (Connection c = source.getConnection()) {

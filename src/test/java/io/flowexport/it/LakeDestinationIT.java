@@ -59,7 +59,7 @@ class LakeDestinationIT {
         Harness.Outcome check = h.cli("check", "--all").ok();
         assertThat(check.out()).contains("ok     adls 'lake'");
         assertThat(h.cli("plan", "feed").ok().out()).contains("adls 'lake': " + lake.endpoint()
-                + "/exports/sales/feed/{batch_id}.csv").contains("the shared key of account 'itlake'");
+                + "/exports/sales/feed/3.csv").contains("the shared key of account 'itlake'");
 
         Harness.Outcome first = h.cli("run-once", "--all").ok();
         assertThat(first.out()).contains("batches=1..3");
