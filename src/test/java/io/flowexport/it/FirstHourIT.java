@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowexport.state.JdbcStateStore;
 import io.flowexport.state.RunIntent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,16 +27,7 @@ class FirstHourIT {
 
     /** {@code java -jar target/flow-export.jar <args>} in {@code dir}; stdout and stderr together. */
     static Harness.Outcome jar(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString()));
-        cmd.addAll(List.of(args));
-        Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
-        Path err = dir.resolve("err-" + System.nanoTime() + ".txt");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ended").isTrue();
-        return new Harness.Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return PackagedJar.run(dir, List.of("-Xmx256m"), java.time.Duration.ofMinutes(2), args);
     }
 
     @Test

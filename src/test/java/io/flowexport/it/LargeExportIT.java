@@ -10,9 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,17 +54,7 @@ class LargeExportIT {
     }
 
     private static void runInSmallHeap(String flowId) throws Exception {
-        Path jar = Path.of("target", "flow-export.jar").toAbsolutePath();
-        assertThat(jar).exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "run-once", flowId,
-                "--flows", h.flows.toString(), "--config", h.config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(flowId + ".log").toFile()).start();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("export finished").isTrue();
-        String log = Files.readString(tmp.resolve(flowId + ".log"));
-        assertThat(p.exitValue()).as(log).isZero();
-        assertThat(log).contains("rows=" + ROWS);
+        PackagedJar.runOnceInA256MbHeap(h, tmp, flowId, ROWS);
     }
 
     @Test

@@ -2,13 +2,10 @@ package io.flowexport.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,52 +33,30 @@ class LibDirectoryIT {
                 + "[[properties.export.destinations]]\ntype = \"camel\"\nname = \"console\"\n"
                 + "uri = \"stream:file?fileName=" + streamed + "&closeOnDone=true&appendNewLine=false\"\n");
 
-        Run missing = javaJar(h, "run-once", "--all");
-        assertThat(missing.code()).as(missing.output()).isEqualTo(2);
-        assertThat(missing.output()).contains("no JDBC driver for jdbc:mysql://127.0.0.1:3306/fe_lib_it",
+        Harness.Outcome missing = javaJar(h, "run-once", "--all");
+        assertThat(missing.code()).as(missing.out() + missing.err()).isEqualTo(2);
+        assertThat(missing.err()).contains("no JDBC driver for jdbc:mysql://127.0.0.1:3306/fe_lib_it",
                 "(database 'mysql')", "lib directory " + dir.resolve("lib"),
                 "put the database's JDBC driver jar in " + dir.resolve("lib"));
         assertThat(h.files()).isEmpty();
 
         Path lib = Files.createDirectories(dir.resolve("lib"));
         for (String prefix : List.of("mysql-connector-j-", "camel-stream-")) {
-            Path jar = classPathJar(prefix);
+            Path jar = PackagedJar.classPathJar(prefix);
             Files.copy(jar, lib.resolve(jar.getFileName()));
         }
-        Run ok = javaJar(h, "run-once", "--all");
-        assertThat(ok.code()).as(ok.output()).isZero();
-        assertThat(ok.output()).containsPattern("orders_inc +ok +rows=3");
+        Harness.Outcome ok = javaJar(h, "run-once", "--all");
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).containsPattern("orders_inc +ok +rows=3");
         assertThat(Files.readString(h.exportDir.resolve("orders_2.csv")))
                 .isEqualTo("order_id,total,xt_batch_id\n1,10.50,1\n2,20.00,1\n3,30.25,2\n");
         assertThat(Files.readString(streamed)).isEqualTo(Files.readString(h.exportDir.resolve("orders_2.csv")));
     }
 
-    private record Run(int code, String output) {
-    }
-
     /** Runs the packaged jar with {@code java -jar} in {@link #dir} (so {@code lib/} is {@code dir/lib}). */
-    private Run javaJar(Harness h, String... args) throws Exception {
-        Path jar = Path.of("target", "flow-export.jar").toAbsolutePath();
-        assertThat(jar).exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--flows", h.flows.toString(), "--config", h.config.toString()));
-        Path log = Files.createTempFile(dir, "run", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().remove("FLOWEXPORT_LIB_DIR");
-        Process p = pb.start();
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("finished").isTrue();
-        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-    }
-
-    private static Path classPathJar(String prefix) {
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (Path.of(entry).getFileName().toString().startsWith(prefix)) {
-                return Path.of(entry);
-            }
-        }
-        throw new AssertionError(prefix + "*.jar is not on the test class path");
+    private Harness.Outcome javaJar(Harness h, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--flows", h.flows.toString(), "--config", h.config.toString()));
+        return PackagedJar.run(dir, List.of(), java.time.Duration.ofMinutes(2), all.toArray(String[]::new));
     }
 }

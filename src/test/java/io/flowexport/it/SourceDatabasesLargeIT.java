@@ -10,9 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,11 +44,11 @@ class SourceDatabasesLargeIT {
             h.flow(ext, "id = \"big_" + ext + "\"\n[properties.export]\nsource_dataset_id = \"big_orders\"\n"
                     + "file_path = \"big." + ext + "\"\nexport_mode = \"changes_only\"\n");
         }
-        runInSmallHeap(h, "big_csv");
+        PackagedJar.runOnceInA256MbHeap(h, tmp, "big_csv", ROWS);
         try (BufferedReader r = Files.newBufferedReader(h.exportDir.resolve("big.csv"), StandardCharsets.UTF_8)) {
             assertThat(r.lines().count()).isEqualTo(ROWS + 1);
         }
-        runInSmallHeap(h, "big_parquet");
+        PackagedJar.runOnceInA256MbHeap(h, tmp, "big_parquet", ROWS);
         assertParquet(h.exportDir.resolve("big.parquet"));
     }
 
@@ -65,7 +63,7 @@ class SourceDatabasesLargeIT {
                         + "1 + (g - 1) // 10000 FROM range(1, " + (ROWS + 1) + ") t(g)");
         h.flow("jsonl", "id = \"big_jsonl\"\n[properties.export]\nsource_dataset_id = \"big_orders\"\n"
                 + "file_path = \"big.jsonl\"\n");
-        runInSmallHeap(h, "big_jsonl");
+        PackagedJar.runOnceInA256MbHeap(h, tmp, "big_jsonl", ROWS);
         try (BufferedReader r = Files.newBufferedReader(h.exportDir.resolve("big.jsonl"), StandardCharsets.UTF_8)) {
             assertThat(r.lines().count()).isEqualTo(ROWS);
         }
@@ -81,7 +79,7 @@ class SourceDatabasesLargeIT {
                         + "1 + (x - 1) / 10000 FROM g");
         h.flow("csv", "id = \"big_csv\"\n[properties.export]\nsource_dataset_id = \"big_orders\"\n"
                 + "file_path = \"big.csv\"\n");
-        runInSmallHeap(h, "big_csv");
+        PackagedJar.runOnceInA256MbHeap(h, tmp, "big_csv", ROWS);
         try (BufferedReader r = Files.newBufferedReader(h.exportDir.resolve("big.csv"), StandardCharsets.UTF_8)) {
             assertThat(r.lines().count()).isEqualTo(ROWS + 1);
         }
@@ -97,19 +95,5 @@ class SourceDatabasesLargeIT {
             assertThat(rs.getLong(2)).isEqualTo(ROWS);
             assertThat(rs.getLong(3)).isEqualTo(ROWS / 10_000);
         }
-    }
-
-    private void runInSmallHeap(Harness h, String flowId) throws Exception {
-        Path jar = Path.of("target", "flow-export.jar").toAbsolutePath();
-        assertThat(jar).exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "run-once", flowId,
-                "--flows", h.flows.toString(), "--config", h.config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(flowId + ".log").toFile()).start();
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("export finished").isTrue();
-        String log = Files.readString(tmp.resolve(flowId + ".log"));
-        assertThat(p.exitValue()).as(log).isZero();
-        assertThat(log).contains("rows=" + ROWS);
     }
 }

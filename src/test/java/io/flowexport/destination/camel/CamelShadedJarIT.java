@@ -27,7 +27,7 @@ class CamelShadedJarIT {
         Path jar = Path.of("target/flow-export.jar").toAbsolutePath();
         assertThat(jar).exists();
         Path lib = Files.createDirectories(dir.resolve("lib"));
-        Path stream = classPathJar("camel-stream-");
+        Path stream = io.flowexport.it.PackagedJar.classPathJar("camel-stream-");
         Files.copy(stream, lib.resolve(stream.getFileName()));
         Path out = dir.resolve("out.csv");
 
@@ -45,14 +45,5 @@ class CamelShadedJarIT {
         assertThat(output).containsPattern("not found: .*no Camel component 'nosuch' on the class path; "
                 + "available: .*nats, paho-mqtt5.*sftp.*spring-rabbitmq.*stream");
         assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(CamelFiles.csv(dir)));
-    }
-
-    private static Path classPathJar(String prefix) {
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (Path.of(entry).getFileName().toString().startsWith(prefix)) {
-                return Path.of(entry);
-            }
-        }
-        throw new AssertionError(prefix + "*.jar is not on the test class path");
     }
 }
