@@ -105,11 +105,6 @@ public final class LibDirectory {
         return loaded;
     }
 
-    /** What {@link #install} loaded, or null before it ran (tests run the command line without it). */
-    public static Loaded loaded() {
-        return loaded;
-    }
-
     /**
      * Why no driver accepts a JDBC URL, or empty when one does: names the URL's database (its sub-protocol), says
      * that no bundled driver nor any jar of the lib directory accepts it, and what to do.

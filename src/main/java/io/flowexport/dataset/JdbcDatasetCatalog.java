@@ -170,13 +170,4 @@ public final class JdbcDatasetCatalog implements DatasetCatalog {
         }
         return List.copyOf(keys.values());
     }
-
-    /**
-     * Maps a JDBC type to a {@link ValueKind} as a database without its own dialect would.
-     *
-     * @see SourceDialect#typingOf(int, String, int, int)
-     */
-    static ValueKind kindOf(int jdbcType, String typeName) {
-        return SourceDialect.GENERIC.typingOf(jdbcType, typeName, 0, 0).kind();
-    }
 }

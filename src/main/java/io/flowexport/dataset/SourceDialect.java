@@ -221,12 +221,15 @@ public enum SourceDialect {
     /** Any other database: its own identifier quote ({@code DatabaseMetaData}) and the JDBC type mapping. */
     GENERIC("the source database", List.of(), "\"");
 
-    private final String product;
     private final List<String> urlPrefixes;
     private final String defaultQuote;
 
+    /**
+     * @param product      the database's name (documentation of the constant)
+     * @param urlPrefixes  the JDBC URL prefixes that select this dialect, lower case
+     * @param defaultQuote the identifier quote ({@code [} stands for SQL Server's brackets)
+     */
     SourceDialect(String product, List<String> urlPrefixes, String defaultQuote) {
-        this.product = product;
         this.urlPrefixes = urlPrefixes;
         this.defaultQuote = defaultQuote;
     }
@@ -246,16 +249,6 @@ public enum SourceDialect {
             }
         }
         return GENERIC;
-    }
-
-    /** The database's name for messages, e.g. {@code MariaDB}. */
-    public String product() {
-        return product;
-    }
-
-    /** The quote character this dialect puts around identifiers (the opening one for SQL Server's brackets). */
-    public String defaultQuote() {
-        return defaultQuote;
     }
 
     /**
