@@ -149,8 +149,8 @@ public final class JdbcRows implements AutoCloseable {
             case TIMESTAMP_TZ_TEXT -> {
                 String t = r.getString(i);
                 yield t == null ? null : parse(t, c, "an ISO-8601 timestamp with offset (2026-01-31 10:15:30+02:00)",
-                        x -> OffsetDateTime.parse(x.replace(' ', 'T').replaceFirst("([+-]\\d\\d)$", "$1:00")
-                                .replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).withOffsetSameInstant(ZoneOffset.UTC));
+                        x -> OffsetDateTime.parse(isoOffset(x.replace(' ', 'T')))
+                                .withOffsetSameInstant(ZoneOffset.UTC));
             }
         };
         return r.wasNull() ? null : v;
@@ -174,6 +174,19 @@ public final class JdbcRows implements AutoCloseable {
         } catch (ArithmeticException e) {
             return v;
         }
+    }
+
+    /** An offset written {@code +02} or {@code +0200}, as SQLite's text may hold it. */
+    private static final java.util.regex.Pattern SHORT_OFFSET =
+            java.util.regex.Pattern.compile("([+-]\\d\\d)(\\d\\d)?$");
+
+    /** {@code 2026-01-31T10:15:30+02} and {@code ...+0200} become {@code ...+02:00}, which {@link OffsetDateTime} reads. */
+    private static String isoOffset(String timestamp) {
+        java.util.regex.Matcher m = SHORT_OFFSET.matcher(timestamp);
+        if (!m.find() || m.start() < 16) { // an offset comes after the time of day (yyyy-mm-ddThh:mm)
+            return timestamp;
+        }
+        return timestamp.substring(0, m.start()) + m.group(1) + ":" + (m.group(2) == null ? "00" : m.group(2));
     }
 
     /** A number as SQLite stored it. */

@@ -109,8 +109,8 @@ public final class SourceFailures {
                 || state.equals(CANCELLED));
     }
 
-    /** The failure and its causes, each once (cause cycles end the chain). */
-    private static List<Throwable> chain(Throwable error) {
+    /** The failure and its causes, each once (cause cycles end the chain); shared with {@link SourceProblem}. */
+    static List<Throwable> chain(Throwable error) {
         List<Throwable> chain = new ArrayList<>();
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = error; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {

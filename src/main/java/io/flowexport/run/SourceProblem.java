@@ -9,11 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Why the source database cannot be used, sorted into the classes an operator acts on differently: the one line a
@@ -121,7 +118,7 @@ public record SourceProblem(Kind kind, String message, String brief) {
      * @param error a failure to connect to or read the source database; may be null (then {@link Kind#OTHER})
      */
     public static Kind classify(Throwable error) {
-        List<Throwable> chain = chain(error);
+        List<Throwable> chain = SourceFailures.chain(error);
         for (Throwable t : chain) {
             String m = t.getMessage();
             if (m != null && (m.startsWith("No suitable driver") || m.contains("Failed to get driver instance"))) {
@@ -155,15 +152,5 @@ public record SourceProblem(Kind kind, String message, String brief) {
         return "3D000".equals(state)
                 || "42000".equals(state) && (sql.getErrorCode() == 1049 || message.contains("unknown database"))
                 || "90146".equals(state) || "90013".equals(state);
-    }
-
-    /** The failure and its causes, each once. */
-    private static List<Throwable> chain(Throwable error) {
-        List<Throwable> chain = new ArrayList<>();
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable t = error; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
-            chain.add(t);
-        }
-        return chain;
     }
 }

@@ -102,4 +102,21 @@ final class ExportedRows {
         }
         return rows;
     }
+
+    /**
+     * The column types of a Parquet file as DuckDB reads them ({@code DESCRIBE}), in file order.
+     *
+     * @param duck a statement of a DuckDB connection
+     * @param file the file's path, with any {@code '} already doubled
+     * @return column name to DuckDB type, e.g. {@code amount -> DECIMAL(12,2)}
+     */
+    static Map<String, String> parquetTypes(Statement duck, String file) throws SQLException {
+        Map<String, String> types = new java.util.LinkedHashMap<>();
+        try (ResultSet rs = duck.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+            while (rs.next()) {
+                types.put(rs.getString("column_name"), rs.getString("column_type"));
+            }
+        }
+        return types;
+    }
 }

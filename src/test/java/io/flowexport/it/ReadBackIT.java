@@ -130,12 +130,7 @@ class ReadBackIT {
         String file = h.exportDir.resolve("typed.parquet").toAbsolutePath().toString().replace("'", "''");
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
              Statement s = duck.createStatement()) {
-            Map<String, String> types = new LinkedHashMap<>();
-            try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
-                while (rs.next()) {
-                    types.put(rs.getString("column_name"), rs.getString("column_type"));
-                }
-            }
+            Map<String, String> types = ExportedRows.parquetTypes(s, file);
             assertThat(types).containsEntry("id", "INTEGER").containsEntry("big", "BIGINT")
                     .containsEntry("exact", "DECIMAL(38,9)").containsEntry("r", "FLOAT")
                     .containsEntry("d", "DOUBLE").containsEntry("flag", "BOOLEAN").containsEntry("day", "DATE")

@@ -146,12 +146,7 @@ class SourceDatabasesIT {
         String file = h.exportDir.resolve("typed.parquet").toAbsolutePath().toString().replace("'", "''");
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
              Statement s = duck.createStatement()) {
-            Map<String, String> types = new LinkedHashMap<>();
-            try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
-                while (rs.next()) {
-                    types.put(rs.getString("column_name"), rs.getString("column_type"));
-                }
-            }
+            Map<String, String> types = ExportedRows.parquetTypes(s, file);
             assertThat(types).containsEntry("big", "BIGINT").containsEntry("amount", "DECIMAL(12,2)")
                     .containsEntry("exact", db.equals("sqlite") ? "DECIMAL(18,9)" : "DECIMAL(38,9)")
                     .containsEntry("flag", "BOOLEAN").containsEntry("day", "DATE")
