@@ -143,7 +143,7 @@ final class Publisher {
         String published = p.publishedRunId(run.runId);
         try {
             state.saveIntent(new RunIntent(run.flow.id(), spec.sourceDatasetId(), published, first, last, values,
-                    Instant.now()));
+                    Instant.now()), run.fence());
         } catch (RuntimeException e) {
             throw new RunException("flow '" + run.flow.id() + "': cannot record the run in the state store before "
                     + "publishing, so nothing was published: " + e.getMessage(), e);
@@ -169,7 +169,7 @@ final class Publisher {
             }
         }
         if (!Files.isRegularFile(p.file())) {
-            state.deletePending(p.flowId(), p.runId());
+            state.deletePending(p.flowId(), p.runId(), run.fence());
             throw new RunException("flow '" + run.flow.id() + "': the file of run " + p.runId() + " kept for "
                     + p.remaining().keySet() + " is gone (" + p.file() + "); the pending delivery is dropped and the "
                     + "watermark stays, so the next run exports those batches again", null);
@@ -248,12 +248,12 @@ final class Publisher {
             }
             String message = failureMessage(run.flow.id(), failed, "the next run tries " + names(failed) + " again");
             state.savePending(new PendingDelivery(p.flowId(), p.datasetId(), p.runId(), p.firstBatch(),
-                    p.lastBatch(), p.rows(), p.file(), p.values(), still, message, p.createdAt()));
+                    p.lastBatch(), p.rows(), p.file(), p.values(), still, message, p.createdAt()), run.fence());
             throw new RunException(message, null);
         }
         listener.delivered(run);
         commitState(run, p.lastBatch(), run.runId);
-        state.deletePending(p.flowId(), p.runId());
+        state.deletePending(p.flowId(), p.runId(), run.fence());
         deleteQuietly(p.file());
         return ExportRunner.result(run, RunStatus.SUCCEEDED, s.bytes(), null, "re-sent the file of run " + p.runId()
                 + " (batches " + range(p.firstBatch(), p.lastBatch()) + ") to " + names(s.deliveries())
@@ -271,7 +271,7 @@ final class Publisher {
             // a file took the name after IfExistsRule.refuseTakenNames looked: nothing was published anywhere, so the next run
             // starts afresh and looks again, instead of replaying this run (a replay replaces)
             try {
-                state.deleteIntent(run.flow.id());
+                state.deleteIntent(run.flow.id(), run.fence());
             } catch (RuntimeException forget) {
                 LOG.warn("flow '{}': cannot forget the intent of run {}: {}", run.flow.id(), run.runId,
                         Secrets.redact(forget.getMessage()));
@@ -299,7 +299,7 @@ final class Publisher {
             failed.forEach(d -> remaining.put(d.name(), d.chunks()));
             state.savePending(new PendingDelivery(run.flow.id(), run.flow.export().sourceDatasetId(),
                     s.publishedRunId(), s.firstBatch(), s.lastBatch(), s.rows(), kept, s.values(), remaining,
-                    failureMessage(run.flow.id(), failed, ""), Instant.now()));
+                    failureMessage(run.flow.id(), failed, ""), Instant.now()), run.fence());
         } catch (IOException | RuntimeException e) {
             LOG.error("flow '{}': cannot keep the file of run {} for {}: {}; the next run exports the same batches "
                     + "again and sends them to every destination", run.flow.id(), run.runId, names(failed),
@@ -316,7 +316,8 @@ final class Publisher {
         listener.committing(run);
         if (spec.exportMode().usesWatermark() && lastBatch != null) {
             try {
-                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, publishedRunId);
+                state.commitWatermark(run.flow.id(), spec.sourceDatasetId(), lastBatch, publishedRunId,
+                        run.fence());
             } catch (RuntimeException e) {
                 throw new RunException("flow '" + run.flow.id() + "': delivered the file but could not move the "
                         + "watermark; the next run publishes the same batches again, under the same names and ids: "
@@ -329,7 +330,7 @@ final class Publisher {
 
     private void forgetIntent(FlowRun run) {
         try {
-            state.deleteIntent(run.flow.id());
+            state.deleteIntent(run.flow.id(), run.fence());
         } catch (RuntimeException e) {
             throw new RunException("flow '" + run.flow.id() + "': delivered the file but could not record that in "
                     + "the state store; the next run publishes it again, under the same names and ids: "

@@ -53,6 +53,12 @@ public final class JdbcStateStore implements StateStore {
             "CREATE INDEX IF NOT EXISTS flowexport_runs_flow ON flowexport_runs (flow_id, started_at)",
             "CREATE INDEX IF NOT EXISTS flowexport_runs_finished ON flowexport_runs (finished_at)");
 
+    /**
+     * The database's clock in milliseconds since 1970, in SQL that H2 and PostgreSQL both run: leases are timed by
+     * it, never by a runner's own clock.
+     */
+    public static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Integer>> COUNTS = new TypeReference<>() { };
@@ -61,7 +67,8 @@ public final class JdbcStateStore implements StateStore {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final String RUN_COLUMNS = "flow_id, run_id, flow_version, run_trigger, started_at, finished_at, "
-            + "status, row_count, byte_count, first_batch, last_batch, files, destinations, error, message";
+            + "status, row_count, byte_count, first_batch, last_batch, files, destinations, error, message, "
+            + "runner_id, trigger_id, fire_time";
 
     private final DataSource dataSource;
     private final String description;
@@ -86,6 +93,11 @@ public final class JdbcStateStore implements StateStore {
         }
     }
 
+    /** The state store's database: the runners sharing it coordinate through it too ({@code cluster}). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public OptionalLong watermark(String flowId, String datasetId) {
         return watermarkOf(flowId).filter(w -> w.datasetId().equals(datasetId))
@@ -108,8 +120,9 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void commitWatermark(String flowId, String datasetId, long batchId, String runId) {
+    public void commitWatermark(String flowId, String datasetId, long batchId, String runId, Fence fence) {
         inTransaction("move the watermark of flow '" + flowId + "' to batch " + batchId + " in", c -> {
+            checked(c, fence);
             setWatermark(c, flowId, datasetId, batchId, runId);
             delete(c, "flowexport_intent", flowId);
         });
@@ -163,8 +176,9 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void savePending(PendingDelivery p) {
+    public void savePending(PendingDelivery p, Fence fence) {
         inTransaction("record the pending delivery of flow '" + p.flowId() + "' in", c -> {
+            checked(c, fence);
             delete(c, "flowexport_pending", p.flowId());
             delete(c, "flowexport_intent", p.flowId());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_pending (flow_id, dataset_id, "
@@ -188,16 +202,16 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void deletePending(String flowId, String runId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "DELETE FROM flowexport_pending WHERE flow_id = ? AND run_id = ?")) {
-            ps.setString(1, flowId);
-            ps.setString(2, runId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("forget the pending delivery of flow '" + flowId + "' in", e);
-        }
+    public void deletePending(String flowId, String runId, Fence fence) {
+        inTransaction("forget the pending delivery of flow '" + flowId + "' in", c -> {
+            checked(c, fence);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM flowexport_pending WHERE flow_id = ? AND run_id = ?")) {
+                ps.setString(1, flowId);
+                ps.setString(2, runId);
+                ps.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -219,8 +233,9 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void saveIntent(RunIntent i) {
+    public void saveIntent(RunIntent i, Fence fence) {
         inTransaction("record the run intent of flow '" + i.flowId() + "' in", c -> {
+            checked(c, fence);
             delete(c, "flowexport_intent", i.flowId());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_intent (flow_id, dataset_id, "
                     + "run_id, first_batch, last_batch, placeholder_values, created_at) "
@@ -238,15 +253,27 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
-    public void deleteIntent(String flowId) {
-        inTransaction("forget the run intent of flow '" + flowId + "' in",
-                c -> delete(c, "flowexport_intent", flowId));
+    public void deleteIntent(String flowId, Fence fence) {
+        inTransaction("forget the run intent of flow '" + flowId + "' in", c -> {
+            checked(c, fence);
+            delete(c, "flowexport_intent", flowId);
+        });
     }
 
     @Override
-    public void recordRun(RunRecord r, Instant keepAfter) {
+    public void recordRun(RunRecord r, Instant keepAfter, Fence release) {
         inTransaction("record run " + r.runId() + " of flow '" + r.flowId() + "' in", c -> {
+            checked(c, release);
             insertRun(c, r);
+            if (release != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE flowexport_lease SET runner_id = NULL, "
+                        + "run_id = NULL, run_trigger = NULL, trigger_id = NULL, fire_time = NULL, expires_at = "
+                        + DB_NOW_MS + " WHERE flow_id = ? AND epoch = ?")) {
+                    ps.setString(1, release.flowId());
+                    ps.setLong(2, release.epoch());
+                    ps.executeUpdate();
+                }
+            }
             if (keepAfter != null) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM flowexport_runs WHERE finished_at < ?")) {
                     ps.setString(1, time(keepAfter));
@@ -258,7 +285,7 @@ public final class JdbcStateStore implements StateStore {
 
     private static void insertRun(Connection c, RunRecord r) throws SQLException, IOException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO flowexport_runs (" + RUN_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.flowId());
             ps.setString(2, r.runId());
             ps.setString(3, r.flowVersion());
@@ -274,6 +301,9 @@ public final class JdbcStateStore implements StateStore {
             ps.setString(13, fittedDestinations(r.destinations()));
             ps.setString(14, cut(r.error(), 4000));
             ps.setString(15, cut(r.message(), 4000));
+            ps.setString(16, r.runnerId());
+            ps.setString(17, r.triggerId());
+            ps.setString(18, r.fireTime() == null ? null : time(r.fireTime()));
             ps.executeUpdate();
         }
     }
@@ -315,7 +345,8 @@ public final class JdbcStateStore implements StateStore {
                             Instant.parse(rs.getString(5)), Instant.parse(rs.getString(6)), rs.getString(7),
                             rs.getLong(8), rs.getLong(9), longOrNull(rs, 10), longOrNull(rs, 11),
                             JSON.readValue(rs.getString(12), LIST), JSON.readValue(rs.getString(13), DESTINATIONS),
-                            rs.getString(14), rs.getString(15)));
+                            rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
+                            rs.getString(18) == null ? null : Instant.parse(rs.getString(18))));
                 }
             }
             return out;
@@ -385,6 +416,13 @@ public final class JdbcStateStore implements StateStore {
             }
         } catch (SQLException | IOException e) {
             throw failure(what, e);
+        }
+    }
+
+    /** Checks {@code fence} in the transaction of {@code c}, when there is one. */
+    private static void checked(Connection c, Fence fence) throws SQLException {
+        if (fence != null) {
+            fence.check(c);
         }
     }
 

@@ -27,7 +27,7 @@ public record NoStateStore(Path file) implements StateStore {
     }
 
     @Override
-    public void commitWatermark(String flowId, String datasetId, long batchId, String runId) {
+    public void commitWatermark(String flowId, String datasetId, long batchId, String runId, Fence fence) {
         throw readOnly();
     }
 
@@ -37,12 +37,12 @@ public record NoStateStore(Path file) implements StateStore {
     }
 
     @Override
-    public void savePending(PendingDelivery pending) {
+    public void savePending(PendingDelivery pending, Fence fence) {
         throw readOnly();
     }
 
     @Override
-    public void deletePending(String flowId, String runId) {
+    public void deletePending(String flowId, String runId, Fence fence) {
         throw readOnly();
     }
 
@@ -57,17 +57,17 @@ public record NoStateStore(Path file) implements StateStore {
     }
 
     @Override
-    public void saveIntent(RunIntent intent) {
+    public void saveIntent(RunIntent intent, Fence fence) {
         throw readOnly();
     }
 
     @Override
-    public void deleteIntent(String flowId) {
+    public void deleteIntent(String flowId, Fence fence) {
         throw readOnly();
     }
 
     @Override
-    public void recordRun(RunRecord run, Instant keepAfter) {
+    public void recordRun(RunRecord run, Instant keepAfter, Fence release) {
         throw readOnly();
     }
 

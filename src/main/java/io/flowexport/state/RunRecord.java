@@ -10,7 +10,8 @@ import java.util.List;
  * @param flowId       the flow
  * @param runId        the run's id (for a reset, an id of the same form)
  * @param flowVersion  content hash of the flow file version the run used, or null
- * @param trigger      {@code schedule}, {@code interval}, {@code manual}, {@code http}, or {@code cli} for a reset
+ * @param trigger      {@code schedule}, {@code interval}, {@code manual}, {@code http}, {@code takeover} (a run that
+ *                     took over a flow whose runner stopped mid-run), or {@code cli} for a reset
  * @param startedAt    when it started (UTC)
  * @param finishedAt   when it ended (UTC)
  * @param status       {@code ok}, {@code nothing new}, {@code failed}, {@code skipped} or {@code reset}
@@ -22,14 +23,28 @@ import java.util.List;
  * @param destinations each destination's result, in the flow's order
  * @param error        why the run failed (secrets masked); null unless {@code status} is {@code failed}
  * @param message      what else the run said (nothing new, skipped, replayed, reset), or null
+ * @param runnerId     the runner that ran it ({@code flowexport.runner.id}), or null (a reset; runs recorded
+ *                     before runners had ids)
+ * @param triggerId    the id of the trigger whose firing it was, or null (manual, API and reset)
+ * @param fireTime     the firing's identity: its scheduled fire time (UTC), the same on every runner; null when
+ *                     {@code triggerId} is
  */
 public record RunRecord(String flowId, String runId, String flowVersion, String trigger, Instant startedAt,
                         Instant finishedAt, String status, long rows, long bytes, Long firstBatch, Long lastBatch,
-                        List<String> files, List<Destination> destinations, String error, String message) {
+                        List<String> files, List<Destination> destinations, String error, String message,
+                        String runnerId, String triggerId, Instant fireTime) {
 
     public RunRecord {
         files = List.copyOf(files);
         destinations = List.copyOf(destinations);
+    }
+
+    /** A history entry with no runner and no firing (a reset, or a test's fixture). */
+    public RunRecord(String flowId, String runId, String flowVersion, String trigger, Instant startedAt,
+                     Instant finishedAt, String status, long rows, long bytes, Long firstBatch, Long lastBatch,
+                     List<String> files, List<Destination> destinations, String error, String message) {
+        this(flowId, runId, flowVersion, trigger, startedAt, finishedAt, status, rows, bytes, firstBatch, lastBatch,
+                files, destinations, error, message, null, null, null);
     }
 
     /**

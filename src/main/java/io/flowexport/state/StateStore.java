@@ -29,9 +29,16 @@ public interface StateStore extends AutoCloseable {
      * @param datasetId the dataset the batch belongs to (kept for operators)
      * @param batchId   the highest batch of the published export
      * @param runId     the run that published it
-     * @throws StateStoreException when the store cannot be written; the watermark is then unchanged
+     * @param fence     the run's lease, checked in the same transaction; null for a write outside a run
+     * @throws StateStoreException when the store cannot be written, or {@link Fence.LeaseLostException} when the
+     *                             run no longer holds the flow's lease; the watermark is then unchanged
      */
-    void commitWatermark(String flowId, String datasetId, long batchId, String runId);
+    void commitWatermark(String flowId, String datasetId, long batchId, String runId, Fence fence);
+
+    /** {@link #commitWatermark(String, String, long, String, Fence)} outside a run (no fence). */
+    default void commitWatermark(String flowId, String datasetId, long batchId, String runId) {
+        commitWatermark(flowId, datasetId, batchId, runId, null);
+    }
 
     /**
      * The flow's delivery still owed to some destinations, if any (see {@link PendingDelivery}).
@@ -43,16 +50,28 @@ public interface StateStore extends AutoCloseable {
     /**
      * Records (or replaces) the flow's pending delivery, and forgets its run intent (in the same transaction).
      *
-     * @throws StateStoreException when the store cannot be written
+     * @param fence the run's lease, checked in the same transaction; null outside a run
+     * @throws StateStoreException when the store cannot be written or the lease was lost
      */
-    void savePending(PendingDelivery pending);
+    void savePending(PendingDelivery pending, Fence fence);
+
+    /** {@link #savePending(PendingDelivery, Fence)} outside a run (no fence). */
+    default void savePending(PendingDelivery pending) {
+        savePending(pending, null);
+    }
 
     /**
      * Forgets the flow's pending delivery of run {@code runId}: every destination has the file.
      *
-     * @throws StateStoreException when the store cannot be written
+     * @param fence the run's lease, checked in the same transaction; null outside a run
+     * @throws StateStoreException when the store cannot be written or the lease was lost
      */
-    void deletePending(String flowId, String runId);
+    void deletePending(String flowId, String runId, Fence fence);
+
+    /** {@link #deletePending(String, String, Fence)} outside a run (no fence). */
+    default void deletePending(String flowId, String runId) {
+        deletePending(flowId, runId, null);
+    }
 
     /**
      * The flow's watermark row, whatever dataset it was recorded for.
@@ -72,26 +91,47 @@ public interface StateStore extends AutoCloseable {
     /**
      * Records (or replaces) the flow's run intent, before its file reaches the first destination.
      *
-     * @throws StateStoreException when the store cannot be written; the run must then not publish
+     * @param fence the run's lease, checked in the same transaction; null outside a run
+     * @throws StateStoreException when the store cannot be written or the lease was lost; the run must then not
+     *                             publish
      */
-    void saveIntent(RunIntent intent);
+    void saveIntent(RunIntent intent, Fence fence);
+
+    /** {@link #saveIntent(RunIntent, Fence)} outside a run (no fence). */
+    default void saveIntent(RunIntent intent) {
+        saveIntent(intent, null);
+    }
 
     /**
      * Forgets the flow's run intent: the run is recorded as done. {@link #commitWatermark} and
      * {@link #savePending} do this themselves, in the same transaction.
      *
-     * @throws StateStoreException when the store cannot be written
+     * @param fence the run's lease, checked in the same transaction; null outside a run
+     * @throws StateStoreException when the store cannot be written or the lease was lost
      */
-    void deleteIntent(String flowId);
+    void deleteIntent(String flowId, Fence fence);
+
+    /** {@link #deleteIntent(String, Fence)} outside a run (no fence). */
+    default void deleteIntent(String flowId) {
+        deleteIntent(flowId, null);
+    }
 
     /**
      * Adds a run to the run history and deletes the runs that finished before {@code keepAfter}.
      *
      * @param run       the run
      * @param keepAfter runs that finished before this are deleted (the history's retention); null keeps all
-     * @throws StateStoreException when the store cannot be written
+     * @param release   the run's lease: checked, then released, in the same transaction, so that the flow is free
+     *                  for any runner once its run is recorded; null for a run that held none (a skipped one)
+     * @throws StateStoreException when the store cannot be written, or {@link Fence.LeaseLostException} when the
+     *                             run no longer holds the flow's lease (the run is then not recorded)
      */
-    void recordRun(RunRecord run, java.time.Instant keepAfter);
+    void recordRun(RunRecord run, java.time.Instant keepAfter, Fence release);
+
+    /** {@link #recordRun(RunRecord, java.time.Instant, Fence)} for a run that held no lease. */
+    default void recordRun(RunRecord run, java.time.Instant keepAfter) {
+        recordRun(run, keepAfter, null);
+    }
 
     /**
      * The run history, newest first.
