@@ -63,6 +63,8 @@ public final class FlowExportApp implements AutoCloseable {
     private final ExportRunner runner;
     private final Connectors connectors;
     private final RunHistory history;
+    /** The runners sharing the state store, or null when it is not a database ({@link NoStateStore}). */
+    private final io.flowexport.cluster.Cluster cluster;
     private volatile QueryBuilder queries;
     private final SourceDialect dialect;
     /** The source URL connected to: the setting, with {@code IFEXISTS=TRUE} for the demo database when inspecting. */
@@ -89,11 +91,21 @@ public final class FlowExportApp implements AutoCloseable {
         this.history = new RunHistory(state, settings.exportDir(),
                 settings.reliability().historyRetention());
         Settings.Reliability r = settings.reliability();
+        Settings.Cluster cs = settings.cluster();
+        io.flowexport.run.RunSlots slots;
+        if (state instanceof io.flowexport.state.JdbcStateStore jdbc) {
+            slots = new io.flowexport.cluster.JdbcRunSlots(jdbc.dataSource(), cs.runnerId(), cs.lease());
+            this.cluster = new io.flowexport.cluster.Cluster(jdbc.dataSource(), cs.runnerId(),
+                    FlowExportApp.class.getPackage().getImplementationVersion());
+        } else {
+            slots = io.flowexport.run.RunSlots.local(cs.runnerId());
+            this.cluster = null;
+        }
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
                 new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
                 postgres && settings.copy() ? new PostgresCopy(source) : null,
                 new SourceRetry.Policy(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl())),
-                listeners);
+                listeners, slots);
     }
 
     /**
@@ -301,6 +313,11 @@ public final class FlowExportApp implements AutoCloseable {
         return history;
     }
 
+    /** The runners sharing the state store, or empty when there is no state database (read-only commands). */
+    public Optional<io.flowexport.cluster.Cluster> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
     /** The export runner. */
     public ExportRunner runner() {
         return runner;
@@ -361,14 +378,16 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * Deletes the temporary files that crashed runs of these flows left behind.
+     * Deletes the temporary files that crashed runs of these flows left behind; not those of a flow that a runner
+     * (this one or another sharing the state store and the export directory) is running now.
      *
      * @return how many files were deleted
      */
     public int removeLeftovers(List<Flow> flows) {
         int removed = 0;
         for (Flow flow : flows) {
-            if (!flow.isExport()) {
+            if (!flow.isExport() || runner.isRunning(flow.id())
+                    || cluster != null && cluster.holder(flow.id()).isPresent()) {
                 continue;
             }
             try {
@@ -401,12 +420,15 @@ public final class FlowExportApp implements AutoCloseable {
             }
             camel = context;
         }
-        Consumer<RunResult> recorded = r -> {
-            history.accept(r);
-            onResult.accept(r);
-        };
-        context.addComponent(FlowExportComponent.SCHEME, new FlowExportComponent(runner, versions, recorded));
-        return new FlowRoutes();
+        context.addComponent(FlowExportComponent.SCHEME, new FlowExportComponent(runner, versions, history,
+                onResult));
+        try {
+            // the leases of runs in progress are renewed while they run, by run and run-once alike
+            context.addRoutes(FlowRoutes.leaseRenewal(settings.cluster().heartbeat(), runner::renewLeases));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the lease renewal route: " + e.getMessage(), e);
+        }
+        return cluster == null ? new FlowRoutes() : new FlowRoutes(cluster::lastFiring);
     }
 
     /**

@@ -45,6 +45,7 @@ public final class LiveRunner {
     private StatusReport status;
     private RunEvents events;
     private volatile SourceProblem sourceDown;
+    private io.flowexport.cluster.Heartbeat heartbeat;
 
     /**
      * @param app       the runner's parts
@@ -85,7 +86,8 @@ public final class LiveRunner {
         }, Duration.ofSeconds(1));
         OperatorRoutes operatorRoutes = new OperatorRoutes(context);
         RouteReloader routeFiles = new RouteReloader(routesDir, operatorRoutes);
-        status = new StatusReport(flows, operatorRoutes, live[0], routes, app.runner(), exportDir);
+        status = new StatusReport(flows, operatorRoutes, live[0], routes, app.runner(), exportDir,
+                app.cluster().orElse(null), app.settings().cluster().heartbeat());
         reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();
             routeFiles.reload();
@@ -96,6 +98,26 @@ public final class LiveRunner {
             return again;
         }, s.reloadQuiet(), s.reloadRescan());
         reload.start();
+        LiveFlows flowsInForce = live[0];
+        app.cluster().ifPresent(cluster -> {
+            heartbeat = new io.flowexport.cluster.Heartbeat(cluster,
+                    () -> flowsInForce.all().stream().collect(java.util.stream.Collectors.toMap(
+                            io.flowexport.flow.Flow::id, io.flowexport.flow.Flow::version, (a, b) -> a)),
+                    () -> app.runner().runs().stream().map(r -> r.flow().id()).toList(),
+                    id -> flowsInForce.current(id) != null && !app.runner().isRunning(id),
+                    flowsInForce::fire);
+        });
+        if (heartbeat != null) {
+            long period = app.settings().cluster().heartbeat().toMillis();
+            io.flowexport.cluster.Heartbeat beat = heartbeat;
+            context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("timer:" + io.flowexport.cluster.Heartbeat.ROUTE_ID + "?period=" + period + "&delay=0")
+                            .routeId(io.flowexport.cluster.Heartbeat.ROUTE_ID).process(e -> beat.beat());
+                }
+            });
+        }
         if (s.httpPort() > 0) {
             context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir));
             LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, POST /flows/<id>/run)",
@@ -115,6 +137,9 @@ public final class LiveRunner {
         List<String> aborted = app.runner().shutdown(s.shutdownGrace(), Duration.ofSeconds(30));
         if (!aborted.isEmpty()) {
             LOG.warn("aborted the runs of {} at stop", aborted);
+        }
+        if (heartbeat != null) {
+            heartbeat.leave();
         }
     }
 

@@ -82,7 +82,8 @@ final class StatusCommand implements Callable<Integer> {
         if (flowId != null) {
             problems = printFlow(out, body);
         } else {
-            out.println("runner started " + body.path("started_at").asText());
+            out.println("runner " + body.path("runner_id").asText("-") + " started " + body.path("started_at").asText());
+            problems |= printCluster(out, body.path("cluster"));
             for (JsonNode f : body.path("flows")) {
                 problems |= printFlow(out, f);
             }
@@ -99,6 +100,31 @@ final class StatusCommand implements Callable<Integer> {
         return problems ? 1 : 0;
     }
 
+    /** The runners sharing the state store; true when their versions of a flow differ or it cannot be read. */
+    private static boolean printCluster(PrintWriter out, JsonNode c) {
+        if (c.isMissingNode()) {
+            return false;
+        }
+        if (c.has("error")) {
+            out.println("cluster   " + c.path("error").asText());
+            return true;
+        }
+        out.printf("cluster   %d runner(s) share the state store%n", c.path("runners").size());
+        for (JsonNode r : c.path("runners")) {
+            out.printf("  runner  %s  heartbeat %.1fs ago%s  running %s%n", r.path("id").asText(),
+                    r.path("last_heartbeat_ms_ago").asLong() / 1000.0, r.path("live").asBoolean() ? "" : " (not live)",
+                    r.path("running"));
+        }
+        boolean differ = false;
+        var diffs = c.path("version_differences").fields();
+        while (diffs.hasNext()) {
+            var d = diffs.next();
+            out.printf("  flow '%s' has different versions on the runners: %s%n", d.getKey(), d.getValue());
+            differ = true;
+        }
+        return differ;
+    }
+
     private static boolean printFlow(PrintWriter out, JsonNode f) {
         String version = f.path("version").asText("-");
         String active = f.path("active_version").asText("-");
@@ -113,8 +139,10 @@ final class StatusCommand implements Callable<Integer> {
             problems = true;
         }
         JsonNode run = f.path("run");
-        out.printf("  state     %s%s%n", f.path("state").asText(), run.isObject()
-                ? " (run " + run.path("run_id").asText() + " since " + run.path("started_at").asText() + ")" : "");
+        out.printf("  state     %s%s%s%n", f.path("state").asText(), run.isObject()
+                ? " (run " + run.path("run_id").asText() + " since " + run.path("started_at").asText() + ")" : "",
+                f.path("running_on").isTextual() && !run.isObject() ? " (running on runner "
+                        + f.path("running_on").asText() + ")" : "");
         for (JsonNode t : f.path("triggers")) {
             String what = t.has("schedule") ? "cron '" + t.path("schedule").asText() + "' "
                     + t.path("timezone").asText() : "every " + t.path("every").asText();

@@ -31,21 +31,35 @@ public final class FlowExportComponent extends DefaultComponent {
     public static final String RESULT = "FlowExportResult";
     /** Exchange property: the {@link io.flowexport.run.RunTrigger}; absent means a manual run. */
     public static final String TRIGGER = "FlowExportTrigger";
+    /**
+     * Exchange property: set (to the runner's id, or empty) when another runner claimed the firing, so no run
+     * began here and nothing is reported.
+     */
+    public static final String CLAIMED_BY = "FlowExportClaimedBy";
 
     private final ExportRunner runner;
     private final Function<String, Flow> versions;
+    private final Consumer<RunResult> record;
     private final Consumer<RunResult> onResult;
 
     /**
      * @param runner   does the work of each stage
      * @param versions the version of a flow in force, by id, or null when no such flow is loaded: read when a run
      *                 begins, and kept by the run to its end
-     * @param onResult told of every finished, failed or skipped run (history, log line, status, events)
+     * @param record   records every finished, failed or skipped run in the run history, before the run's slot is
+     *                 freed (recording a run releases the flow's lease)
+     * @param onResult told of every recorded run (log line, status, events)
      */
-    public FlowExportComponent(ExportRunner runner, Function<String, Flow> versions, Consumer<RunResult> onResult) {
+    public FlowExportComponent(ExportRunner runner, Function<String, Flow> versions, Consumer<RunResult> record,
+                               Consumer<RunResult> onResult) {
         this.runner = runner;
         this.versions = versions;
+        this.record = record;
         this.onResult = onResult;
+    }
+
+    Consumer<RunResult> record() {
+        return record;
     }
 
     ExportRunner runner() {

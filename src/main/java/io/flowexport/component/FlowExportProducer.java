@@ -1,6 +1,7 @@
 package io.flowexport.component;
 
 import io.flowexport.flow.Flow;
+import io.flowexport.run.Begun;
 import io.flowexport.run.ExportOutcome;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.FlowRun;
@@ -57,17 +58,24 @@ final class FlowExportProducer extends DefaultProducer {
         }
         List<String> steps = endpoint.destinations();
         if (steps != null && !steps.equals(ExportRunner.deliveryOrder(flow).stream().map(d -> d.name()).toList())) {
-            skip(e, ExportRunner.skipped(flow, t, "the flow's destinations changed while a run of it was in "
+            skip(e, component.runner().skipped(flow, t, "the flow's destinations changed while a run of it was in "
                     + "progress; its route gets a deliver step per new destination when that run ends, then runs "
                     + "begin again"));
             return;
         }
-        component.runner().begin(flow, t).ifPresentOrElse(run -> e.setProperty(FlowExportComponent.RUN, run),
-                () -> skip(e, ExportRunner.skipped(flow, t, component.runner().busyReason(flowId))));
+        Begun begun = component.runner().begin(flow, t);
+        if (begun instanceof Begun.Started s) {
+            e.setProperty(FlowExportComponent.RUN, s.run());
+        } else if (begun instanceof Begun.Skipped s) {
+            skip(e, s.result());
+        } else if (begun instanceof Begun.NotOurs n) {
+            e.setProperty(FlowExportComponent.CLAIMED_BY, n.runnerId() == null ? "" : n.runnerId());
+        }
     }
 
     private void skip(Exchange e, RunResult skipped) {
         e.setProperty(FlowExportComponent.RESULT, skipped);
+        component.record().accept(skipped);
         component.onResult().accept(skipped);
     }
 
@@ -97,9 +105,19 @@ final class FlowExportProducer extends DefaultProducer {
         e.getMessage().setBody(result);
     }
 
+    /**
+     * Records the run in the history (which frees the flow's lease for every runner), then frees its slot here,
+     * then reports it: recorded first, so that no other runner begins the flow before its run is in the history.
+     */
     private void end(Exchange e) {
-        component.runner().end(run(e));
         RunResult result = e.getProperty(FlowExportComponent.RESULT, RunResult.class);
+        try {
+            if (result != null) {
+                component.record().accept(result);
+            }
+        } finally {
+            component.runner().end(run(e));
+        }
         if (result != null) {
             component.onResult().accept(result);
         }

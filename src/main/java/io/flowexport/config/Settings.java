@@ -43,10 +43,25 @@ import java.util.Properties;
  *                       a destination are kept ({@code flowexport.work.dir}); default {@code <export dir>/.flowexport}
  * @param live           settings of the long-running {@code run} command
  * @param reliability    run history retention and the retry policy for source failures
+ * @param cluster        how runners sharing the state store coordinate
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy, Path workDir, Live live, Reliability reliability) {
+                       boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster) {
+
+    /**
+     * How the runners that share one state store coordinate (see README, "Running several runners").
+     *
+     * @param runnerId  this runner's id in the run history and {@code status} ({@code flowexport.runner.id});
+     *                  default {@code <host>:<pid>}
+     * @param lease     how long a runner holds a flow's run slot without renewing it ({@code flowexport.cluster.lease});
+     *                  default 15s: a runner that dies mid-run has its flow taken over after at most this plus
+     *                  one heartbeat
+     * @param heartbeat how often a runner renews its leases and its row, and looks for flows to take over
+     *                  ({@code flowexport.cluster.heartbeat}); default 5s; less than half the lease
+     */
+    public record Cluster(String runnerId, Duration lease, Duration heartbeat) {
+    }
 
     /**
      * How long runs are remembered, and how a run that loses its source connection is retried.
@@ -141,7 +156,25 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 live,
                 new Reliability(l.duration("flowexport.history.retention", "30d"),
                         Math.max(1, l.number("flowexport.source.attempts", "3")),
-                        l.duration("flowexport.source.retry-backoff", "2s")));
+                        l.duration("flowexport.source.retry-backoff", "2s")),
+                cluster(l));
+    }
+
+    private static Cluster cluster(Lookup l) {
+        Duration lease = l.duration("flowexport.cluster.lease", "15s");
+        Duration heartbeat = l.duration("flowexport.cluster.heartbeat", "5s");
+        if (lease.toMillis() < 1000) {
+            throw new IllegalArgumentException("flowexport.cluster.lease: " + lease.toMillis() + " ms is too short; "
+                    + "give at least 1s (default 15s)");
+        }
+        if (heartbeat.isZero() || heartbeat.multipliedBy(2).compareTo(lease) >= 0) {
+            throw new IllegalArgumentException("flowexport.cluster.heartbeat: " + heartbeat.toMillis() + " ms must be "
+                    + "more than 0 and less than half of flowexport.cluster.lease (" + lease.toMillis() + " ms), so "
+                    + "that a lease is renewed at least twice before it runs out");
+        }
+        String id = l.get("flowexport.runner.id", null);
+        return new Cluster(id == null || id.isBlank() ? io.flowexport.cluster.RunnerIds.defaultId() : id.trim(), lease,
+                heartbeat);
     }
 
     private static Path workDir(Lookup l, Path exportDir) {

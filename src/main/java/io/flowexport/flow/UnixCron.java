@@ -43,6 +43,19 @@ public final class UnixCron {
     }
 
     /**
+     * The latest time at or before {@code at} that a five-field Unix cron fires, in {@code at}'s zone.
+     *
+     * @throws IllegalArgumentException when {@code expression} is not a valid Unix cron
+     */
+    public static Optional<ZonedDateTime> lastFire(String expression, ZonedDateTime at) {
+        ExecutionTime times = ExecutionTime.forCron(parse(expression));
+        if (times.isMatch(at.withNano(0)) && at.getNano() == 0) {
+            return Optional.of(at);
+        }
+        return times.lastExecution(at);
+    }
+
+    /**
      * The first fire time strictly after {@code after}, in {@code after}'s zone.
      *
      * @return the time, or empty when the expression never fires again

@@ -43,7 +43,11 @@ public final class RunHistory implements Consumer<RunResult> {
     @Override
     public void accept(RunResult r) {
         try {
-            state.recordRun(toRecord(r, exportDir), retention.isZero() ? null : Instant.now().minus(retention));
+            state.recordRun(toRecord(r, exportDir), retention.isZero() ? null : Instant.now().minus(retention),
+                    r.claim() == null ? null : r.claim().fence());
+        } catch (io.flowexport.state.Fence.LeaseLostException e) {
+            LOG.warn("run {} of flow '{}' is not recorded in the run history: {}", r.runId(), r.flowId(),
+                    e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("flow '{}': cannot record run {} in the run history: {}", r.flowId(), r.runId(),
                     Secrets.redact(e.getMessage()));
@@ -73,7 +77,8 @@ public final class RunHistory implements Consumer<RunResult> {
         String message = Secrets.redact(r.message());
         return new RunRecord(r.flowId(), r.runId(), r.flowVersion(), r.trigger(), r.startedAt(), r.finishedAt(),
                 r.status().label(), r.rows(), r.bytes(), r.firstBatch(), r.lastBatch(), files, destinations,
-                failed ? message : null, failed ? null : message);
+                failed ? message : null, failed ? null : message, r.claim() == null ? null : r.claim().runnerId(),
+                r.claim() == null ? null : r.claim().triggerId(), r.claim() == null ? null : r.claim().fireTime());
     }
 
     /** Whether destinations of a type leave a file at their target (a lake file), listed as the run's file. */

@@ -39,6 +39,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * per operator route file: {@code file}, {@code version}, {@code active_version}, {@code route_ids},
  * {@code result}, {@code checked_at}, {@code problems}. One entry of {@code destinations} per catalogue file:
  * {@code file}, {@code name}, {@code version}, {@code valid}, {@code problems}.
+ *
+ * <p>{@code runner_id} is this runner's id; {@code cluster} is every runner sharing the state store, as the state
+ * store sees them: {@code runners} ({@code id}, {@code host}, {@code pid}, {@code app_version},
+ * {@code last_heartbeat_ms_ago}, {@code running}: the flows it runs, {@code live}: heard from within three
+ * heartbeats), {@code leases} (flow id to the runner running it now), {@code firings} (per trigger:
+ * {@code flow_id}, {@code trigger_id}, {@code last_fire}, {@code runner_id} that claimed it, {@code next_fire}),
+ * and {@code version_differences} (flow id to runner id to version, for flows whose live runners have loaded
+ * different versions); or {@code error} when the state store cannot be read. Each flow entry has
+ * {@code running_on}: the runner running it now (any runner), or null.
  */
 public final class StatusReport {
 
@@ -52,6 +61,8 @@ public final class StatusReport {
     private final ExportRunner runner;
     private final Path exportDir;
     private final Map<String, RunResult> lastRuns = new ConcurrentHashMap<>();
+    private final io.flowexport.cluster.Cluster cluster;
+    private final long liveMs;
 
     /**
      * @param flows      the flow files' reload status
@@ -60,9 +71,15 @@ public final class StatusReport {
      * @param flowRoutes when interval triggers last fired
      * @param runner     the runs in progress
      * @param exportDir  files are shown relative to it
+     * @param cluster    the runners sharing the state store, or null
+     * @param heartbeat  how often runners beat ({@code flowexport.cluster.heartbeat}): a runner heard from within
+     *                   three is live
      */
     public StatusReport(FlowReloader flows, OperatorRoutes routes, LiveFlows live, FlowRoutes flowRoutes,
-                        ExportRunner runner, Path exportDir) {
+                        ExportRunner runner, Path exportDir, io.flowexport.cluster.Cluster cluster,
+                        java.time.Duration heartbeat) {
+        this.cluster = cluster;
+        this.liveMs = heartbeat.toMillis() * 3;
         this.flows = flows;
         this.routes = routes;
         this.live = live;
@@ -82,9 +99,11 @@ public final class StatusReport {
     public ObjectNode all() {
         ObjectNode root = JSON.createObjectNode();
         root.put("started_at", startedAt.toString());
+        root.put("runner_id", runner.runnerId());
+        io.flowexport.cluster.Cluster.View view = clusterView(root);
         ArrayNode fl = root.putArray("flows");
         for (FlowFileStatus f : flows.status()) {
-            fl.add(flowFile(f));
+            fl.add(flowFile(f, view));
         }
         ArrayNode dt = root.putArray("destinations");
         for (io.flowexport.validate.FileOutcome d : flows.catalogue()) {
@@ -114,13 +133,61 @@ public final class StatusReport {
     public Optional<ObjectNode> flow(String flowId) {
         for (FlowFileStatus f : flows.status()) {
             if (flowId.equals(f.activeFlowId()) || f.activeFlowId() == null && flowId.equals(f.flowId())) {
-                return Optional.of(flowFile(f));
+                return Optional.of(flowFile(f, clusterView(JSON.createObjectNode())));
             }
         }
         return Optional.empty();
     }
 
-    private ObjectNode flowFile(FlowFileStatus f) {
+    /**
+     * Reads the cluster from the state store into {@code root.cluster}.
+     *
+     * @return the view, or null when there is no cluster or it cannot be read ({@code cluster.error} says why)
+     */
+    private io.flowexport.cluster.Cluster.View clusterView(ObjectNode root) {
+        if (cluster == null) {
+            return null;
+        }
+        ObjectNode c = root.putObject("cluster");
+        io.flowexport.cluster.Cluster.View view;
+        try {
+            view = cluster.view();
+        } catch (java.sql.SQLException | RuntimeException e) {
+            c.put("error", "cannot read the cluster from the state store: " + e.getMessage());
+            return null;
+        }
+        ArrayNode rs = c.putArray("runners");
+        for (io.flowexport.cluster.Cluster.Runner r : view.runners()) {
+            ObjectNode n = rs.addObject();
+            n.put("id", r.id());
+            n.put("host", r.host());
+            n.put("pid", r.pid());
+            n.put("app_version", r.appVersion());
+            n.put("last_heartbeat_ms_ago", r.heartbeatAgeMs());
+            n.put("live", r.heartbeatAgeMs() <= liveMs);
+            ArrayNode running = n.putArray("running");
+            r.running().forEach(running::add);
+        }
+        ObjectNode leases = c.putObject("leases");
+        view.leases().forEach(leases::put);
+        ArrayNode fs = c.putArray("firings");
+        for (io.flowexport.cluster.Cluster.Firing f : view.firings()) {
+            ObjectNode n = fs.addObject();
+            n.put("flow_id", f.flowId());
+            n.put("trigger_id", f.triggerId());
+            n.put("last_fire", f.lastFire().toString());
+            n.put("runner_id", f.runnerId());
+            n.put("next_fire", f.nextFire() == null ? null : f.nextFire().toString());
+        }
+        ObjectNode diffs = c.putObject("version_differences");
+        view.versionDifferences(liveMs).forEach((flow, byRunner) -> {
+            ObjectNode d = diffs.putObject(flow);
+            byRunner.forEach(d::put);
+        });
+        return view;
+    }
+
+    private ObjectNode flowFile(FlowFileStatus f, io.flowexport.cluster.Cluster.View view) {
         ObjectNode n = JSON.createObjectNode();
         n.put("file", f.file().toString());
         String id = f.activeFlowId() != null ? f.activeFlowId() : f.flowId();
@@ -134,6 +201,8 @@ public final class StatusReport {
         Flow flow = f.activeFlowId() != null ? live.current(f.activeFlowId()) : null;
         Optional<FlowRun> run = id == null ? Optional.empty() : runner.current(id);
         n.put("state", run.isPresent() ? "running" : flow != null ? "idle" : "not loaded");
+        n.put("running_on", view == null || id == null ? run.map(r -> runner.runnerId()).orElse(null)
+                : view.leases().get(id));
         run.ifPresent(r -> {
             ObjectNode rn = n.putObject("run");
             rn.put("run_id", r.runId());
@@ -156,7 +225,7 @@ public final class StatusReport {
                     case INTERVAL -> tn.put("every", t.everyText());
                 }
                 tn.put("enabled", t.enabled());
-                tn.put("next_fire", t.enabled() ? nextFire(flow, t) : null);
+                tn.put("next_fire", t.enabled() ? nextFire(flow, t, view) : null);
             }
         }
         RunResult last = id == null ? null : lastRuns.get(id);
@@ -168,12 +237,21 @@ public final class StatusReport {
         return n;
     }
 
-    private String nextFire(Flow flow, TriggerSpec t) {
+    /** The trigger's next firing: the one due after the latest any runner claimed, else computed here. */
+    private String nextFire(Flow flow, TriggerSpec t, io.flowexport.cluster.Cluster.View view) {
+        Instant now = Instant.now();
+        if (view != null) {
+            for (io.flowexport.cluster.Cluster.Firing f : view.firings()) {
+                if (f.flowId().equals(flow.id()) && f.triggerId().equals(t.id()) && f.nextFire() != null
+                        && f.nextFire().isAfter(now)) {
+                    return f.nextFire().toString();
+                }
+            }
+        }
         return switch (t.type()) {
             case SCHEDULE -> UnixCron.nextFire(t.schedule(), ZonedDateTime.now(t.timezone()))
                     .map(z -> z.toInstant().toString()).orElse(null);
-            case INTERVAL -> flowRoutes.lastFired(flow.id(), t.id()).map(i -> i.plus(t.every()).toString())
-                    .orElse(null);
+            case INTERVAL -> io.flowexport.route.TriggerUris.slot(now, t.every()).plus(t.every()).toString();
         };
     }
 

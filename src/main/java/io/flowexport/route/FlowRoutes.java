@@ -27,7 +27,7 @@ import org.apache.camel.component.timer.TimerConstants;
  * <pre>
  * from direct:flow-orders
  *   to flowexport:begin?flow=orders&amp;destinations=api,file      pin the flow's version, take its run slot
- *   filter: a run began (else it was skipped, and reported)
+ *   filter: a run began (else it was skipped, and reported; or another runner claimed the firing)
  *     doTry
  *       to flowexport:export?flow=orders                         prepare, stream or COPY into the staged file
  *       filter: there is a file to deliver (else nothing new)
@@ -50,7 +50,30 @@ import org.apache.camel.component.timer.TimerConstants;
  */
 public final class FlowRoutes {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.flowexport.runs");
+
     private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
+    private final LastFirings lastFirings;
+
+    /** The latest firing of a trigger claimed by any runner sharing the state store (see {@link #catchUp}). */
+    @FunctionalInterface
+    public interface LastFirings {
+        /**
+         * @return the latest firing claimed, or empty when the trigger never fired
+         * @throws RuntimeException when the state store cannot be read
+         */
+        Optional<Instant> of(String flowId, String triggerId);
+    }
+
+    /** Routes without missed-firing catch-up (run-once, {@code routes}). */
+    public FlowRoutes() {
+        this((f, t) -> Optional.empty());
+    }
+
+    /** @param lastFirings where the latest firing of each trigger is recorded */
+    public FlowRoutes(LastFirings lastFirings) {
+        this.lastFirings = lastFirings;
+    }
 
     /** The endpoint that runs a flow now. */
     public static String runEndpoint(String flowId) {
@@ -65,6 +88,23 @@ public final class FlowRoutes {
     /** The id of the route of one trigger of a flow. */
     public static String triggerRouteId(String flowId, String triggerId) {
         return "trigger-" + flowId + "-" + triggerId;
+    }
+
+    /** The id of the route that renews the leases of runs in progress. */
+    public static final String LEASES_ROUTE = "flowexport-leases";
+
+    /**
+     * The route that renews the leases of the runs in progress every {@code period}
+     * ({@code flowexport.cluster.heartbeat}), so that no other runner takes their flows over while they run.
+     */
+    public static RouteBuilder leaseRenewal(java.time.Duration period, Runnable renew) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:" + LEASES_ROUTE + "?period=" + period.toMillis() + "&delay=" + period.toMillis())
+                        .routeId(LEASES_ROUTE).process(e -> renew.run());
+            }
+        };
     }
 
     /** The run routes of export flows {@code flows}, without triggers (run-once; and {@link LiveFlows}). */
@@ -96,7 +136,7 @@ public final class FlowRoutes {
                     }
                     String routeId = triggerRouteId(flow.id(), t.id());
                     lastFired.put(routeId, Instant.now());
-                    from(TriggerUris.uri(flow, t)).routeId(routeId)
+                    from(TriggerUris.consumerUri(flow, t, Instant.now())).routeId(routeId)
                             .process(e -> {
                                 lastFired.put(routeId, Instant.now());
                                 e.setProperty(FlowExportComponent.TRIGGER, triggerOf(e, t));
@@ -105,6 +145,36 @@ public final class FlowRoutes {
                 }
             }
         };
+    }
+
+    /**
+     * The misfire rule: when the latest firing of one of {@code triggers} due by now was not claimed by any runner
+     * (every runner was down, or the trigger's route was not running, at that moment), runs it once now, under its
+     * scheduled time: once however many firings were missed, and once across runners (the firing is claimed like
+     * any other). A trigger that never fired has nothing to catch up.
+     *
+     * @param send sends one run of the flow, with its {@link FlowExportComponent#TRIGGER}, to its run route
+     */
+    public void catchUp(Flow flow, List<TriggerSpec> triggers, java.util.function.Consumer<RunTrigger> send) {
+        Instant now = Instant.now();
+        for (TriggerSpec t : triggers) {
+            if (!t.enabled()) {
+                continue;
+            }
+            try {
+                Optional<Instant> due = TriggerUris.lastFiring(t, now);
+                Optional<Instant> last = lastFirings.of(flow.id(), t.id());
+                if (due.isPresent() && last.isPresent() && due.get().isAfter(last.get())) {
+                    LOG.info("flow '{}': trigger '{}' missed its firing at {} (the latest claimed was at {}); running "
+                            + "it once now", flow.id(), t.id(), due.get(), last.get());
+                    send.accept(new RunTrigger(t.type().toml(), t.id(), due.get(), zoneOf(t),
+                            TriggerUris.nextFiring(t, due.get())));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("flow '{}': cannot check trigger '{}' for a missed firing: {}", flow.id(), t.id(),
+                        e.getMessage());
+            }
+        }
     }
 
     /** When the trigger last fired, or when its route was made if it has not fired since. */
@@ -135,12 +205,23 @@ public final class FlowRoutes {
                 .end();
     }
 
+    /**
+     * The firing: a schedule's scheduled fire time, or the multiple of an interval it fired at (the same on every
+     * runner), and the next one.
+     */
     private static RunTrigger triggerOf(Exchange e, TriggerSpec t) {
         Object fired = e.getMessage().getHeader("scheduledFireTime");
         if (fired == null) {
             fired = e.getMessage().getHeader(TimerConstants.HEADER_FIRED_TIME);
         }
         Instant time = fired instanceof Date d ? d.toInstant() : Instant.now();
-        return new RunTrigger(t.type().toml(), t.id(), time, t.timezone() != null ? t.timezone() : ZoneOffset.UTC);
+        if (t.type() == io.flowexport.flow.TriggerType.INTERVAL) {
+            time = TriggerUris.slot(time, t.every());
+        }
+        return new RunTrigger(t.type().toml(), t.id(), time, zoneOf(t), TriggerUris.nextFiring(t, time));
+    }
+
+    private static java.time.ZoneId zoneOf(TriggerSpec t) {
+        return t.timezone() != null ? t.timezone() : ZoneOffset.UTC;
     }
 }

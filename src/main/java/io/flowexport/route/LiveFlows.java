@@ -40,6 +40,7 @@ public final class LiveFlows {
     private final Set<String> runRoutes = ConcurrentHashMap.newKeySet();
     /** Per flow id, the deliver steps its run route was built with. */
     private final Map<String, List<String>> routeSteps = new ConcurrentHashMap<>();
+    private org.apache.camel.ProducerTemplate template;
 
     /**
      * @param context the Camel context the routes live in
@@ -89,6 +90,29 @@ public final class LiveFlows {
             removeTriggerRoutes(flow, flow.triggers());
             throw e;
         }
+        routes.catchUp(flow, flow.triggers(), t -> fire(flow.id(), t));
+    }
+
+    /**
+     * Starts a run of flow {@code id} on the run thread pool, as if {@code trigger} had fired (a missed firing
+     * caught up, or a takeover); returns at once.
+     */
+    public void fire(String id, io.flowexport.run.RunTrigger trigger) {
+        runPool.submit(() -> {
+            try {
+                template().send(FlowRoutes.runEndpoint(id),
+                        e -> e.setProperty(io.flowexport.component.FlowExportComponent.TRIGGER, trigger));
+            } catch (RuntimeException e) {
+                LOG.warn("flow '{}': cannot start a {} run: {}", id, trigger.kind(), e.getMessage());
+            }
+        });
+    }
+
+    private synchronized org.apache.camel.ProducerTemplate template() {
+        if (template == null) {
+            template = context.createProducerTemplate();
+        }
+        return template;
     }
 
     /**
@@ -129,6 +153,7 @@ public final class LiveFlows {
             context.addRoutes(routes.triggerRoutes(previous, restore, runPool));
             throw e;
         }
+        routes.catchUp(next, fresh, t -> fire(next.id(), t));
         if (!fresh.isEmpty() || !gone.isEmpty()) {
             LOG.info("flow '{}': trigger routes replaced: {}; kept: {}", next.id(),
                     fresh.stream().map(TriggerSpec::id).toList(),

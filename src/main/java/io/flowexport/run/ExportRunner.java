@@ -75,6 +75,7 @@ public final class ExportRunner {
     private final int fetchSize;
     private final SourceRetry retry;
     private final RunListener listener;
+    private final RunSlots slots;
     private final Map<String, FlowRun> running = new ConcurrentHashMap<>();
     private final Object idle = new Object();
     private volatile boolean stopping;
@@ -93,10 +94,13 @@ public final class ExportRunner {
      *                    {@code flowexport.source.copy=false})
      * @param retry       how runs retry transient source failures ({@code flowexport.source.attempts}, ...)
      * @param listener    told when runs reach the moments between stages ({@link RunListeners#discovered()})
+     * @param slots       the run slots shared with the other runners of the state store
      */
     public ExportRunner(DatasetCatalog catalog, Supplier<QueryBuilder> queries, StateStore state, ExportFormats formats,
                         FileDestination files, FileDestination work, Deliveries deliveries, DataSource source,
-                        int fetchSize, PostgresCopy copy, SourceRetry.Policy retry, RunListener listener) {
+                        int fetchSize, PostgresCopy copy, SourceRetry.Policy retry, RunListener listener,
+                        RunSlots slots) {
+        this.slots = slots;
         this.catalog = catalog;
         this.queries = queries;
         this.state = state;
@@ -131,17 +135,91 @@ public final class ExportRunner {
     }
 
     /**
-     * Starts a run of {@code flow} unless one is already in progress.
+     * Starts a run of {@code flow} unless one is already in progress, here or on another runner sharing the state
+     * store ({@link RunSlots}); a trigger's firing is claimed by one runner only.
      *
-     * @return the run, in stage {@link RunStage#BEGUN}, or empty when the flow is running or the runner stopping
-     *         (the caller reports {@link RunStatus#SKIPPED} with {@link #busyReason})
+     * @return {@link Begun.Started} with the run, in stage {@link RunStage#BEGUN}; {@link Begun.Skipped} with the
+     *         result to report when the flow is running (here or elsewhere), the runner is stopping or the state
+     *         store cannot be reached; {@link Begun.NotOurs} when another runner claimed this firing (nothing to
+     *         report)
      */
-    public Optional<FlowRun> begin(Flow flow, RunTrigger trigger) {
+    public Begun begin(Flow flow, RunTrigger trigger) {
         if (stopping) {
-            return Optional.empty();
+            // a firing is left to the other runners; a manual run is refused
+            return trigger.isFiring() ? new Begun.NotOurs(null)
+                    : new Begun.Skipped(skipped(flow, trigger, busyReason(flow.id())));
         }
-        FlowRun run = new FlowRun(flow, newRunId(), trigger);
-        return running.putIfAbsent(flow.id(), run) == null ? Optional.of(run) : Optional.empty();
+        String runId = newRunId();
+        FlowRun placeholder = new FlowRun(flow, runId, trigger);
+        boolean busyHere = running.putIfAbsent(flow.id(), placeholder) != null;
+        if (busyHere && trigger.kind().equals("takeover")) {
+            return new Begun.NotOurs(slots.runnerId());
+        }
+        if (busyHere && !trigger.isFiring()) {
+            return new Begun.Skipped(skipped(flow, trigger, busyReason(flow.id())));
+        }
+        RunSlots.Taken taken;
+        try {
+            taken = slots.take(flow.id(), trigger, runId, busyHere);
+        } catch (RuntimeException e) {
+            taken = new RunSlots.Unreachable(e.getMessage());
+        }
+        if (taken instanceof RunSlots.Granted g && !busyHere) {
+            FlowRun run = new FlowRun(flow, runId, trigger, slots.runnerId(), g.fence(), g.leaseNanos());
+            running.replace(flow.id(), placeholder, run);
+            return new Begun.Started(run);
+        }
+        if (!busyHere) {
+            end(placeholder);
+        }
+        if (trigger.kind().equals("takeover")) { // another runner took it over, or will
+            return new Begun.NotOurs(taken instanceof RunSlots.Busy b ? b.runnerId() : null);
+        }
+        if (taken instanceof RunSlots.Claimed c) {
+            return new Begun.NotOurs(c.runnerId());
+        }
+        if (taken instanceof RunSlots.Busy b && b.runnerId() != null && !b.runnerId().equals(slots.runnerId())) {
+            return new Begun.Skipped(skipped(flow, trigger, "a run of this flow" + (b.runId() != null ? " ("
+                    + b.runId() + ")" : "") + " is in progress on runner " + b.runnerId()));
+        }
+        if (taken instanceof RunSlots.Unreachable u) {
+            return new Begun.Skipped(skipped(flow, trigger, "the state store cannot be reached, so no run begins on "
+                    + "this runner (another runner may run it): " + u.message()));
+        }
+        return new Begun.Skipped(skipped(flow, trigger, busyReason(flow.id())));
+    }
+
+    /**
+     * Renews the lease of each run in progress (the heartbeat calls this). A run whose lease another runner holds
+     * now is aborted: nothing more is published and its state writes are refused. A run whose lease could not be
+     * renewed (the state store did not answer) stops by itself once the lease may have run out.
+     */
+    public void renewLeases() {
+        for (FlowRun run : running.values()) {
+            if (run.fence() == null) {
+                continue;
+            }
+            long sent = System.nanoTime();
+            switch (slots.renew(run.fence())) {
+                case RENEWED -> run.renewed(sent, slots.leaseNanos());
+                case LOST -> {
+                    LOG.warn("flow '{}': run {} lost the flow's lease to another runner (it was not renewed in time);"
+                            + " it stops and publishes nothing more", run.flow.id(), run.runId);
+                    run.abort("another runner took the flow over");
+                }
+                case UNREACHABLE -> { } // the run stops by itself once its lease may have run out
+            }
+        }
+    }
+
+    /** The id of this runner ({@code flowexport.runner.id}). */
+    public String runnerId() {
+        return slots.runnerId();
+    }
+
+    /** The runs in progress on this runner, by flow id (for lease renewal and status). */
+    public java.util.Collection<FlowRun> runs() {
+        return List.copyOf(running.values());
     }
 
     /** Why {@link #begin} returned empty for {@code flowId}: the runner is stopping, or the flow is busy. */
@@ -521,9 +599,10 @@ public final class ExportRunner {
      *
      * @param reason why, e.g. {@link #busyReason}
      */
-    public static RunResult skipped(Flow flow, RunTrigger trigger, String reason) {
+    public RunResult skipped(Flow flow, RunTrigger trigger, String reason) {
         return new RunResult(flow.id(), flow.version(), newRunId(), trigger.kind(), Instant.now(), RunStatus.SKIPPED,
-                0, 0, null, null, null, 0, reason);
+                0, 0, null, null, null, 0, reason, List.of(),
+                new RunResult.Claim(slots.runnerId(), trigger.triggerId(), trigger.fireTime(), null));
     }
 
     static void deleteQuietly(FlowRun run, Path file) {
@@ -549,7 +628,7 @@ public final class ExportRunner {
         return new RunResult(run.flow.id(), run.flow.version(), run.runId, run.trigger.kind(), run.startedAt, status,
                 rows, bytes, file, staged == null ? null : staged.firstBatch(),
                 staged == null ? null : staged.lastBatch(), seconds, io.flowexport.flow.Secrets.redact(message),
-                staged == null ? List.of() : staged.deliveries());
+                staged == null ? List.of() : staged.deliveries(), run.claim());
     }
 
     /**

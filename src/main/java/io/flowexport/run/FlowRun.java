@@ -1,6 +1,7 @@
 package io.flowexport.run;
 
 import io.flowexport.flow.Flow;
+import io.flowexport.state.Fence;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -22,11 +23,47 @@ public final class FlowRun {
     private final List<Canceller> cancellers = new CopyOnWriteArrayList<>();
     private volatile String abortReason;
     private volatile RunStage stage = RunStage.BEGUN;
+    private final String runnerId;
+    private final Fence fence;
+    /** {@link System#nanoTime()} until which the lease surely holds; unused when {@code fence} is null. */
+    private volatile long leaseDeadline;
 
     FlowRun(Flow flow, String runId, RunTrigger trigger) {
+        this(flow, runId, trigger, null, null, 0);
+    }
+
+    /**
+     * @param runnerId   the runner running it, or null
+     * @param fence      the flow's lease it holds, or null when slots are not shared
+     * @param leaseNanos how long the lease lasts from now (nanoseconds); 0 when it does not expire
+     */
+    FlowRun(Flow flow, String runId, RunTrigger trigger, String runnerId, Fence fence, long leaseNanos) {
         this.flow = flow;
         this.runId = runId;
         this.trigger = trigger;
+        this.runnerId = runnerId;
+        this.fence = fence;
+        this.leaseDeadline = leaseNanos > 0 ? startNanos + leaseNanos : 0;
+    }
+
+    /** The flow's lease the run holds (checked by each of its state writes), or null when slots are not shared. */
+    public Fence fence() {
+        return fence;
+    }
+
+    /** Who ran the run and which firing it was, for its result. */
+    RunResult.Claim claim() {
+        return new RunResult.Claim(runnerId, trigger.triggerId(), trigger.fireTime(), fence);
+    }
+
+    /**
+     * The lease was renewed: it holds at least {@code leaseNanos} from {@code sentNanos} (the
+     * {@link System#nanoTime()} at which the renewal was sent).
+     */
+    public void renewed(long sentNanos, long leaseNanos) {
+        if (leaseDeadline != 0) {
+            leaseDeadline = Math.max(leaseDeadline, sentNanos + leaseNanos);
+        }
     }
 
     /** Cancels a blocking database call of the run (a statement, a COPY) from another thread. */
@@ -54,7 +91,7 @@ public final class FlowRun {
 
     /** @throws IOException when the run was asked to stop; the message says why */
     void checkAborted() throws IOException {
-        String why = abortReason;
+        String why = abortReason();
         if (why != null) {
             throw new IOException("run stopped: " + why);
         }
@@ -89,9 +126,19 @@ public final class FlowRun {
         stage = RunStage.BEGUN;
     }
 
-    /** Why the run was asked to stop, or null. */
+    /**
+     * Why the run was asked to stop, or null. A run whose lease may have expired (it could not be renewed in
+     * time: the state store was unreachable, or the process was paused) stops too: another runner may have taken
+     * its flow over, so it publishes nothing more.
+     */
     String abortReason() {
-        return abortReason;
+        String why = abortReason;
+        if (why == null && leaseDeadline != 0 && System.nanoTime() - leaseDeadline > 0) {
+            abort("its lease on the flow expired before it could be renewed (state store unreachable, or the "
+                    + "runner was paused); another runner may take the flow over");
+            why = abortReason;
+        }
+        return why;
     }
 
     private static void cancelQuietly(Canceller c) {

@@ -25,13 +25,39 @@ import java.time.Instant;
  *                   happened to it ({@code <file>: replaced an existing file of <n> bytes}); null when it simply
  *                   succeeded
  * @param deliveries what each destination did (empty when the run did not get to deliver)
+ * @param claim      which runner ran it, which firing it was, and the lease it held; null when unknown
  */
 public record RunResult(String flowId, String flowVersion, String runId, String trigger, Instant startedAt,
                         RunStatus status, long rows, long bytes, Path file, Long firstBatch, Long lastBatch,
-                        double seconds, String message, List<Delivered> deliveries) {
+                        double seconds, String message, List<Delivered> deliveries, Claim claim) {
 
     public RunResult {
         deliveries = deliveries == null ? List.of() : List.copyOf(deliveries);
+    }
+
+    /** A result without a claim. */
+    public RunResult(String flowId, String flowVersion, String runId, String trigger, Instant startedAt,
+                     RunStatus status, long rows, long bytes, Path file, Long firstBatch, Long lastBatch,
+                     double seconds, String message, List<Delivered> deliveries) {
+        this(flowId, flowVersion, runId, trigger, startedAt, status, rows, bytes, file, firstBatch, lastBatch,
+                seconds, message, deliveries, null);
+    }
+
+    /**
+     * Who ran a run and which firing it was.
+     *
+     * @param runnerId  the runner ({@code flowexport.runner.id})
+     * @param triggerId the trigger whose firing it was, or null (manual and API runs)
+     * @param fireTime  the firing's identity (see {@link RunTrigger}), or null
+     * @param fence     the flow's lease the run held, released when the run is recorded; null when it held none
+     */
+    public record Claim(String runnerId, String triggerId, Instant fireTime, io.flowexport.state.Fence fence) {
+    }
+
+    /** This result with {@code claim}. */
+    public RunResult claimedBy(Claim c) {
+        return new RunResult(flowId, flowVersion, runId, trigger, startedAt, status, rows, bytes, file, firstBatch,
+                lastBatch, seconds, message, deliveries, c);
     }
 
     /** A result without destination results (skipped runs, runs that failed before delivering). */

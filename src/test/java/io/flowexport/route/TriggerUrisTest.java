@@ -52,7 +52,12 @@ class TriggerUrisTest {
                 null, List.of(cron, every));
         assertThat(TriggerUris.uri(flow, cron)).isEqualTo("quartz://flowexport/orders-daily?cron=RAW(0 0 1 * * ? *)"
                 + "&trigger.timeZone=Europe/Paris&stateful=true");
-        assertThat(TriggerUris.uri(flow, every)).isEqualTo("timer://flowexport-orders-tick?period=900000&delay=900000");
+        assertThat(TriggerUris.uri(flow, every)).isEqualTo("timer://flowexport-orders-tick?period=900000&fixedRate=true");
+        // interval triggers fire at the multiples of their interval, on every runner alike
+        assertThat(TriggerUris.consumerUri(flow, every, java.time.Instant.parse("2026-12-06T10:05:00Z")))
+                .isEqualTo("timer://flowexport-orders-tick?period=900000&fixedRate=true&delay=600000");
+        assertThat(TriggerUris.slot(java.time.Instant.parse("2026-12-06T10:15:00.003Z"), java.time.Duration.ofMinutes(15)))
+                .isEqualTo(java.time.Instant.parse("2026-12-06T10:15:00Z"));
     }
 
     @Test

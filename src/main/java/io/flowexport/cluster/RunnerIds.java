@@ -1,0 +1,29 @@
+package io.flowexport.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** The default id of a runner: {@code <host>:<pid>}, unique among the runners of one state store. */
+public final class RunnerIds {
+
+    private RunnerIds() {
+    }
+
+    /** {@code <host>:<pid>} of this process. */
+    public static String defaultId() {
+        return host() + ":" + ProcessHandle.current().pid();
+    }
+
+    /** This machine's host name, or {@code localhost} when it cannot be found. */
+    public static String host() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
