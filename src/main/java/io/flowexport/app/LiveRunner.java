@@ -86,7 +86,7 @@ public final class LiveRunner {
         }, Duration.ofSeconds(1));
         OperatorRoutes operatorRoutes = new OperatorRoutes(context);
         RouteReloader routeFiles = new RouteReloader(routesDir, operatorRoutes);
-        status = new StatusReport(flows, operatorRoutes, live[0], routes, app.runner(), exportDir,
+        status = new StatusReport(flows, operatorRoutes, live[0], app.runner(), exportDir,
                 app.cluster().orElse(null), app.settings().cluster().heartbeat());
         reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();

@@ -82,6 +82,10 @@ final class HistoryCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "%s  %-28s %-24s %-9s %-11s rows=%d bytes=%d batches=%s %.2fs",
                 r.startedAt().toString(), r.flowId(), r.runId(), r.trigger(), r.status(), r.rows(), r.bytes(),
                 r.batchRange(), seconds));
+        if (r.runnerId() != null) {
+            out.println("    runner " + r.runnerId() + (r.triggerId() == null ? "" : ", firing of trigger '"
+                    + r.triggerId() + "' at " + r.fireTime()));
+        }
         if (!r.files().isEmpty()) {
             out.println("    files: " + String.join(", ", r.files()));
         }
@@ -105,6 +109,9 @@ final class HistoryCommand implements Callable<Integer> {
             n.put("run_id", r.runId());
             n.put("flow_version", r.flowVersion());
             n.put("trigger", r.trigger());
+            n.put("trigger_id", r.triggerId());
+            n.put("fire_time", r.fireTime() == null ? null : r.fireTime().toString());
+            n.put("runner_id", r.runnerId());
             n.put("status", r.status());
             n.put("started_at", r.startedAt().toString());
             n.put("finished_at", r.finishedAt().toString());

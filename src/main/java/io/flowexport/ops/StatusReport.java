@@ -10,7 +10,6 @@ import io.flowexport.reload.FlowFileStatus;
 import io.flowexport.reload.FlowReloader;
 import io.flowexport.reload.OperatorRoutes;
 import io.flowexport.reload.RouteFileStatus;
-import io.flowexport.route.FlowRoutes;
 import io.flowexport.route.LiveFlows;
 import io.flowexport.run.ExportRunner;
 import io.flowexport.run.FlowRun;
@@ -57,7 +56,6 @@ public final class StatusReport {
     private final FlowReloader flows;
     private final OperatorRoutes routes;
     private final LiveFlows live;
-    private final FlowRoutes flowRoutes;
     private final ExportRunner runner;
     private final Path exportDir;
     private final Map<String, RunResult> lastRuns = new ConcurrentHashMap<>();
@@ -68,22 +66,19 @@ public final class StatusReport {
      * @param flows      the flow files' reload status
      * @param routes     the operator route files' reload status
      * @param live       the flows in force
-     * @param flowRoutes when interval triggers last fired
      * @param runner     the runs in progress
      * @param exportDir  files are shown relative to it
      * @param cluster    the runners sharing the state store, or null
      * @param heartbeat  how often runners beat ({@code flowexport.cluster.heartbeat}): a runner heard from within
      *                   three is live
      */
-    public StatusReport(FlowReloader flows, OperatorRoutes routes, LiveFlows live, FlowRoutes flowRoutes,
-                        ExportRunner runner, Path exportDir, io.flowexport.cluster.Cluster cluster,
+    public StatusReport(FlowReloader flows, OperatorRoutes routes, LiveFlows live, ExportRunner runner, Path exportDir, io.flowexport.cluster.Cluster cluster,
                         java.time.Duration heartbeat) {
         this.cluster = cluster;
         this.liveMs = heartbeat.toMillis() * 3;
         this.flows = flows;
         this.routes = routes;
         this.live = live;
-        this.flowRoutes = flowRoutes;
         this.runner = runner;
         this.exportDir = exportDir;
     }

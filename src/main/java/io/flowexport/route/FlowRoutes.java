@@ -11,9 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -52,7 +50,6 @@ public final class FlowRoutes {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.flowexport.runs");
 
-    private final Map<String, Instant> lastFired = new ConcurrentHashMap<>();
     private final LastFirings lastFirings;
 
     /** The latest firing of a trigger claimed by any runner sharing the state store (see {@link #catchUp}). */
@@ -135,11 +132,9 @@ public final class FlowRoutes {
                         continue;
                     }
                     String routeId = triggerRouteId(flow.id(), t.id());
-                    lastFired.put(routeId, Instant.now());
                     from(TriggerUris.consumerUri(flow, t, Instant.now())).routeId(routeId)
                             .process(e -> {
-                                lastFired.put(routeId, Instant.now());
-                                e.setProperty(FlowExportComponent.TRIGGER, triggerOf(e, t));
+                                            e.setProperty(FlowExportComponent.TRIGGER, triggerOf(e, t));
                             })
                             .wireTap(runEndpoint(flow.id())).executorService(runPool);
                 }
@@ -175,11 +170,6 @@ public final class FlowRoutes {
                         e.getMessage());
             }
         }
-    }
-
-    /** When the trigger last fired, or when its route was made if it has not fired since. */
-    public Optional<Instant> lastFired(String flowId, String triggerId) {
-        return Optional.ofNullable(lastFired.get(triggerRouteId(flowId, triggerId)));
     }
 
     private static void addRunRoute(RouteBuilder b, Flow flow) {
