@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,29 +28,6 @@ import javax.sql.DataSource;
  * they sort as text.
  */
 public final class JdbcStateStore implements StateStore {
-
-    private static final List<String> DDL = List.of(
-            "CREATE TABLE IF NOT EXISTS flowexport_watermark ("
-                    + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
-                    + "batch_id BIGINT NOT NULL, run_id VARCHAR(64) NOT NULL, updated_at VARCHAR(40) NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS flowexport_pending ("
-                    + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
-                    + "run_id VARCHAR(64) NOT NULL, first_batch BIGINT, last_batch BIGINT, row_count BIGINT NOT NULL, "
-                    + "file VARCHAR(4000) NOT NULL, placeholder_values VARCHAR(8000) NOT NULL, "
-                    + "remaining VARCHAR(8000) NOT NULL, last_error VARCHAR(4000), created_at VARCHAR(40) NOT NULL, "
-                    + "updated_at VARCHAR(40) NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS flowexport_intent ("
-                    + "flow_id VARCHAR(200) NOT NULL PRIMARY KEY, dataset_id VARCHAR(400) NOT NULL, "
-                    + "run_id VARCHAR(64) NOT NULL, first_batch BIGINT, last_batch BIGINT, "
-                    + "placeholder_values VARCHAR(8000) NOT NULL, created_at VARCHAR(40) NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS flowexport_runs ("
-                    + "flow_id VARCHAR(200) NOT NULL, run_id VARCHAR(64) NOT NULL, flow_version VARCHAR(64), "
-                    + "run_trigger VARCHAR(20) NOT NULL, started_at VARCHAR(40) NOT NULL, "
-                    + "finished_at VARCHAR(40) NOT NULL, status VARCHAR(20) NOT NULL, row_count BIGINT NOT NULL, "
-                    + "byte_count BIGINT NOT NULL, first_batch BIGINT, last_batch BIGINT, "
-                    + "files VARCHAR(16000) NOT NULL, destinations VARCHAR(16000) NOT NULL, error VARCHAR(4000), message VARCHAR(4000))",
-            "CREATE INDEX IF NOT EXISTS flowexport_runs_flow ON flowexport_runs (flow_id, started_at)",
-            "CREATE INDEX IF NOT EXISTS flowexport_runs_finished ON flowexport_runs (finished_at)");
 
     /**
      * The database's clock in milliseconds since 1970, in SQL that H2 and PostgreSQL both run: leases are timed by
@@ -78,19 +54,13 @@ public final class JdbcStateStore implements StateStore {
      * @param dataSource  the state database; its connections must be in auto-commit mode
      * @param description how to name the store in errors (its URL without credentials)
      * @param owner       closed by {@link #close()} (e.g. the pool), or null
-     * @throws StateStoreException when the tables cannot be created
+     * @throws StateStoreException when the schema cannot be created or migrated ({@link StateSchema})
      */
     public JdbcStateStore(DataSource dataSource, String description, AutoCloseable owner) {
         this.dataSource = dataSource;
         this.description = description;
         this.owner = owner;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String ddl : DDL) {
-                s.execute(ddl);
-            }
-        } catch (SQLException e) {
-            throw new StateStoreException("cannot prepare the state store " + description + ": " + e.getMessage(), e);
-        }
+        StateSchema.migrate(dataSource, description);
     }
 
     /** The state store's database: the runners sharing it coordinate through it too ({@code cluster}). */
