@@ -7,6 +7,8 @@ ALTER TABLE flowexport_runs ADD COLUMN fire_time VARCHAR(40);
 CREATE TABLE flowexport_lease (
     flow_id VARCHAR(200) NOT NULL PRIMARY KEY,
     runner_id VARCHAR(200),
+    host VARCHAR(200),
+    pid BIGINT,
     epoch BIGINT NOT NULL,
     run_id VARCHAR(64),
     run_trigger VARCHAR(20),

@@ -127,7 +127,8 @@ public final class Cluster {
     }
 
     /**
-     * The flows whose lease expired while held: another runner takes each over.
+     * The flows whose lease expired while held, or whose holder was a process of this host that has ended: another
+     * runner takes each over.
      *
      * @throws SQLException when the state store cannot be reached
      */
@@ -135,28 +136,36 @@ public final class Cluster {
         List<Orphan> out = new ArrayList<>();
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT flow_id, runner_id, run_id, run_trigger, trigger_id, "
-                     + "fire_time FROM flowexport_lease WHERE runner_id IS NOT NULL AND expires_at < " + NOW);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long fire = rs.getLong(6);
-                out.add(new Orphan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.wasNull() ? null : Instant.ofEpochMilli(fire)));
+                     + "fire_time, expires_at < " + NOW + ", host, pid FROM flowexport_lease WHERE runner_id IS NOT "
+                     + "NULL AND (expires_at < " + NOW + " OR host = ?)")) {
+            ps.setString(1, RunnerIds.host());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long fire = rs.getLong(6);
+                    Instant fireTime = rs.wasNull() ? null : Instant.ofEpochMilli(fire);
+                    if (rs.getBoolean(7) || RunnerIds.isGone(rs.getString(8), rs.getLong(9))) {
+                        out.add(new Orphan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), fireTime));
+                    }
+                }
             }
         }
         return out;
     }
 
     /**
-     * The runner whose unexpired lease on the flow says it is running it now, if any. When the state store cannot
+     * The runner whose unexpired lease on the flow says it is running it now, if any (not a process of this host
+     * that has ended). When the state store cannot
      * be read, a placeholder naming that: the flow is taken to be running somewhere.
      */
     public Optional<String> holder(String flowId) {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT runner_id FROM flowexport_lease WHERE flow_id = ? "
-                     + "AND runner_id IS NOT NULL AND expires_at >= " + NOW)) {
+             PreparedStatement ps = c.prepareStatement("SELECT runner_id, host, pid FROM flowexport_lease WHERE "
+                     + "flow_id = ? AND runner_id IS NOT NULL AND expires_at >= " + NOW)) {
             ps.setString(1, flowId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() && !RunnerIds.isGone(rs.getString(2), rs.getLong(3)) ? Optional.of(rs.getString(1))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             return Optional.of("(unknown: the state store cannot be read)");

@@ -16,13 +16,16 @@ import javax.sql.DataSource;
  * behave as one: a firing of a trigger is claimed with a compare-and-set on its row of {@code flowexport_trigger}
  * (the latest firing claimed; a firing is claimed only when it is later), and a flow's run slot is a lease on its
  * row of {@code flowexport_lease}, timed by the database's clock ({@link JdbcStateStore#DB_NOW_MS}), whose epoch is
- * the runs' fencing token ({@link Fence}). Both are row updates in one transaction: they work the same on H2 (one
+ * the runs' fencing token ({@link Fence}). A lease held by a process of this host that has ended (a crash, a
+ * SIGKILL) is taken over at once rather than when it expires, so that one runner restarted after a crash goes on
+ * as before. Both are row updates in one transaction: they work the same on H2 (one
  * runner) and PostgreSQL (any number), with no session state, so no advisory lock is held between statements.
  */
 public final class JdbcRunSlots implements RunSlots {
 
     private static final String NOW = JdbcStateStore.DB_NOW_MS;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.flowexport.cluster");
 
     private final DataSource db;
     private final String runnerId;
@@ -83,27 +86,49 @@ public final class JdbcRunSlots implements RunSlots {
             return new Busy(runnerId, null);
         }
         long sent = System.nanoTime();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE flowexport_lease SET runner_id = ?, epoch = epoch + 1, "
-                + "run_id = ?, run_trigger = ?, trigger_id = ?, fire_time = ?, acquired_at = " + NOW + ", expires_at = "
-                + NOW + " + ? WHERE flow_id = ? AND (runner_id IS NULL OR expires_at < " + NOW + ")")) {
-            ps.setString(1, runnerId);
-            ps.setString(2, runId);
-            ps.setString(3, trigger.kind());
-            ps.setString(4, trigger.triggerId());
-            ps.setObject(5, trigger.fireTime() == null ? null : trigger.fireTime().toEpochMilli(),
-                    java.sql.Types.BIGINT);
-            ps.setLong(6, leaseMillis);
-            ps.setString(7, flowId);
-            if (ps.executeUpdate() == 1) {
-                return new Granted(new Fence(flowId, runnerId, epoch(c, flowId)), leaseNanos() - elapsed(sent));
-            }
+        if (acquire(c, flowId, trigger, runId, "(runner_id IS NULL OR expires_at < " + NOW + ")", -1)) {
+            return new Granted(new Fence(flowId, runnerId, epoch(c, flowId)), leaseNanos() - elapsed(sent));
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT runner_id, run_id FROM flowexport_lease WHERE flow_id = ?")) {
+                "SELECT runner_id, run_id, host, pid, epoch FROM flowexport_lease WHERE flow_id = ?")) {
             ps.setString(1, flowId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Busy(rs.getString(1), rs.getString(2)) : new Busy(null, null);
+                if (!rs.next()) {
+                    return new Busy(null, null);
+                }
+                String holder = rs.getString(1);
+                long pid = rs.getLong(4);
+                if (RunnerIds.isGone(rs.getString(3), pid)
+                        && acquire(c, flowId, trigger, runId, "epoch = ?", rs.getLong(5))) {
+                    LOG.info("flow '{}': runner {} (process {} on this host) ended while running run {}; its run "
+                            + "slot is taken over at once", flowId, holder, pid, rs.getString(2));
+                    return new Granted(new Fence(flowId, runnerId, epoch(c, flowId)), leaseNanos() - elapsed(sent));
+                }
+                return new Busy(holder, rs.getString(2));
             }
+        }
+    }
+
+    /** Takes the flow's lease where {@code condition} (with {@code epoch} as its parameter, when not -1) holds. */
+    private boolean acquire(Connection c, String flowId, RunTrigger trigger, String runId, String condition,
+                            long epoch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE flowexport_lease SET runner_id = ?, host = ?, pid = ?, "
+                + "epoch = epoch + 1, run_id = ?, run_trigger = ?, trigger_id = ?, fire_time = ?, acquired_at = " + NOW
+                + ", expires_at = " + NOW + " + ? WHERE flow_id = ? AND " + condition)) {
+            ps.setString(1, runnerId);
+            ps.setString(2, RunnerIds.host());
+            ps.setLong(3, ProcessHandle.current().pid());
+            ps.setString(4, runId);
+            ps.setString(5, trigger.kind());
+            ps.setString(6, trigger.triggerId());
+            ps.setObject(7, trigger.fireTime() == null ? null : trigger.fireTime().toEpochMilli(),
+                    java.sql.Types.BIGINT);
+            ps.setLong(8, leaseMillis);
+            ps.setString(9, flowId);
+            if (epoch >= 0) {
+                ps.setLong(10, epoch);
+            }
+            return ps.executeUpdate() == 1;
         }
     }
 

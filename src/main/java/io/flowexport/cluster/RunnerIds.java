@@ -14,6 +14,15 @@ public final class RunnerIds {
         return host() + ":" + ProcessHandle.current().pid();
     }
 
+    /**
+     * True when {@code host} is this host and no process {@code pid} runs on it: a runner that held something
+     * there has ended. False when it may still run (another host, this process, or a live process of that id).
+     */
+    public static boolean isGone(String host, long pid) {
+        return host != null && host.equals(host()) && pid > 0 && pid != ProcessHandle.current().pid()
+                && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    }
+
     /** This machine's host name, or {@code localhost} when it cannot be found. */
     public static String host() {
         String env = System.getenv("HOSTNAME");
