@@ -93,9 +93,10 @@ class ClusterIT {
                 Instant scaledDown = Instant.now();
                 System.out.println("cluster: scaled 3 -> 1 (SIGTERM r2, r3) at " + scaledDown);
                 Thread.sleep(10_000);
-                cluster.start("r2", "r3");
                 Instant scaledUp = Instant.now();
-                System.out.println("cluster: scaled 1 -> 3 at " + scaledUp);
+                cluster.start("r2", "r3");
+                System.out.println("cluster: scaled 1 -> 3 at " + scaledUp + " (both answer "
+                        + Duration.between(scaledUp, Instant.now()).toMillis() + " ms later)");
                 Thread.sleep(8_000);
 
                 source.stop();
