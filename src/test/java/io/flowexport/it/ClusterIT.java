@@ -3,6 +3,7 @@ package io.flowexport.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexport.it.ClusterRunners.Firings;
+import io.flowexport.it.ClusterRunners.Lease;
 import io.flowexport.it.ClusterRunners.Run;
 import io.flowexport.it.CrashLedger.Target;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Proves, from the run history and what the destinations hold: each firing (flow, trigger, fire time) ran at
  * most once; no two runs of one flow overlapped in time (the frozen runner did not go on once another took its
- * flow); the flows r1 ran when it died were taken over by another runner before r1 came back; every source row
+ * flow); no runner started a run of a flow while the killed or frozen runner's lease on it had not yet expired;
+ * the flows r1 ran when it died were taken over by another runner before r1 came back; every source row
  * reached every destination of its flow (rows lost: 0), no row was published twice under two file names or two
  * Idempotency-Keys (re-sends under the same name or key are counted, as the destination deduplicates them), no
  * partial or temporary file is visible; every runner ran flows. Prints the figures (and writes them to
@@ -71,14 +73,15 @@ class ClusterIT {
 
                 Set<String> heldBefore = cluster.awaitLeaseHeldBy("r1", Duration.ofSeconds(30));
                 Instant killedAt = cluster.kill("r1");
-                Set<String> held = cluster.leasesHeldBy("r1");
-                Set<String> killedFlows = held.isEmpty() ? heldBefore : held;
+                Map<String, Lease> killedLeases = cluster.leasesOf("r1");
+                Set<String> killedFlows = killedLeases.isEmpty() ? heldBefore : killedLeases.keySet();
                 System.out.println("cluster: SIGKILL r1 at " + killedAt + " while it ran " + killedFlows);
                 Thread.sleep(10_000);
 
                 cluster.awaitLeaseHeldBy("r2", Duration.ofSeconds(30));
                 Instant pausedAt = cluster.pause("r2");
-                Set<String> pausedFlows = cluster.leasesHeldBy("r2");
+                Map<String, Lease> pausedLeases = cluster.leasesOf("r2");
+                Set<String> pausedFlows = pausedLeases.keySet();
                 System.out.println("cluster: SIGSTOP r2 at " + pausedAt + " while it ran " + pausedFlows);
                 Thread.sleep(PAUSE.toMillis());
                 Instant resumedAt = cluster.resume("r2");
@@ -120,6 +123,8 @@ class ClusterIT {
                 Map<String, Long> killTakeover = ClusterRunners.takeoverMillis(runs, "r1", killedAt, killedFlows);
                 Map<String, Long> pauseTakeover = ClusterRunners.takeoverMillis(runs, "r2", pausedAt, pausedFlows);
                 Map<String, Long> perRunner = ClusterRunners.runsPerRunner(runs);
+                List<String> withinLease = new ArrayList<>(ClusterRunners.runsWithinLease(runs, "r1", killedLeases));
+                withinLease.addAll(ClusterRunners.runsWithinLease(runs, "r2", pausedLeases));
                 List<String> notTakenOver = new ArrayList<>();
                 for (String flow : killedFlows) {
                     boolean taken = runs.stream().anyMatch(r -> r.flowId().equals(flow) && !"r1".equals(r.runnerId())
@@ -132,11 +137,13 @@ class ClusterIT {
                         && r.startedAt().isBefore(scaledUp)).count();
                 ClusterRunners.summary("cluster-summary.txt", summary(seed, cluster, flows.size(), runs, firings,
                         overlaps.size(), totals, perRunner, ClusterRunners.requestsPerRunner(http), killTakeover,
-                        pauseTakeover, scaledDownRuns, destinations, ledger.overflows(),
+                        pauseTakeover, withinLease.size(), scaledDownRuns, destinations, ledger.overflows(),
                         (System.nanoTime() - started) / 1e9));
 
                 ClusterRunners.assertOnce(firings);
                 ClusterRunners.assertNoOverlap(overlaps);
+                assertThat(withinLease).as("runs another runner started while the killed r1 or the frozen r2 still "
+                        + "held the flow's lease").isEmpty();
                 if (destinations != null) {
                     throw destinations;
                 }
@@ -160,7 +167,8 @@ class ClusterIT {
     private static String summary(long seed, ClusterRunners cluster, int flows, List<Run> runs, Firings firings,
                                   int overlaps, List<CrashLedger.Totals> totals, Map<String, Long> perRunner,
                                   Map<String, Long> requestsPerRunner, Map<String, Long> killTakeover,
-                                  Map<String, Long> pauseTakeover, long scaledDownRuns, AssertionError destinations,
+                                  Map<String, Long> pauseTakeover, int withinLease, long scaledDownRuns,
+                                  AssertionError destinations,
                                   int watchOverflows, double seconds) {
         StringBuilder sb = new StringBuilder();
         long lost = totals.stream().mapToLong(CrashLedger.Totals::rowsLost).sum();
@@ -178,6 +186,7 @@ class ClusterIT {
         line(sb, "firings recorded more than once", firings.twice().size());
         line(sb, "trigger runs without trigger_id/fire_time", firings.anonymous().size());
         line(sb, "runs overlapping another run of the flow", overlaps);
+        line(sb, "runs started inside a dead/frozen one's lease", withinLease);
         line(sb, "kills (SIGKILL)", 1);
         line(sb, "pauses (SIGSTOP " + PAUSE.toSeconds() + " s, lease " + ClusterRunners.LEASE.toSeconds() + " s)", 1);
         line(sb, "runs while scaled down to r1", scaledDownRuns);

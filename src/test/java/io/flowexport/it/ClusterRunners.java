@@ -88,8 +88,8 @@ final class ClusterRunners implements AutoCloseable {
         }
     }
 
-    /** A flow's lease as {@code flowexport_lease} holds it. */
-    record Lease(String flowId, String runnerId, long epoch, String runId, long expiresAt) {
+    /** A flow's lease as {@code flowexport_lease} holds it (times in ms since 1970, the database's clock). */
+    record Lease(String flowId, String runnerId, long epoch, String runId, long acquiredAt, long expiresAt) {
     }
 
     /**
@@ -331,11 +331,11 @@ final class ClusterRunners implements AutoCloseable {
     Map<String, Lease> leases() throws SQLException {
         Map<String, Lease> out = new TreeMap<>();
         try (Connection c = state(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT flow_id, runner_id, epoch, run_id, expires_at "
+             ResultSet rs = s.executeQuery("SELECT flow_id, runner_id, epoch, run_id, acquired_at, expires_at "
                      + "FROM flowexport_lease")) {
             while (rs.next()) {
                 out.put(rs.getString(1), new Lease(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                        rs.getLong(5)));
+                        rs.getLong(5), rs.getLong(6)));
             }
         } catch (SQLException e) {
             throw missingClusterSchema(e, "flowexport_lease");
@@ -343,10 +343,16 @@ final class ClusterRunners implements AutoCloseable {
         return out;
     }
 
+    /** The leases {@code runner} holds now, by flow id. */
+    Map<String, Lease> leasesOf(String runner) throws SQLException {
+        Map<String, Lease> out = new TreeMap<>();
+        leases().values().stream().filter(l -> runner.equals(l.runnerId())).forEach(l -> out.put(l.flowId(), l));
+        return out;
+    }
+
     /** The flows whose lease {@code runner} holds now. */
     Set<String> leasesHeldBy(String runner) throws SQLException {
-        return leases().values().stream().filter(l -> runner.equals(l.runnerId())).map(Lease::flowId)
-                .collect(Collectors.toCollection(TreeSet::new));
+        return new TreeSet<>(leasesOf(runner).keySet());
     }
 
     /** Waits (at most {@code atMost}) until {@code runner} holds at least one lease; returns those flows. */
@@ -520,6 +526,24 @@ final class ClusterRunners implements AutoCloseable {
             runs.stream().filter(r -> r.flowId().equals(flow) && !runner.equals(r.runnerId()) && !r.skipped()
                             && !r.startedAt().isBefore(moment)).map(Run::startedAt).min(Comparator.naturalOrder())
                     .ifPresent(t -> out.put(flow, Duration.between(moment, t).toMillis()));
+        }
+        return out;
+    }
+
+    /**
+     * Runs (not skipped) that another runner started while {@code leases} were still {@code holder}'s: between a
+     * lease's acquisition and its expiry, as the holder's run slot (the holder stopped renewing, being killed or
+     * frozen, so nobody could know it was gone before the lease ran out).
+     */
+    static List<String> runsWithinLease(List<Run> runs, String holder, Map<String, Lease> leases) {
+        List<String> out = new ArrayList<>();
+        for (Run r : runs) {
+            Lease l = leases.get(r.flowId());
+            if (l != null && !holder.equals(r.runnerId()) && !r.skipped()
+                    && r.startedAt().toEpochMilli() >= l.acquiredAt() && r.startedAt().toEpochMilli() < l.expiresAt()) {
+                out.add(String.format(Locale.ROOT, "%s started %d ms before %s's lease (epoch %d, run %s) expired",
+                        r, l.expiresAt() - r.startedAt().toEpochMilli(), holder, l.epoch(), l.runId()));
+            }
         }
         return out;
     }
