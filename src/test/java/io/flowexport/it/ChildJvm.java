@@ -54,6 +54,11 @@ final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The child's process id (for signals other than SIGKILL and SIGTERM, e.g. SIGSTOP). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Waits up to {@code timeout} for the process to end; true when it did. */
     boolean waitFor(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -74,7 +74,8 @@ final class CrashLedger implements AutoCloseable {
                   List<String> examples, long deduped) {
     }
 
-    private static final Pattern NAME = Pattern.compile("(\\d+)\\.(csv|parquet|jsonl)");
+    /** {@code <last batch>.<ext>}, or {@code <last batch>_<run id>.<ext>} (a name per run). */
+    private static final Pattern NAME = Pattern.compile("(\\d+)(?:_[0-9A-Za-z-]+)?\\.(csv|parquet|jsonl)");
     private static final Pattern LAST_SEGMENT = Pattern.compile(".*/(\\d+)");
 
     private final Path exportDir;
