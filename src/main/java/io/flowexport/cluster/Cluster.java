@@ -2,6 +2,7 @@ package io.flowexport.cluster;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexport.config.RunnerIds;
 import io.flowexport.state.JdbcStateStore;
 import java.io.IOException;
 import java.sql.Connection;

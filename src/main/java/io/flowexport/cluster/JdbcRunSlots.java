@@ -1,5 +1,6 @@
 package io.flowexport.cluster;
 
+import io.flowexport.config.RunnerIds;
 import io.flowexport.run.RunSlots;
 import io.flowexport.run.RunTrigger;
 import io.flowexport.state.Fence;

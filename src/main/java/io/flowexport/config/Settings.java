@@ -173,7 +173,7 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                     + "that a lease is renewed at least twice before it runs out");
         }
         String id = l.get("flowexport.runner.id", null);
-        return new Cluster(id == null || id.isBlank() ? io.flowexport.cluster.RunnerIds.defaultId() : id.trim(), lease,
+        return new Cluster(id == null || id.isBlank() ? RunnerIds.defaultId() : id.trim(), lease,
                 heartbeat);
     }
 

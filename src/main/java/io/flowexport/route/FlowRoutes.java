@@ -48,7 +48,7 @@ import org.apache.camel.component.timer.TimerConstants;
  */
 public final class FlowRoutes {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.flowexport.runs");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.flowexport.triggers");
 
     private final LastFirings lastFirings;
 

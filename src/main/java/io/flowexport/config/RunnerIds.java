@@ -1,4 +1,4 @@
-package io.flowexport.cluster;
+package io.flowexport.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
