@@ -139,9 +139,10 @@ public final class ExportRunner {
      * store ({@link RunSlots}); a trigger's firing is claimed by one runner only.
      *
      * @return {@link Begun.Started} with the run, in stage {@link RunStage#BEGUN}; {@link Begun.Skipped} with the
-     *         result to report when the flow is running (here or elsewhere), the runner is stopping or the state
-     *         store cannot be reached; {@link Begun.NotOurs} when another runner claimed this firing (nothing to
-     *         report)
+     *         result to report when the flow is running (here or elsewhere), the runner is stopping or (for a
+     *         manual or API run) the state store cannot be reached; {@link Begun.NotOurs} when another runner
+     *         claimed this firing, or it could not be claimed because the state store cannot be reached (nothing
+     *         to report: the runners that reach it run the firing)
      */
     public Begun begin(Flow flow, RunTrigger trigger) {
         if (stopping) {
@@ -183,8 +184,14 @@ public final class ExportRunner {
                     + b.runId() + ")" : "") + " is in progress on runner " + b.runnerId()));
         }
         if (taken instanceof RunSlots.Unreachable u) {
+            if (trigger.isFiring()) {
+                // the runners that reach the state store run this firing; the heartbeat says once that it is gone
+                LOG.debug("flow '{}': firing at {} not claimed: the state store cannot be reached: {}", flow.id(),
+                        trigger.logicalTime(), u.message());
+                return new Begun.NotOurs(null);
+            }
             return new Begun.Skipped(skipped(flow, trigger, "the state store cannot be reached, so no run begins on "
-                    + "this runner (another runner may run it): " + u.message()));
+                    + "this runner: " + u.message()));
         }
         return new Begun.Skipped(skipped(flow, trigger, busyReason(flow.id())));
     }
