@@ -108,15 +108,7 @@ public final class LiveRunner {
                     flowsInForce::fire);
         });
         if (heartbeat != null) {
-            long period = app.settings().cluster().heartbeat().toMillis();
-            io.flowexport.cluster.Heartbeat beat = heartbeat;
-            context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("timer:" + io.flowexport.cluster.Heartbeat.ROUTE_ID + "?period=" + period + "&delay=0")
-                            .routeId(io.flowexport.cluster.Heartbeat.ROUTE_ID).process(e -> beat.beat());
-                }
-            });
+            context.addRoutes(heartbeat.route(app.settings().cluster().heartbeat()));
         }
         if (s.httpPort() > 0) {
             context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir));

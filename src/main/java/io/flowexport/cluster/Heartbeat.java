@@ -74,6 +74,17 @@ public final class Heartbeat {
         }
     }
 
+    /** The route {@value #ROUTE_ID}: a timer that calls {@link #beat} every {@code period}, the first time at once. */
+    public org.apache.camel.builder.RouteBuilder route(java.time.Duration period) {
+        return new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("timer:" + ROUTE_ID + "?period=" + period.toMillis() + "&delay=0").routeId(ROUTE_ID)
+                        .process(e -> beat());
+            }
+        };
+    }
+
     /** Deletes this runner's row (a clean stop). */
     public void leave() {
         cluster.leave();

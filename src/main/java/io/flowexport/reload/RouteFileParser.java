@@ -29,7 +29,7 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 final class RouteFileParser {
 
     /** Route id prefixes of the runner's own routes (flows, triggers, HTTP API). */
-    static final List<String> RESERVED_PREFIXES = List.of("flow-", "trigger-", "api-");
+    static final List<String> RESERVED_PREFIXES = List.of("flow-", "trigger-", "api-", "flowexport-");
 
     /**
      * @param routes   the file's routes, each with its id set; empty when there are problems
