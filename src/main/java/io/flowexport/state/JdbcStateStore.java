@@ -21,9 +21,12 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
- * A {@link StateStore} in a JDBC database (an embedded H2 file by default; PostgreSQL works too). Creates its
- * tables on first use: {@code flowexport_watermark}, {@code flowexport_pending}, {@code flowexport_intent} and
- * {@code flowexport_runs} (the run history). Each change is one transaction. Placeholder values, remaining
+ * A {@link StateStore} in a JDBC database (an embedded H2 file by default; PostgreSQL works too). Its schema is
+ * created and migrated when it is opened ({@link StateSchema}): {@code flowexport_watermark},
+ * {@code flowexport_pending}, {@code flowexport_intent} and {@code flowexport_runs} (the run history), and the
+ * tables the runners sharing the store coordinate through ({@code flowexport_lease}, {@code flowexport_trigger},
+ * {@code flowexport_runner}; see {@code io.flowexport.cluster}). Each change is one transaction; the writes of a
+ * run check its {@link Fence} in that transaction. Placeholder values, remaining
  * destinations, files and destination results are JSON text; times are ISO-8601 UTC text with milliseconds, so
  * they sort as text.
  */
