@@ -14,8 +14,11 @@ import io.flowexport.ops.RunHistory;
 import io.flowexport.query.QueryBuilder;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
+import io.flowexport.cluster.Cluster;
+import io.flowexport.cluster.JdbcRunSlots;
 import io.flowexport.run.PostgresCopy;
 import io.flowexport.run.RunResult;
+import io.flowexport.run.RunSlots;
 import io.flowexport.run.SourceProblem;
 import io.flowexport.run.RunListeners;
 import io.flowexport.run.SourceRetry;
@@ -64,7 +67,7 @@ public final class FlowExportApp implements AutoCloseable {
     private final Connectors connectors;
     private final RunHistory history;
     /** The runners sharing the state store, or null when it is not a database ({@link NoStateStore}). */
-    private final io.flowexport.cluster.Cluster cluster;
+    private final Cluster cluster;
     private volatile QueryBuilder queries;
     private final SourceDialect dialect;
     /** The source URL connected to: the setting, with {@code IFEXISTS=TRUE} for the demo database when inspecting. */
@@ -92,13 +95,13 @@ public final class FlowExportApp implements AutoCloseable {
                 settings.reliability().historyRetention());
         Settings.Reliability r = settings.reliability();
         Settings.Cluster cs = settings.cluster();
-        io.flowexport.run.RunSlots slots;
-        if (state instanceof io.flowexport.state.JdbcStateStore jdbc) {
-            slots = new io.flowexport.cluster.JdbcRunSlots(jdbc.dataSource(), cs.runnerId(), cs.lease());
-            this.cluster = new io.flowexport.cluster.Cluster(jdbc.dataSource(), cs.runnerId(),
+        RunSlots slots;
+        if (state instanceof JdbcStateStore jdbc) {
+            slots = new JdbcRunSlots(jdbc.dataSource(), cs.runnerId(), cs.lease());
+            this.cluster = new Cluster(jdbc.dataSource(), cs.runnerId(),
                     FlowExportApp.class.getPackage().getImplementationVersion());
         } else {
-            slots = io.flowexport.run.RunSlots.local(cs.runnerId());
+            slots = RunSlots.local(cs.runnerId());
             this.cluster = null;
         }
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
@@ -314,7 +317,7 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /** The runners sharing the state store, or empty when there is no state database (read-only commands). */
-    public Optional<io.flowexport.cluster.Cluster> cluster() {
+    public Optional<Cluster> cluster() {
         return Optional.ofNullable(cluster);
     }
 

@@ -1,6 +1,8 @@
 package io.flowexport.app;
 
+import io.flowexport.cluster.Heartbeat;
 import io.flowexport.config.Settings;
+import io.flowexport.flow.Flow;
 import io.flowexport.ops.ApiRoutes;
 import io.flowexport.ops.RunEvents;
 import io.flowexport.ops.StatusReport;
@@ -45,7 +47,7 @@ public final class LiveRunner {
     private StatusReport status;
     private RunEvents events;
     private volatile SourceProblem sourceDown;
-    private io.flowexport.cluster.Heartbeat heartbeat;
+    private Heartbeat heartbeat;
 
     /**
      * @param app       the runner's parts
@@ -100,9 +102,9 @@ public final class LiveRunner {
         reload.start();
         LiveFlows flowsInForce = live[0];
         app.cluster().ifPresent(cluster -> {
-            heartbeat = new io.flowexport.cluster.Heartbeat(cluster,
+            heartbeat = new Heartbeat(cluster,
                     () -> flowsInForce.all().stream().collect(java.util.stream.Collectors.toMap(
-                            io.flowexport.flow.Flow::id, io.flowexport.flow.Flow::version, (a, b) -> a)),
+                            Flow::id, Flow::version, (a, b) -> a)),
                     () -> app.runner().runs().stream().map(r -> r.flow().id()).toList(),
                     id -> flowsInForce.current(id) != null && !app.runner().isRunning(id),
                     flowsInForce::fire);
