@@ -23,16 +23,28 @@ public final class RunnerIds {
                 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
-    /** This machine's host name, or {@code localhost} when it cannot be found. */
+    /**
+     * This machine's host name ({@code HOSTNAME}, else the local host's name), or {@code localhost} when it cannot
+     * be found; looked up once per process, since every lease a runner takes names it.
+     */
     public static String host() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
+        return Host.NAME;
+    }
+
+    /** The host name, looked up on first use (a name lookup can take a while on a badly configured host). */
+    private static final class Host {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            String env = System.getenv("HOSTNAME");
+            if (env != null && !env.isBlank()) {
+                return env;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
         }
     }
 }

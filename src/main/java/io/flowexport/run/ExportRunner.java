@@ -224,7 +224,7 @@ public final class ExportRunner {
         return slots.runnerId();
     }
 
-    /** The runs in progress on this runner, by flow id (for lease renewal and status). */
+    /** The runs in progress on this runner, one per flow, as of now (a copy; for the heartbeat and status). */
     public java.util.Collection<FlowRun> runs() {
         return List.copyOf(running.values());
     }
