@@ -69,16 +69,19 @@ class ClusterIT {
             try (CrashLedger ledger = new CrashLedger(cluster.exportDir, http, source, targets)) {
                 source.write();
                 source.start(Duration.ofMillis(300));
+                Instant begin = Instant.now();
                 cluster.start("r1", "r2", "r3");
                 cluster.printClusterStatus("r1");
-                Thread.sleep(6_000); // the chaos schedule: let the three run
+                for (String id : List.of("r1", "r2", "r3")) { // the chaos schedule starts once all three run
+                    cluster.awaitRunBy(id, begin, Duration.ofSeconds(60));
+                }
 
                 Set<String> heldBefore = cluster.awaitLeaseHeldBy("r1", Duration.ofSeconds(30));
                 Instant killedAt = cluster.kill("r1");
                 Map<String, Lease> killedLeases = cluster.leasesOf("r1");
                 Set<String> killedFlows = killedLeases.isEmpty() ? heldBefore : killedLeases.keySet();
                 System.out.println("cluster: SIGKILL r1 at " + killedAt + " while it ran " + killedFlows);
-                Thread.sleep(10_000);
+                cluster.awaitTakenOver(killedFlows, "r1", killedAt, Duration.ofSeconds(60));
 
                 cluster.awaitLeaseHeldBy("r2", Duration.ofSeconds(30));
                 Instant pausedAt = cluster.pause("r2");
@@ -92,31 +95,24 @@ class ClusterIT {
                 Instant r1Back = Instant.now();
                 cluster.start("r1");
                 System.out.println("cluster: r1 started again at " + r1Back);
-                Thread.sleep(5_000);
+                cluster.awaitRunBy("r1", r1Back, Duration.ofSeconds(60));
 
                 cluster.stop("r2", "r3");
                 Instant scaledDown = Instant.now();
                 System.out.println("cluster: scaled 3 -> 1 (SIGTERM r2, r3) at " + scaledDown);
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // the scenario: r1 alone for 10 s
                 Instant scaledUp = Instant.now();
                 cluster.start("r2", "r3");
                 System.out.println("cluster: scaled 1 -> 3 at " + scaledUp + " (both answer "
                         + Duration.between(scaledUp, Instant.now()).toMillis() + " ms later)");
-                Thread.sleep(8_000);
-
-                source.stop();
-                cluster.awaitWatermarks(flows, source.maxBatch(), Duration.ofSeconds(60));
+                cluster.awaitRunBy("r2", scaledUp, Duration.ofSeconds(60));
+                cluster.awaitRunBy("r3", scaledUp, Duration.ofSeconds(60));
                 cluster.printClusterStatus("r3");
-                cluster.stopAll();
 
                 // the destinations are read first; a whole-export failure there is reported after the figures
-                CrashLedger.Snapshot last = null;
-                AssertionError destinations = null;
-                try {
-                    last = ledger.check(cluster.watermarks(), "after the final stop");
-                } catch (AssertionError e) {
-                    destinations = e;
-                }
+                ClusterRunners.Final end = cluster.settle(source, flows, ledger);
+                CrashLedger.Snapshot last = end.last();
+                AssertionError destinations = end.destinations();
                 source.assertSourceMatches();
                 List<CrashLedger.Totals> totals = destinations == null ? ledger.totals() : List.of();
                 List<Run> runs = cluster.history();

@@ -366,6 +366,43 @@ final class ClusterRunners implements AutoCloseable {
         return held.get();
     }
 
+    /**
+     * Waits (at most {@code atMost}) until each flow of {@code flows} has a run (not skipped) by a runner other than
+     * {@code gone} that started after {@code since}: the flows were taken over.
+     */
+    void awaitTakenOver(Set<String> flows, String gone, Instant since, Duration atMost) {
+        await("flows " + flows + " run by a runner other than " + gone).atMost(atMost)
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> flows.stream().allMatch(f -> {
+                    try {
+                        return history().stream().anyMatch(r -> r.flowId().equals(f) && !r.skipped()
+                                && !gone.equals(r.runnerId()) && r.startedAt().isAfter(since));
+                    } catch (SQLException | IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+    }
+
+    /** What the destinations held after the final stop, or the whole-export failure found reading them. */
+    record Final(CrashLedger.Snapshot last, AssertionError destinations) {
+    }
+
+    /**
+     * The end of a chaos schedule: stops the writer, waits until every flow's watermark reaches its last batch,
+     * stops every runner (SIGTERM), then reads the destinations; a whole-export failure there is returned, to be
+     * reported after the figures.
+     */
+    Final settle(SourceBatches source, List<String> flows, CrashLedger ledger) throws Exception {
+        source.stop();
+        awaitWatermarks(flows, source.maxBatch(), Duration.ofSeconds(60));
+        stopAll();
+        try {
+            return new Final(ledger.check(watermarks(), "after the final stop"), null);
+        } catch (AssertionError e) {
+            return new Final(null, e);
+        }
+    }
+
     /** The whole run history, oldest first. */
     List<Run> history() throws SQLException, IOException {
         List<Run> out = new ArrayList<>();
