@@ -3,6 +3,7 @@ package io.flowexport.app;
 import io.flowexport.cluster.Heartbeat;
 import io.flowexport.config.Settings;
 import io.flowexport.flow.Flow;
+import io.flowexport.ops.ApiAuth;
 import io.flowexport.ops.ApiRoutes;
 import io.flowexport.ops.RunEvents;
 import io.flowexport.ops.StatusReport;
@@ -71,6 +72,10 @@ public final class LiveRunner {
     public void start(CamelContext context) throws Exception {
         Settings.Live s = app.settings().live();
         Path exportDir = app.settings().exportDir();
+        if (s.httpPort() > 0) {
+            // before any route of ours or the operator's is added: no endpoint is ever served unprotected
+            ApiAuth.install(context, app.settings().httpToken());
+        }
         io.flowexport.reload.OperatorRouteBeans.bind(context, app.source());
         ExecutorService runPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "flowexport-run", s.runThreads());

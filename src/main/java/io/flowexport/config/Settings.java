@@ -44,10 +44,14 @@ import java.util.Properties;
  * @param live           settings of the long-running {@code run} command
  * @param reliability    run history retention and the retry policy for source failures
  * @param cluster        how runners sharing the state store coordinate
+ * @param httpToken      the bearer token every HTTP API request but the health probes must carry
+ *                       ({@code flowexport.http.token}, a value or a {@code ${env:}} / {@code ${file:}} reference);
+ *                       {@link HttpToken#NONE} by default; masked like a password
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster) {
+                       boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster,
+                       HttpToken httpToken) {
 
     /**
      * How the runners that share one state store coordinate (see README, "Running several runners").
@@ -157,7 +161,8 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 new Reliability(l.duration("flowexport.history.retention", "30d"),
                         Math.max(1, l.number("flowexport.source.attempts", "3")),
                         l.duration("flowexport.source.retry-backoff", "2s")),
-                cluster(l));
+                cluster(l),
+                HttpToken.of(l.secret("flowexport.http.token", "", true)));
     }
 
     private static Cluster cluster(Lookup l) {
