@@ -77,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
             main.configure().setName("flow-export");
             // Camel waits for in-flight exchanges a little longer than our own grace, which aborts them.
             main.configure().setShutdownTimeout((int) settings.live().shutdownGrace().toSeconds() + 35);
+            // Camel's health checks (context, routes, consumers) for GET /health/live and /health/ready
+            main.configure().health().setEnabled(true);
+            main.configure().health().setRoutesEnabled(true);
+            main.configure().health().setConsumersEnabled(true);
+            main.configure().health().setRegistryEnabled(true);
             if (settings.live().httpPort() > 0) {
                 main.configure().httpServer().setEnabled(true);
                 main.configure().httpServer().setHost(settings.live().httpHost());

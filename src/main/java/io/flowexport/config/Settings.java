@@ -97,9 +97,11 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
      *                      ({@code flowexport.shutdown.grace}); default 30s
      * @param runThreads    how many runs started by triggers may run at once ({@code flowexport.run.threads});
      *                      default 4; the others wait for a thread
+     * @param metricsRefresh how often the gauges read from the state store and the source (watermark lag,
+     *                      pending deliveries) are refreshed ({@code flowexport.metrics.refresh}); default 30s
      */
     public record Live(String httpHost, int httpPort, Duration reloadQuiet, Duration reloadRescan,
-                       Duration shutdownGrace, int runThreads) {
+                       Duration shutdownGrace, int runThreads, Duration metricsRefresh) {
     }
 
     /** The embedded demo database, created and filled on first start. */
@@ -144,7 +146,13 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 l.duration("flowexport.reload.quiet", "200ms"),
                 l.duration("flowexport.reload.rescan", "5s"),
                 l.duration("flowexport.shutdown.grace", "30s"),
-                Math.max(1, l.number("flowexport.run.threads", "4")));
+                Math.max(1, l.number("flowexport.run.threads", "4")),
+                l.duration("flowexport.metrics.refresh", "30s"));
+        if (live.metricsRefresh().toMillis() < 1000) {
+            throw new IllegalArgumentException("flowexport.metrics.refresh: " + live.metricsRefresh().toMillis()
+                    + " ms is too short (each refresh queries the source once per flow); give at least 1s "
+                    + "(default 30s)");
+        }
         return new Settings(
                 sourceUrl,
                 l.secret("flowexport.source.username", "", false),

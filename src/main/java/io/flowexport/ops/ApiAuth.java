@@ -37,13 +37,20 @@ public final class ApiAuth {
      * Puts the check in front of the HTTP server of {@code context} (camel-main's, started). Does nothing when
      * no token is set.
      *
+     * @param port the server's port ({@code flowexport.http.port})
+     *
      * @throws IllegalStateException when the context has no platform-http server
      */
-    public static void install(CamelContext context, HttpToken token) {
+    public static void install(CamelContext context, int port, HttpToken token) {
         if (!token.isSet()) {
             return;
         }
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context);
+        // camel-main names its server's router after the port; a server of one's own has the default name
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            router = VertxPlatformHttpRouter.lookup(context);
+        }
         if (router == null) {
             throw new IllegalStateException("no platform-http server in Camel context '" + context.getName()
                     + "' to protect with flowexport.http.token");

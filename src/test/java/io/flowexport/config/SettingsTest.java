@@ -21,7 +21,7 @@ class SettingsTest {
     void liveDefaults() {
         Settings.Live live = Settings.load(null, Map.of()).live();
         assertThat(live).isEqualTo(new Settings.Live("127.0.0.1", 8765, Duration.ofMillis(200), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), 4));
+                Duration.ofSeconds(30), 4, Duration.ofSeconds(30)));
     }
 
     @Test
