@@ -89,6 +89,8 @@ public final class Metrics {
         MicrometerRouteEventNotifier notifier = new MicrometerRouteEventNotifier();
         notifier.setMeterRegistry(prometheus);
         context.getManagementStrategy().addEventNotifier(notifier);
+        // added to a started context (camel-main's, in afterStart): Camel starts only the notifiers it had
+        org.apache.camel.support.service.ServiceHelper.startService(notifier);
         return prometheus;
     }
 }
