@@ -77,6 +77,37 @@ class LogFormatIT {
     }
 
     @Test
+    void aLiveRunnersRunLinesAreJsonWithTheFlowAndTheSecretMasked() throws Exception {
+        Files.writeString(h.config, "flowexport.http.port=0\n", java.nio.file.StandardOpenOption.APPEND);
+        h.flow("items", Files.readString(h.flows.resolve("items.toml"))
+                + "[[triggers]]\ntype = \"interval\"\nevery = \"500ms\"\n");
+        Path log = tmp.resolve("run.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run", "--flows",
+                h.flows.toString(), "--config", h.config.toString())
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("FE_JSON_TOKEN", TOKEN);
+        pb.environment().put("FLOWEXPORT_LOG_FORMAT", "json");
+        Process p = pb.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> Files.readString(log).contains("\"level\":\"ERROR\",\"logger\":\"io.flowexport.runs\""));
+        } finally {
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        List<JsonNode> lines = jsonLines(output);
+        JsonNode run = lines.stream().filter(l -> l.path("logger").asText().equals("io.flowexport.runs")
+                && l.path("level").asText().equals("ERROR")).findFirst().orElseThrow();
+        assertThat(run.path("message").asText()).as(output).contains("items", "failed", "HTTP 401",
+                "Authorization=***");
+        assertThat(run.path("flow_id").asText()).isEqualTo("items");
+        assertThat(run.path("run_id").asText()).isNotBlank();
+        assertThat(output).doesNotContain(TOKEN);
+    }
+
+    @Test
     void theConfigFileChoosesJsonToo() throws Exception {
         Files.writeString(h.config, "flowexport.log.format=json\n", java.nio.file.StandardOpenOption.APPEND);
         Run json = run(Map.of());
