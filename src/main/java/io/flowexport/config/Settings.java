@@ -47,11 +47,13 @@ import java.util.Properties;
  * @param httpToken      the bearer token every HTTP API request but the health probes must carry
  *                       ({@code flowexport.http.token}, a value or a {@code ${env:}} / {@code ${file:}} reference);
  *                       {@link HttpToken#NONE} by default; masked like a password
+ * @param logFormat      how log lines are written on stderr ({@code flowexport.log.format}): {@code text} (default)
+ *                       or {@code json}
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
                        boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster,
-                       HttpToken httpToken) {
+                       HttpToken httpToken, LogFormat logFormat) {
 
     /**
      * How the runners that share one state store coordinate (see README, "Running several runners").
@@ -114,9 +116,10 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
      *
      * @param configFile an application.properties file, or null
      * @param env        the environment (normally {@code System.getenv()})
-     * @throws IllegalArgumentException when the config file cannot be read, a number is malformed, or a secret
-     *                                  reference cannot be resolved (the message names the setting and the
-     *                                  variable or file, never a value)
+     * @throws IllegalArgumentException when the config file cannot be read, a number is malformed, a value is not
+     *                                  one of those allowed (the log format), or a secret reference cannot be
+     *                                  resolved (the message names the setting and the variable or file, never a
+     *                                  value)
      */
     public static Settings load(Path configFile, Map<String, String> env) {
         Properties file = new Properties();
@@ -170,7 +173,15 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                         Math.max(1, l.number("flowexport.source.attempts", "3")),
                         l.duration("flowexport.source.retry-backoff", "2s")),
                 cluster(l),
-                HttpToken.of(l.secret("flowexport.http.token", "", true)));
+                HttpToken.of(l.secret("flowexport.http.token", "", true)),
+                logFormat(l));
+    }
+
+    private static LogFormat logFormat(Lookup l) {
+        String v = l.get("flowexport.log.format", LogFormat.TEXT.spelling());
+        return LogFormat.parse(v).orElseThrow(() -> new IllegalArgumentException("flowexport.log.format: '" + v
+                + "' is not a log format; known: " + LogFormat.known() + " (FLOWEXPORT_LOG_FORMAT, "
+                + "-Dflowexport.log.format or the --config file)"));
     }
 
     private static Cluster cluster(Lookup l) {

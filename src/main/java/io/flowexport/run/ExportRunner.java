@@ -398,6 +398,7 @@ public final class ExportRunner {
         Path staged = null;
         try {
             staged = publisher.stage(run);
+            run.writingTo(staged);
             Written w = p.copySql() != null ? writeByCopy(run, p, staged) : write(run, p, staged);
             run.advance(RunStage.STAGED);
             return publisher.handOver(run, p, staged, w);

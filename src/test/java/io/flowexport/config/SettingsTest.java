@@ -45,6 +45,22 @@ class SettingsTest {
     }
 
     @Test
+    void logFormatIsTextByDefaultAndJsonFromTheEnvironmentOrTheConfigFile() throws IOException {
+        assertThat(Settings.load(null, Map.of()).logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(Settings.load(null, Map.of("FLOWEXPORT_LOG_FORMAT", "JSON")).logFormat()).isEqualTo(LogFormat.JSON);
+        Path file = Files.writeString(tmp.resolve("log.properties"), "flowexport.log.format=json\n");
+        assertThat(Settings.load(file, Map.of()).logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(Settings.load(file, Map.of("FLOWEXPORT_LOG_FORMAT", "text")).logFormat()).isEqualTo(LogFormat.TEXT);
+    }
+
+    @Test
+    void anUnknownLogFormatIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_LOG_FORMAT", "yaml")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("flowexport.log.format: 'yaml' is not a log format; known: text, json");
+    }
+
+    @Test
     void connectionSettingsResolveSecretReferences() throws IOException {
         Path pw = Files.writeString(tmp.resolve("state.pw"), "state-Secret-42\n");
         Path file = Files.writeString(tmp.resolve("app.properties"), String.join("\n",
