@@ -105,7 +105,6 @@ public final class HealthRoutes extends RouteBuilder {
         e.getMessage().removeHeaders("*");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, down ? 503 : 200);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setHeader("Cache-Control", "no-store");
         e.getMessage().setBody(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
     }
 
