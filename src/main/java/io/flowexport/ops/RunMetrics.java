@@ -203,7 +203,8 @@ public final class RunMetrics implements Consumer<RunResult>, RunListener {
     }
 
     /**
-     * Reads the watermark lag and the pending deliveries of {@code flows} from the state store and the source.
+     * Reads the watermark lag, the pending deliveries and the last published run of {@code flows} from the state
+     * store and the source.
      * A flow whose dataset or state cannot be read keeps its last values (logged at DEBUG: the runs say why).
      */
     public void refresh(Collection<Flow> flows, StateStore state, ExportRunner runner) {
@@ -215,6 +216,8 @@ public final class RunMetrics implements Consumer<RunResult>, RunListener {
             FlowGauges g = flow(f.id());
             try {
                 g.pending.set(state.pending(f.id()).map(p -> (long) p.remaining().size()).orElse(0L));
+                // a file another runner sharing the store published counts as this flow's success here too
+                state.lastPublished(f.id()).ifPresent(rec -> succeeded(f.id(), rec.finishedAt().toEpochMilli()));
                 if (!f.export().exportMode().usesWatermark()) {
                     continue;
                 }
