@@ -89,7 +89,7 @@ public final class LiveRunner {
         OperatorRoutes operatorRoutes = new OperatorRoutes(context);
         RouteReloader routeFiles = new RouteReloader(routesDir, operatorRoutes);
         status = new StatusReport(flows, operatorRoutes, live[0], app.runner(), exportDir,
-                app.cluster().orElse(null), app.settings().cluster().heartbeat());
+                app.cluster().orElse(null), app.settings().cluster().heartbeat(), app.state());
         reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();
             routeFiles.reload();
