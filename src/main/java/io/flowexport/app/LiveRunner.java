@@ -113,9 +113,9 @@ public final class LiveRunner {
             context.addRoutes(heartbeat.route(app.settings().cluster().heartbeat()));
         }
         if (s.httpPort() > 0) {
-            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir));
-            LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, POST /flows/<id>/run)",
-                    s.httpHost(), s.httpPort());
+            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
+            LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, GET /flows/<id>/runs, "
+                    + "POST /flows/<id>/run)", s.httpHost(), s.httpPort());
         }
     }
 
