@@ -4,6 +4,7 @@ import io.flowexport.cluster.Heartbeat;
 import io.flowexport.config.Settings;
 import io.flowexport.flow.Flow;
 import io.flowexport.ops.ApiRoutes;
+import io.flowexport.ops.PageRoutes;
 import io.flowexport.ops.RunEvents;
 import io.flowexport.ops.StatusReport;
 import io.flowexport.reload.FlowReloader;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The long-running runner inside a started Camel context: the flows of the flow directory and the operator
  * routes of the route directory, kept in line with the files while it runs ({@link LiveReload}); run events
- * ({@link RunEvents}); the status ({@link StatusReport}) and the HTTP API ({@link ApiRoutes}); and a stop that
+ * ({@link RunEvents}); the status ({@link StatusReport}), the HTTP API ({@link ApiRoutes}) and the status page
+ * ({@link PageRoutes}); and a stop that
  * lets runs finish, then aborts them, so no staged file is left behind.
  *
  * <p>A source database that is down, at start or later, does not stop the runner: its flows stay scheduled and
@@ -114,8 +116,10 @@ public final class LiveRunner {
         }
         if (s.httpPort() > 0) {
             context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
+            context.addRoutes(new PageRoutes());
             LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, GET /flows/<id>/runs, "
-                    + "POST /flows/<id>/run)", s.httpHost(), s.httpPort());
+                    + "POST /flows/<id>/run); status page at http://{}:{}/", s.httpHost(), s.httpPort(),
+                    s.httpHost(), s.httpPort());
         }
     }
 
