@@ -45,7 +45,7 @@ final class LiveProcess implements AutoCloseable {
 
     /**
      * Starts {@code java -jar target/flow-export.jar run} on the harness's flows, a {@code routes} directory
-     * beside them and a free port, and waits until the HTTP API answers.
+     * beside them and a free port, and waits until the HTTP API answers (200, or 401 when a token is set).
      *
      * @param sysProps extra {@code -D} settings, e.g. {@code flowexport.shutdown.grace=1s}
      */
@@ -76,7 +76,11 @@ final class LiveProcess implements AutoCloseable {
         pb.environment().putAll(env);
         Process p = pb.start();
         LiveProcess live = new LiveProcess(h, routes, log, port, p);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> live.get("/status").statusCode() == 200);
+        // 401: the runner answers, and wants a token (flowexport.http.token) the test sends itself
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            int code = live.get("/status").statusCode();
+            return code == 200 || code == 401;
+        });
         return live;
     }
 
