@@ -241,7 +241,7 @@
     const req = f.flow_id ? requested.get(f.flow_id) : null;
     const canRun = Boolean(f.flow_id) && f.state !== 'not loaded';
     const button = el('button', { class: 'run-now', type: 'button', 'data-flow-id': f.flow_id,
-      disabled: !canRun || f.state === 'running' || Boolean(req) }, 'Run now');
+      disabled: !canRun || f.state === 'running' || Boolean(req && !req.error) }, 'Run now');
     button.addEventListener('click', () => runNow(f.flow_id));
     card.appendChild(el('header', null,
       el('h2', null, id),
@@ -432,7 +432,7 @@
 
   async function loadRuns(flowId, key) {
     const cached = runsCache.get(flowId);
-    if (cached && cached.key === key && Date.now() - cached.at < RUNS_MAX_AGE_MS) {
+    if (cached && cached.key === key && Date.now() - cached.at < RUNS_MAX_AGE_MS && !requested.has(flowId)) {
       return;
     }
     try {
@@ -447,6 +447,8 @@
     }
   }
 
+  // a run asked for has ended when the flow's last run, or the newest run in its history, is another one than
+  // when "run now" was clicked (the history also shows a run that was skipped, e.g. running on another runner)
   function settleRequests(status) {
     const now = Date.now();
     for (const f of status.flows || []) {
@@ -454,11 +456,29 @@
       if (!req) {
         continue;
       }
+      if (req.error) {
+        if (now - req.at > 15000) {
+          requested.delete(f.flow_id);
+        }
+        continue;
+      }
       const lastId = f.last_run ? f.last_run.run_id : null;
-      if (lastId && lastId !== req.baseline && !f.run) {
+      const cached = runsCache.get(f.flow_id);
+      const newest = cached && cached.runs && cached.runs.length ? cached.runs[0] : null;
+      if (f.run) {
+        continue;
+      }
+      if (lastId && lastId !== req.baseline) {
         requested.delete(f.flow_id);
-        fresh.set(f.flow_id, { runId: lastId, until: Date.now() + 3000 });
-      } else if (req.error ? now - req.at > 15000 : now - req.at > 300000) {
+        fresh.set(f.flow_id, { runId: lastId, until: now + 3000 });
+      } else if (req.history !== undefined && newest && newest.run_id !== req.history && newest.status !== 'reset') {
+        if (newest.status === 'skipped') {
+          requested.set(f.flow_id, { at: now, error: 'skipped: ' + (newest.message || 'see the run history') });
+        } else {
+          requested.delete(f.flow_id);
+          fresh.set(f.flow_id, { runId: newest.run_id, until: now + 3000 });
+        }
+      } else if (now - req.at > 300000) {
         requested.delete(f.flow_id);
       }
     }
@@ -472,9 +492,9 @@
     let delay = POLL_MS;
     try {
       const status = (await api('status')).body;
-      settleRequests(status);
       await Promise.all((status.flows || []).filter(f => f.flow_id).map(f => loadRuns(f.flow_id,
         (f.last_run ? f.last_run.run_id : '') + '|' + f.state + '|' + (f.run ? f.run.run_id : ''))));
+      settleRequests(status);
       lastStatus = status;
       render(status);
       downSince = null;
@@ -537,6 +557,7 @@
       fill(msg, 'This runner asks for its API token (', el('code', null, 'flowexport.http.token'), ').');
       msg.className = '';
     }
+    fill(document.getElementById('refreshed'), 'waiting for the API token');
     const wasHidden = form.hidden;
     form.hidden = false;
     if (wasHidden) {
@@ -550,7 +571,12 @@
 
   async function runNow(flowId) {
     const f = lastStatus && (lastStatus.flows || []).find(x => x.flow_id === flowId);
-    requested.set(flowId, { baseline: f && f.last_run ? f.last_run.run_id : null, at: Date.now() });
+    const cached = runsCache.get(flowId);
+    requested.set(flowId, {
+      baseline: f && f.last_run ? f.last_run.run_id : null,
+      history: cached && cached.runs ? (cached.runs.length ? cached.runs[0].run_id : null) : undefined,
+      at: Date.now()
+    });
     fresh.delete(flowId);
     if (lastStatus) {
       render(lastStatus);
