@@ -11,6 +11,8 @@ import io.flowexport.destination.FileDestination;
 import io.flowexport.flow.Flow;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.ops.RunHistory;
+import io.flowexport.ops.RunMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.flowexport.query.QueryBuilder;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
@@ -74,6 +76,9 @@ public final class FlowExportApp implements AutoCloseable {
     private final String sourceUrl;
     /** The demo database's file when a command that does not create it found it missing, else null. */
     private final Path missingDemo;
+    /** The runner's meters; {@code run} adds a Prometheus registry to it ({@link io.flowexport.ops.Metrics}). */
+    private final CompositeMeterRegistry meters;
+    private final RunMetrics metrics;
     /** The process's one Camel context: the one {@link #install} was given, or one made for {@code check}. */
     private CamelContext camel;
     private boolean ownsCamel;
@@ -88,7 +93,9 @@ public final class FlowExportApp implements AutoCloseable {
         this.dialect = SourceDialect.of(settings.sourceUrl());
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()), dialect);
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
-        RunListeners listeners = RunListeners.discovered();
+        this.meters = new CompositeMeterRegistry();
+        this.metrics = new RunMetrics(meters);
+        RunListeners listeners = RunListeners.discovered().and(metrics);
         FileDestination files = new FileDestination(settings.exportDir(), listeners::renamed);
         this.connectors = new Connectors(files, this::camel);
         this.history = new RunHistory(state, settings.exportDir(),
@@ -321,6 +328,19 @@ public final class FlowExportApp implements AutoCloseable {
         return Optional.ofNullable(cluster);
     }
 
+    /**
+     * The runner's meters: a composite registry, empty (no-op) until a command adds one that exports them
+     * ({@code run} adds Prometheus's).
+     */
+    public CompositeMeterRegistry meters() {
+        return meters;
+    }
+
+    /** The runner's own meters ({@code flowexport_*}), fed by every run. */
+    public RunMetrics metrics() {
+        return metrics;
+    }
+
     /** The export runner. */
     public ExportRunner runner() {
         return runner;
@@ -381,6 +401,24 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
+     * Checks that the state store answers: a connection from its pool, validated by the driver in at most 2 s.
+     *
+     * @return empty when it answers; else why not, naming the store by its URL without password
+     */
+    public Optional<String> probeState() {
+        if (!(state instanceof JdbcStateStore jdbc)) {
+            return Optional.empty();
+        }
+        try (Connection c = jdbc.dataSource().getConnection()) {
+            return c.isValid(2) ? Optional.empty()
+                    : Optional.of("the state store " + Settings.safeUrl(settings.stateUrl()) + " does not answer");
+        } catch (SQLException | RuntimeException e) {
+            return Optional.of("the state store " + Settings.safeUrl(settings.stateUrl()) + " cannot be reached: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
      * Deletes the temporary files that crashed runs of these flows left behind; not those of a flow that a runner
      * (this one or another sharing the state store and the export directory) is running now.
      *
@@ -424,7 +462,10 @@ public final class FlowExportApp implements AutoCloseable {
             camel = context;
         }
         context.addComponent(FlowExportComponent.SCHEME, new FlowExportComponent(runner, versions, history,
-                onResult));
+                r -> {
+                    metrics.accept(r);
+                    onResult.accept(r);
+                }));
         try {
             // the leases of runs in progress are renewed while they run, by run and run-once alike
             context.addRoutes(FlowRoutes.leaseRenewal(settings.cluster().heartbeat(), runner::renewLeases));

@@ -3,8 +3,16 @@ package io.flowexport.app;
 import io.flowexport.cluster.Heartbeat;
 import io.flowexport.config.Settings;
 import io.flowexport.flow.Flow;
+import io.flowexport.ops.ApiAuth;
 import io.flowexport.ops.ApiRoutes;
+import io.flowexport.ops.HealthRoutes;
+import io.flowexport.ops.Metrics;
+import io.flowexport.ops.MetricsRoutes;
 import io.flowexport.ops.PageRoutes;
+import io.flowexport.ops.RunMetrics;
+import io.flowexport.diag.Problem;
+import io.flowexport.diag.Severity;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.flowexport.ops.RunEvents;
 import io.flowexport.ops.StatusReport;
 import io.flowexport.reload.FlowReloader;
@@ -50,6 +58,8 @@ public final class LiveRunner {
     private RunEvents events;
     private volatile SourceProblem sourceDown;
     private Heartbeat heartbeat;
+    /** The Prometheus registry {@code GET /metrics} serves; null without an HTTP server. */
+    private PrometheusMeterRegistry prometheus;
 
     /**
      * @param app       the runner's parts
@@ -73,6 +83,12 @@ public final class LiveRunner {
     public void start(CamelContext context) throws Exception {
         Settings.Live s = app.settings().live();
         Path exportDir = app.settings().exportDir();
+        if (s.httpPort() > 0) {
+            // before any route of ours or the operator's is added: no endpoint is ever served unprotected
+            ApiAuth.install(context, s.httpPort(), app.settings().httpToken());
+            // before the routes are added: camel-micrometer's route policy meters the routes added after it
+            prometheus = Metrics.install(context, app.meters());
+        }
         io.flowexport.reload.OperatorRouteBeans.bind(context, app.source());
         ExecutorService runPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "flowexport-run", s.runThreads());
@@ -95,6 +111,7 @@ public final class LiveRunner {
         reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();
             routeFiles.reload();
+            countReloads(flows, operatorRoutes);
             if (sourceDown != null) { // load again until the database is back, to check what was postponed
                 Instant probe = Instant.now().plus(s.reloadRescan());
                 again = again == null || probe.isBefore(again) ? probe : again;
@@ -116,11 +133,46 @@ public final class LiveRunner {
         }
         if (s.httpPort() > 0) {
             context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
+            context.addRoutes(new MetricsRoutes(prometheus, app.metrics(), flowsInForce::all, app.state(),
+                    app.runner(), s.metricsRefresh()));
+            context.addRoutes(new HealthRoutes(app::probeState, () -> app.probeSource().map(SourceProblem::message),
+                    () -> filesWithErrors(flows, operatorRoutes)));
             context.addRoutes(new PageRoutes());
             LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, GET /flows/<id>/runs, "
                     + "POST /flows/<id>/run); status page at http://{}:{}/", s.httpHost(), s.httpPort(),
                     s.httpHost(), s.httpPort());
         }
+    }
+
+    /** The flow, catalogue and route files whose last reload found errors, as {@code file: n error(s)}. */
+    private static List<String> filesWithErrors(FlowReloader flows, OperatorRoutes routes) {
+        List<String> out = new java.util.ArrayList<>();
+        flows.status().forEach(f -> errors(f.file(), f.problems(), out));
+        flows.catalogue().forEach(f -> errors(f.file(), f.problems(), out));
+        routes.status().forEach(r -> errors(r.file(), r.problems(), out));
+        return out;
+    }
+
+    private static void errors(Path file, List<Problem> problems, List<String> out) {
+        long n = problems.stream().filter(p -> p.severity() == Severity.ERROR).count();
+        if (n > 0) {
+            out.add(file + ": " + n + (n == 1 ? " error" : " errors"));
+        }
+    }
+
+    /** Gives the reload's outcome of every flow, catalogue and route file to the metrics. */
+    private void countReloads(FlowReloader flows, OperatorRoutes routes) {
+        app.metrics().reloaded("flow", flows.status().stream().map(f -> reloaded(f.file(), f.version(), f.result(),
+                f.problems())).toList());
+        app.metrics().reloaded("destination", flows.catalogue().stream().map(f -> reloaded(f.file(), f.version(),
+                f.hasErrors() ? "not loaded" : "loaded", f.problems())).toList());
+        app.metrics().reloaded("route", routes.status().stream().map(r -> reloaded(r.file(), r.version(),
+                r.result(), r.problems())).toList());
+    }
+
+    private static RunMetrics.Reloaded reloaded(Path file, String version, String result, List<Problem> problems) {
+        int errors = (int) problems.stream().filter(p -> p.severity() == Severity.ERROR).count();
+        return new RunMetrics.Reloaded(file, version, result, errors, problems.size() - errors);
     }
 
     /**

@@ -21,7 +21,14 @@ final class CommonOptions {
                     + "Environment variables FLOWEXPORT_* and -D system properties override it.")
     Path configFile;
 
+    /**
+     * Loads the settings and writes log lines from now on in their {@code flowexport.log.format}.
+     *
+     * @throws IllegalArgumentException when a setting is wrong (see {@link Settings#load})
+     */
     Settings settings() {
-        return Settings.load(configFile, System.getenv());
+        Settings s = Settings.load(configFile, System.getenv());
+        io.flowexport.app.LogEncoder.use(s.logFormat());
+        return s;
     }
 }

@@ -4,6 +4,7 @@ import io.flowexport.component.FlowExportComponent;
 import io.flowexport.app.FlowExportApp;
 import io.flowexport.flow.Flow;
 import io.flowexport.route.FlowRoutes;
+import io.flowexport.run.FlowRun;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
         description = {"Run the given flows (or --all) now and print one line per flow: status, rows, bytes, "
                 + "file, batch range, seconds.",
                 "Exit code 1 when any flow failed or is invalid; flows that are not export flows are reported "
-                        + "and skipped."})
+                        + "and skipped.",
+                "On a terminal, a run that lasts over 2 s shows a progress line on stderr (rows, bytes, rows/s, "
+                        + "elapsed), erased before its result line; nothing extra when output is not a terminal."})
 final class RunOnceCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,6 +41,10 @@ final class RunOnceCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Selection selection;
+
+    @Option(names = "--no-progress", description = "Do not show the progress line of long runs, even on a "
+            + "terminal.")
+    boolean noProgress;
 
     @Spec
     CommandSpec spec;
@@ -87,10 +94,14 @@ final class RunOnceCommand implements Callable<Integer> {
             app.removeLeftovers(toRun);
             Path exportDir = app.settings().exportDir();
             CamelContext camel = app.startCamel(toRun, r -> { });
-            try {
+            try (ProgressDisplay progress = ProgressDisplay.open(!noProgress, System.err)) {
                 ProducerTemplate template = camel.createProducerTemplate();
                 for (Flow flow : toRun) {
-                    Exchange done = template.send(FlowRoutes.runEndpoint(flow.id()), e -> { });
+                    Exchange done;
+                    try (ProgressDisplay.Shown shown = progress.show(flow.id(),
+                            () -> app.runner().current(flow.id()).map(FlowRun::progress))) {
+                        done = template.send(FlowRoutes.runEndpoint(flow.id()), e -> { });
+                    }
                     RunResult result = done.getProperty(FlowExportComponent.RESULT, RunResult.class);
                     if (result == null) {
                         failed = true;

@@ -52,21 +52,32 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String base = url;
+        Settings settings = common.settings();
         if (base == null) {
-            Settings.Live live = common.settings().live();
+            Settings.Live live = settings.live();
             base = "http://" + live.httpHost() + ":" + live.httpPort();
         }
         base = base.replaceAll("/+$", "");
         String path = flowId == null ? "/status" : "/flows/" + flowId;
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                    .timeout(Duration.ofSeconds(10)).GET();
+            if (settings.httpToken().isSet()) {
+                request.header("Authorization", settings.httpToken().authorization());
+            }
+            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(request.build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("no runner answers at " + base + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "") + "); start one with `run`, or pass "
                     + "its address with --url or flowexport.http.host / flowexport.http.port");
+            return 2;
+        }
+        if (response.statusCode() == 401) {
+            err.println("the runner at " + base + " refused the request (401): "
+                    + (settings.httpToken().isSet() ? "its token differs from flowexport.http.token here"
+                    : "it asks for a token; set flowexport.http.token (FLOWEXPORT_HTTP_TOKEN) to the runner's"));
             return 2;
         }
         JsonNode body = JSON.readTree(response.body());

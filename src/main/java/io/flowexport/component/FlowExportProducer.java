@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
+import org.slf4j.MDC;
 
 /**
  * Runs one stage of a flow's run on the run's exchange (see {@link FlowExportComponent}): reads the run from the
@@ -32,15 +33,29 @@ final class FlowExportProducer extends DefaultProducer {
         this.component = endpoint.getComponent();
     }
 
+    /**
+     * Runs the stage with the flow's id and the run's id in the logging MDC ({@code flow_id}, {@code run_id}), so
+     * that JSON log lines of the stage's thread carry them; they are removed afterwards.
+     */
     @Override
     public void process(Exchange e) {
-        switch (endpoint.stage()) {
-            case BEGIN -> begin(e);
-            case EXPORT -> export(e);
-            case DELIVER -> deliver(e);
-            case COMMIT -> commit(e);
-            case FAIL -> fail(e);
-            case END -> end(e);
+        MDC.put("flow_id", endpoint.flowId());
+        FlowRun current = e.getProperty(FlowExportComponent.RUN, FlowRun.class);
+        if (current != null) {
+            MDC.put("run_id", current.runId());
+        }
+        try {
+            switch (endpoint.stage()) {
+                case BEGIN -> begin(e);
+                case EXPORT -> export(e);
+                case DELIVER -> deliver(e);
+                case COMMIT -> commit(e);
+                case FAIL -> fail(e);
+                case END -> end(e);
+            }
+        } finally {
+            MDC.remove("flow_id");
+            MDC.remove("run_id");
         }
     }
 
@@ -66,6 +81,7 @@ final class FlowExportProducer extends DefaultProducer {
         Begun begun = component.runner().begin(flow, t);
         if (begun instanceof Begun.Started s) {
             e.setProperty(FlowExportComponent.RUN, s.run());
+            MDC.put("run_id", s.run().runId());
         } else if (begun instanceof Begun.Skipped s) {
             skip(e, s.result());
         } else if (begun instanceof Begun.NotOurs n) {

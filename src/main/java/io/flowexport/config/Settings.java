@@ -44,10 +44,16 @@ import java.util.Properties;
  * @param live           settings of the long-running {@code run} command
  * @param reliability    run history retention and the retry policy for source failures
  * @param cluster        how runners sharing the state store coordinate
+ * @param httpToken      the bearer token every HTTP API request but the health probes must carry
+ *                       ({@code flowexport.http.token}, a value or a {@code ${env:}} / {@code ${file:}} reference);
+ *                       {@link HttpToken#NONE} by default; masked like a password
+ * @param logFormat      how log lines are written on stderr ({@code flowexport.log.format}): {@code text} (default)
+ *                       or {@code json}
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster) {
+                       boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster,
+                       HttpToken httpToken, LogFormat logFormat) {
 
     /**
      * How the runners that share one state store coordinate (see README, "Running several runners").
@@ -93,9 +99,11 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
      *                      ({@code flowexport.shutdown.grace}); default 30s
      * @param runThreads    how many runs started by triggers may run at once ({@code flowexport.run.threads});
      *                      default 4; the others wait for a thread
+     * @param metricsRefresh how often the gauges read from the state store and the source (watermark lag,
+     *                      pending deliveries) are refreshed ({@code flowexport.metrics.refresh}); default 30s
      */
     public record Live(String httpHost, int httpPort, Duration reloadQuiet, Duration reloadRescan,
-                       Duration shutdownGrace, int runThreads) {
+                       Duration shutdownGrace, int runThreads, Duration metricsRefresh) {
     }
 
     /** The embedded demo database, created and filled on first start. */
@@ -108,9 +116,10 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
      *
      * @param configFile an application.properties file, or null
      * @param env        the environment (normally {@code System.getenv()})
-     * @throws IllegalArgumentException when the config file cannot be read, a number is malformed, or a secret
-     *                                  reference cannot be resolved (the message names the setting and the
-     *                                  variable or file, never a value)
+     * @throws IllegalArgumentException when the config file cannot be read, a number is malformed, a value is not
+     *                                  one of those allowed (the log format), or a secret reference cannot be
+     *                                  resolved (the message names the setting and the variable or file, never a
+     *                                  value)
      */
     public static Settings load(Path configFile, Map<String, String> env) {
         Properties file = new Properties();
@@ -140,7 +149,13 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 l.duration("flowexport.reload.quiet", "200ms"),
                 l.duration("flowexport.reload.rescan", "5s"),
                 l.duration("flowexport.shutdown.grace", "30s"),
-                Math.max(1, l.number("flowexport.run.threads", "4")));
+                Math.max(1, l.number("flowexport.run.threads", "4")),
+                l.duration("flowexport.metrics.refresh", "30s"));
+        if (live.metricsRefresh().toMillis() < 1000) {
+            throw new IllegalArgumentException("flowexport.metrics.refresh: " + live.metricsRefresh().toMillis()
+                    + " ms is too short (each refresh queries the source once per flow); give at least 1s "
+                    + "(default 30s)");
+        }
         return new Settings(
                 sourceUrl,
                 l.secret("flowexport.source.username", "", false),
@@ -157,7 +172,16 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 new Reliability(l.duration("flowexport.history.retention", "30d"),
                         Math.max(1, l.number("flowexport.source.attempts", "3")),
                         l.duration("flowexport.source.retry-backoff", "2s")),
-                cluster(l));
+                cluster(l),
+                HttpToken.of(l.secret("flowexport.http.token", "", true)),
+                logFormat(l));
+    }
+
+    private static LogFormat logFormat(Lookup l) {
+        String v = l.get("flowexport.log.format", LogFormat.TEXT.spelling());
+        return LogFormat.parse(v).orElseThrow(() -> new IllegalArgumentException("flowexport.log.format: '" + v
+                + "' is not a log format; known: " + LogFormat.known() + " (FLOWEXPORT_LOG_FORMAT, "
+                + "-Dflowexport.log.format or the --config file)"));
     }
 
     private static Cluster cluster(Lookup l) {

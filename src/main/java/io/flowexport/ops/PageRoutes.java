@@ -16,7 +16,9 @@ import org.apache.camel.support.DefaultHeaderFilterStrategy;
  *   <li>{@code GET /}: the page ({@code text/html});</li>
  *   <li>{@code GET /page/page.js}, {@code GET /page/page.css}: its script and style sheet.</li>
  * </ul>
- * These three paths hold no data and need no token; the page's API calls carry one when the API asks for it.
+ * These paths hold no data and need no token ({@link ApiAuth} lets {@code /} and {@code /page/...} through); the
+ * page asks for the token when the API refuses a call, keeps it in the tab's {@code sessionStorage} and sends it
+ * as {@code Authorization: Bearer <token>}.
  * Every file comes from the jar ({@value #ASSETS}), read once when the routes are configured; nothing is
  * fetched from elsewhere, and the Content-Security-Policy header forbids it. Answers carry
  * {@code Cache-Control: no-cache}, so a browser checks for a newer page after an upgrade. Route ids start with
@@ -26,10 +28,6 @@ public final class PageRoutes extends RouteBuilder {
 
     /** Where the page's files are on the class path. */
     public static final String ASSETS = "io/flowexport/ops/page/";
-
-    /** The paths this serves without a token, for an authentication filter to exempt. */
-    public static final java.util.List<String> PUBLIC_PATHS = java.util.List.of("/", "/page/page.js",
-            "/page/page.css");
 
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; "

@@ -110,7 +110,7 @@ public final class ExportRunner {
         this.copy = copy;
         this.source = source;
         this.fetchSize = fetchSize;
-        this.retry = new SourceRetry(retry, this::isStopping);
+        this.retry = new SourceRetry(retry, this::isStopping, listener);
     }
 
     /** Publishes files under the export directory. */
@@ -344,6 +344,36 @@ public final class ExportRunner {
     }
 
     /**
+     * How far a flow that keeps a watermark is behind its dataset, for metrics: the highest batch the next run
+     * would export (one {@code MIN}/{@code MAX} query on the source, as {@link #plannedValues}).
+     *
+     * @return the highest batch above the watermark that the next run would export; empty when there is none
+     *         (caught up), or when the flow's mode keeps no watermark or its dataset has no batch column
+     * @throws RunException when the dataset or the source cannot be read
+     */
+    public java.util.OptionalLong newestUnexported(Flow flow) {
+        if (!flow.export().exportMode().usesWatermark()) {
+            return java.util.OptionalLong.empty();
+        }
+        Prepared p = plan(flow, RunTrigger.manual());
+        if (p.query().batchRangeSql() == null) {
+            return java.util.OptionalLong.empty();
+        }
+        try (Connection c = source.getConnection()) {
+            try {
+                Long last = p.query().readBatchRange(c).last();
+                return last == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new RunException("flow '" + flow.id() + "': finding the newest batch of dataset '"
+                    + flow.export().sourceDatasetId() + "' failed" + (e.getSQLState() != null ? " (SQLState "
+                    + e.getSQLState() + ")" : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The export stage: prepares the run, then streams its rows into a staged file (reading and writing on two
      * threads) or, for CSV exports PostgreSQL can produce exactly, COPYs them, and records the run intent; or,
      * when an earlier run still owes some destinations its file, takes up that file. A transient failure of the
@@ -368,6 +398,7 @@ public final class ExportRunner {
         Path staged = null;
         try {
             staged = publisher.stage(run);
+            run.writingTo(staged);
             Written w = p.copySql() != null ? writeByCopy(run, p, staged) : write(run, p, staged);
             run.advance(RunStage.STAGED);
             return publisher.handOver(run, p, staged, w);

@@ -3,6 +3,9 @@ package io.flowexport.run;
 import io.flowexport.flow.Flow;
 import io.flowexport.state.Fence;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it has reached, and how to stop it. What each stage produced travels separately, as immutable values: the
  * {@link Prepared} query, then the {@link Staged} file and its deliveries, then the {@link RunResult}.
  *
- * <p>Used by one thread at a time (the run's exchange), except {@link #abort}, which another thread may call.
+ * <p>Used by one thread at a time (the run's exchange), except {@link #abort} and {@link #progress}, which another
+ * thread may call.
  */
 public final class FlowRun {
     final Flow flow;
@@ -27,6 +31,12 @@ public final class FlowRun {
     private final Fence fence;
     /** {@link System#nanoTime()} until which the lease surely holds; unused when {@code fence} is null. */
     private volatile long leaseDeadline;
+    /** Rows written so far; set by the writing thread once per chunk, read by {@link #progress}. */
+    private volatile long rowsWritten;
+    /** The staged file being written, or null before the export stage writes (its size is the bytes so far). */
+    private volatile Path writing;
+    /** The staged file's last size seen, kept once the file was moved on. */
+    private volatile long bytesSeen;
 
     FlowRun(Flow flow, String runId, RunTrigger trigger) {
         this(flow, runId, trigger, null, null, 0);
@@ -123,7 +133,43 @@ public final class FlowRun {
                     + "destinations; it is not exported again");
         }
         cancellers.clear(); // they cancel the failed attempt's statement or connection, which is closed
+        rowsWritten = 0;
+        writing = null;
+        bytesSeen = 0;
         stage = RunStage.BEGUN;
+    }
+
+    /** The export stage writes {@code staged} now; its size is the bytes of {@link #progress}. */
+    void writingTo(Path staged) {
+        bytesSeen = 0;
+        writing = staged;
+    }
+
+    /**
+     * {@code rows} have been written so far in this attempt (a running total, not an increment). Called by the
+     * writing thread once per chunk of rows, not per row: one volatile write, no lock, no allocation.
+     */
+    void wrote(long rows) {
+        rowsWritten = rows;
+    }
+
+    /**
+     * How far the run has come now: rows and bytes written to its staged file and time since it began. Safe from
+     * any thread at any time; costs one file-size look-up ({@code stat}) while the file is written, so call it a
+     * few times a second, not per row.
+     */
+    public RunProgress progress() {
+        Path file = writing;
+        long bytes = bytesSeen;
+        if (file != null) {
+            try {
+                bytes = Math.max(bytes, Files.size(file));
+                bytesSeen = bytes;
+            } catch (IOException e) {
+                // moved on (handed over, published) or deleted: the last size seen stands
+            }
+        }
+        return new RunProgress(rowsWritten, bytes, Duration.ofNanos(Math.max(0, System.nanoTime() - startNanos)));
     }
 
     /**

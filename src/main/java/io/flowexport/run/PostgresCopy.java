@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 /**
  * Runs an export's {@code COPY (query) TO STDOUT} on the PostgreSQL source through pgjdbc's CopyManager,
@@ -15,6 +16,9 @@ import org.postgresql.PGConnection;
  * REPEATABLE READ snapshot, so range and rows agree.
  */
 public final class PostgresCopy {
+
+    /** Rows between two progress reports of a COPY. */
+    static final int PROGRESS_ROWS = 512;
 
     private final DataSource source;
 
@@ -44,7 +48,7 @@ public final class PostgresCopy {
                     first = range.first();
                     last = range.last();
                 }
-                rows = pg.getCopyAPI().copyOut(copySql, out);
+                rows = copyOut(run, pg.getCopyAPI().copyOut(copySql), out);
             } catch (IOException e) {
                 // The output failed (a full disk): pgjdbc cancels the COPY, but the connection can stay out of step
                 // with the server, and the next query on it reads the COPY's leftovers. It must not go back to the
@@ -62,6 +66,45 @@ public final class PostgresCopy {
             c.rollback();
         }
         return new Written(rows, first, last);
+    }
+
+    /**
+     * Drains a COPY into {@code out}, reporting the rows so far to {@code run} every {@value #PROGRESS_ROWS} rows
+     * (PostgreSQL sends one CopyData message per row of a COPY TO). The error handling is pgjdbc's own
+     * {@code CopyManager.copyOut(String, OutputStream)}: when {@code out} fails, the COPY is cancelled and read to
+     * its end, so that the connection is not left locked.
+     *
+     * @return the rows the server says it sent
+     */
+    private static long copyOut(FlowRun run, CopyOut copy, OutputStream out) throws SQLException, IOException {
+        byte[] buf;
+        long rows = 0;
+        try {
+            while ((buf = copy.readFromCopy()) != null) {
+                out.write(buf);
+                if (++rows % PROGRESS_ROWS == 0) {
+                    run.wrote(rows);
+                }
+            }
+            run.wrote(rows);
+            return copy.getHandledRowCount();
+        } catch (IOException e) {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+            try {
+                while (copy.readFromCopy() != null) {
+                    // drain until the server ends or cancels the COPY
+                }
+            } catch (SQLException cancelled) {
+                // the cancel's expected end; the output's failure is the one to report
+            }
+            throw e;
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     /** Closes the connection for good: evicted from the pool, or closed when it does not come from one. */

@@ -187,11 +187,21 @@ final class Publisher {
         if (d.isEmpty()) {
             return s;
         }
+        Delivered outcome;
         if (s.fileOnly()) {
-            return s.with(publishAlone(run, s, (FileSpec) d.get()));
+            try {
+                outcome = publishAlone(run, s, (FileSpec) d.get());
+            } catch (RuntimeException e) {
+                listener.deliveredTo(run, new Delivered(name, d.get().type(), d.get().template(), false, 0, null,
+                        Secrets.redact(e.getMessage()), null), false);
+                throw e;
+            }
+        } else {
+            int startChunk = s.redelivery() != null ? s.redelivery().remaining().getOrDefault(name, 0) : 0;
+            outcome = deliveries.deliver(shipment(run, s), d.get(), startChunk);
         }
-        int startChunk = s.redelivery() != null ? s.redelivery().remaining().getOrDefault(name, 0) : 0;
-        return s.with(deliveries.deliver(shipment(run, s), d.get(), startChunk));
+        listener.deliveredTo(run, outcome, s.redelivery() != null);
+        return s.with(outcome);
     }
 
     /** Records the outcome of the deliveries (see {@link ExportRunner#commit}). */

@@ -127,6 +127,7 @@ final class RowPump {
                     writer.write(row);
                     rows++;
                 }
+                run.wrote(rows); // once per chunk: live progress for another thread, without a lock per row
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -33,4 +33,25 @@ public interface RunListener {
     /** Just before the watermark moves in the state store. */
     default void committing(FlowRun run) {
     }
+
+    /**
+     * One destination of a run was given the run's file, with this outcome (also when it failed).
+     *
+     * @param run        the run
+     * @param outcome    what the destination did
+     * @param redelivery true when the file was owed to the destination by an earlier run (a pending delivery
+     *                   taken up again)
+     */
+    default void deliveredTo(FlowRun run, io.flowexport.destination.Delivered outcome, boolean redelivery) {
+    }
+
+    /**
+     * Reading the source failed in a transient way and the run will try again after a wait
+     * ({@code flowexport.source.attempts}).
+     *
+     * @param run     the run
+     * @param attempt the attempt that failed, from 1
+     */
+    default void sourceRetry(FlowRun run, int attempt) {
+    }
 }

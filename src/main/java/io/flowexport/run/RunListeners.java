@@ -52,4 +52,21 @@ public final class RunListeners implements RunListener {
     public void committing(FlowRun run) {
         listeners.forEach(l -> l.committing(run));
     }
+
+    @Override
+    public void deliveredTo(FlowRun run, io.flowexport.destination.Delivered outcome, boolean redelivery) {
+        listeners.forEach(l -> l.deliveredTo(run, outcome, redelivery));
+    }
+
+    @Override
+    public void sourceRetry(FlowRun run, int attempt) {
+        listeners.forEach(l -> l.sourceRetry(run, attempt));
+    }
+
+    /** These listeners and then {@code more}. */
+    public RunListeners and(RunListener more) {
+        List<RunListener> all = new ArrayList<>(listeners);
+        all.add(more);
+        return new RunListeners(all);
+    }
 }

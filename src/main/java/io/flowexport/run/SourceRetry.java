@@ -28,6 +28,7 @@ public final class SourceRetry {
     private final Duration backoff;
     private final String source;
     private final BooleanSupplier stopping;
+    private final RunListener listener;
 
     /**
      * How runs retry: {@code flowexport.source.attempts} and {@code flowexport.source.retry-backoff}.
@@ -51,6 +52,16 @@ public final class SourceRetry {
      * @param stopping true once the runner is stopping (then no further attempt begins)
      */
     public SourceRetry(Policy policy, BooleanSupplier stopping) {
+        this(policy, stopping, new RunListeners(java.util.List.of()));
+    }
+
+    /**
+     * @param policy   how many attempts, how long between them, and how to name the source database
+     * @param stopping true once the runner is stopping (then no further attempt begins)
+     * @param listener told of each failed attempt that is retried ({@link RunListener#sourceRetry})
+     */
+    public SourceRetry(Policy policy, BooleanSupplier stopping, RunListener listener) {
+        this.listener = listener;
         this.attempts = policy.attempts();
         this.backoff = policy.backoff();
         this.source = policy.source();
@@ -103,6 +114,7 @@ public final class SourceRetry {
                 Duration wait = waitAfter(n);
                 LOG.warn("{} (attempt {} of {}): {}; retrying in {}", failed, n, attempts, reason,
                         Durations.format(wait));
+                listener.sourceRetry(run, n);
                 run.retry();
                 if (!pause(run, wait)) {
                     if (run.abortReason() != null) {

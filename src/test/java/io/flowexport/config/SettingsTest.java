@@ -21,7 +21,7 @@ class SettingsTest {
     void liveDefaults() {
         Settings.Live live = Settings.load(null, Map.of()).live();
         assertThat(live).isEqualTo(new Settings.Live("127.0.0.1", 8765, Duration.ofMillis(200), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), 4));
+                Duration.ofSeconds(30), 4, Duration.ofSeconds(30)));
     }
 
     @Test
@@ -42,6 +42,22 @@ class SettingsTest {
                 .hasMessageContaining("flowexport.reload.rescan").hasMessageContaining("5s");
         assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_HTTP_PORT", "http")))
                 .hasMessageContaining("flowexport.http.port");
+    }
+
+    @Test
+    void logFormatIsTextByDefaultAndJsonFromTheEnvironmentOrTheConfigFile() throws IOException {
+        assertThat(Settings.load(null, Map.of()).logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(Settings.load(null, Map.of("FLOWEXPORT_LOG_FORMAT", "JSON")).logFormat()).isEqualTo(LogFormat.JSON);
+        Path file = Files.writeString(tmp.resolve("log.properties"), "flowexport.log.format=json\n");
+        assertThat(Settings.load(file, Map.of()).logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(Settings.load(file, Map.of("FLOWEXPORT_LOG_FORMAT", "text")).logFormat()).isEqualTo(LogFormat.TEXT);
+    }
+
+    @Test
+    void anUnknownLogFormatIsRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> Settings.load(null, Map.of("FLOWEXPORT_LOG_FORMAT", "yaml")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("flowexport.log.format: 'yaml' is not a log format; known: text, json");
     }
 
     @Test

@@ -35,7 +35,11 @@ final class LiveProcess implements AutoCloseable {
     private final Process process;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private LiveProcess(Harness h, Path routes, Path log, int port, Process process) {
+    /** The {@code Authorization} header the runner asks for ({@code flowexport.http.token}), or null. */
+    final String authorization;
+
+    private LiveProcess(Harness h, Path routes, Path log, int port, Process process, String authorization) {
+        this.authorization = authorization;
         this.h = h;
         this.routes = routes;
         this.log = log;
@@ -75,12 +79,15 @@ final class LiveProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
-        LiveProcess live = new LiveProcess(h, routes, log, port, p);
-        // 401: the runner answers, and wants a token (flowexport.http.token) the test sends itself
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            int code = live.get("/status").statusCode();
-            return code == 200 || code == 401;
-        });
+        // a token set for the runner is sent with every request of the test's, as an operator's client would
+        String token = env.get("FLOWEXPORT_HTTP_TOKEN");
+        for (String sp : sysProps) {
+            if (sp.startsWith("flowexport.http.token=")) {
+                token = sp.substring("flowexport.http.token=".length());
+            }
+        }
+        LiveProcess live = new LiveProcess(h, routes, log, port, p, token == null ? null : "Bearer " + token);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> live.get("/status").statusCode() == 200);
         return live;
     }
 
@@ -89,14 +96,23 @@ final class LiveProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("the runner exited; log:\n" + log());
         }
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(request(path).GET());
+    }
+
+    /** A request to the runner's HTTP server, with the token when the runner has one. */
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        return authorization == null ? b : b.header("Authorization", authorization);
+    }
+
+    /** Sends {@code request} as it is (no token added). */
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** POST with an empty body. */
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     /** Runs a flow through the API and waits for the end of the run; returns the run event. */

@@ -41,9 +41,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * four flows with runs done (ok runs of varying size, a run that failed because its table was gone, a run that
  * left a delivery owed to an HTTP receiver that is not there). The page lists every flow with the state, triggers
  * and next fire times {@code GET /status} gives, and each last run's id, status and rows; the charts mark the
- * failed runs; the owed delivery is shown. "Run now" runs a flow and the new run appears as its last run. When
- * the runner asks for the token, the page asks once, and a reload in the same tab does not ask again. When the
- * runner stops, the page says it does not answer and keeps showing the flows.
+ * failed runs; the owed delivery is shown. "Run now" runs a flow and the new run appears as its last run. The
+ * page and its files load without the token, the API refuses requests without it; the page asks for the token
+ * (again, saying so, after a wrong one), and a reload in the same tab does not ask again. When the runner stops,
+ * the page says it does not answer and keeps showing the flows.
  *
  * <p>Saves {@code target/status-page.png}; with {@code -Dstatuspage.docs=true} also {@code docs/status-page.png},
  * the README's picture.
@@ -140,8 +141,14 @@ class StatusPageIT {
             assertThat(r.body().replace("http://www.w3.org/2000/svg", "")).as(asset[0])
                     .doesNotContain("http://", "https://", "//cdn", "@import", "url(");
         }
-        boolean tokenAsked = http.send(HttpRequest.newBuilder(URI.create(base + "status")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode() == 401;
+        // the API itself wants the token
+        for (String path : new String[] {"status", "flows/orders_csv/runs"}) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).as(path)
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        }
 
         Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
         WebDriver browser = chromium(profile);
@@ -149,22 +156,20 @@ class StatusPageIT {
             WebDriverWait wait = new WebDriverWait(browser, WAIT);
             wait.ignoring(StaleElementReferenceException.class);
             browser.get(base);
-            if (tokenAsked) {
-                // a wrong token first: refused, and the form asks again
-                wait.until(d -> d.findElement(By.id("token-form")).isDisplayed());
-                typeToken(browser, "not-" + TOKEN);
-                wait.until(d -> d.findElement(By.id("token-form")).isDisplayed()
-                        && d.findElement(By.id("token-message")).getText().toLowerCase().contains("the token was refused"));
-                typeToken(browser, TOKEN);
-            }
+            // the page asks for the token; a wrong one is refused and asked for again
+            wait.until(d -> d.findElement(By.id("token-form")).isDisplayed());
+            assertThat(browser.findElements(By.cssSelector("section.flow"))).isEmpty();
+            typeToken(browser, "not-" + TOKEN);
+            wait.until(d -> d.findElement(By.id("token-form")).isDisplayed()
+                    && d.findElement(By.id("token-message")).getText().toLowerCase().contains("the token was refused"));
+            typeToken(browser, TOKEN);
             wait.until(d -> d.findElements(By.cssSelector("section.flow")).size() == 4);
             assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
-            if (tokenAsked) {
-                browser.navigate().refresh(); // the same tab keeps the token: no second question
-                wait.until(d -> d.findElements(By.cssSelector("section.flow")).size() == 4);
-                assertThat(browser.findElement(By.id("token-form")).isDisplayed()).as("asked again after a reload")
-                        .isFalse();
-            }
+            // the same tab keeps the token: a reload does not ask again
+            browser.navigate().refresh();
+            wait.until(d -> d.findElements(By.cssSelector("section.flow")).size() == 4);
+            assertThat(browser.findElement(By.id("token-form")).isDisplayed()).as("asked again after a reload")
+                    .isFalse();
 
             // every flow as /status has it: state, triggers and their next firing, last run
             wait.until(d -> pageMatchesStatus(d, live));

@@ -58,6 +58,23 @@ class SourceRetryTest {
     }
 
     @Test
+    void eachRetriedAttemptIsToldToTheListener() {
+        List<Integer> told = new ArrayList<>();
+        RunListener listener = new RunListener() {
+            @Override
+            public void sourceRetry(FlowRun run, int attempt) {
+                told.add(attempt);
+            }
+        };
+        SourceRetry retry = new SourceRetry(new SourceRetry.Policy(3, Duration.ofMillis(1), "db"), () -> false,
+                listener);
+        assertThatThrownBy(() -> retry.run(run(), r -> {
+            throw TERMINATED;
+        })).isInstanceOf(RunException.class);
+        assertThat(told).containsExactly(1, 2); // the third attempt failed for good: not a retry
+    }
+
+    @Test
     void afterTheLastAttemptTheRunFailsSayingHowManyAndWhatToDo() {
         FlowRun run = run();
         int[] calls = {0};
