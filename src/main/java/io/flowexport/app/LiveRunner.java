@@ -8,6 +8,7 @@ import io.flowexport.ops.ApiRoutes;
 import io.flowexport.ops.HealthRoutes;
 import io.flowexport.ops.Metrics;
 import io.flowexport.ops.MetricsRoutes;
+import io.flowexport.ops.PageRoutes;
 import io.flowexport.ops.RunMetrics;
 import io.flowexport.diag.Problem;
 import io.flowexport.diag.Severity;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The long-running runner inside a started Camel context: the flows of the flow directory and the operator
  * routes of the route directory, kept in line with the files while it runs ({@link LiveReload}); run events
- * ({@link RunEvents}); the status ({@link StatusReport}) and the HTTP API ({@link ApiRoutes}); and a stop that
+ * ({@link RunEvents}); the status ({@link StatusReport}), the HTTP API ({@link ApiRoutes}) and the status page
+ * ({@link PageRoutes}); and a stop that
  * lets runs finish, then aborts them, so no staged file is left behind.
  *
  * <p>A source database that is down, at start or later, does not stop the runner: its flows stay scheduled and
@@ -105,7 +107,7 @@ public final class LiveRunner {
         OperatorRoutes operatorRoutes = new OperatorRoutes(context);
         RouteReloader routeFiles = new RouteReloader(routesDir, operatorRoutes);
         status = new StatusReport(flows, operatorRoutes, live[0], app.runner(), exportDir,
-                app.cluster().orElse(null), app.settings().cluster().heartbeat());
+                app.cluster().orElse(null), app.settings().cluster().heartbeat(), app.state());
         reload = new LiveReload(List.of(flowsDir, destinationsDir, routesDir), () -> {
             Instant again = flows.reload();
             routeFiles.reload();
@@ -130,12 +132,14 @@ public final class LiveRunner {
             context.addRoutes(heartbeat.route(app.settings().cluster().heartbeat()));
         }
         if (s.httpPort() > 0) {
-            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir));
+            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
             context.addRoutes(new MetricsRoutes(prometheus, app.metrics(), flowsInForce::all, app.state(),
                     app.runner(), s.metricsRefresh()));
             context.addRoutes(new HealthRoutes(app::probeState, () -> app.probeSource().map(SourceProblem::message),
                     () -> filesWithErrors(flows, operatorRoutes)));
-            LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, POST /flows/<id>/run)",
+            context.addRoutes(new PageRoutes());
+            LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, GET /flows/<id>/runs, "
+                    + "POST /flows/<id>/run); status page at http://{}:{}/", s.httpHost(), s.httpPort(),
                     s.httpHost(), s.httpPort());
         }
     }

@@ -1,9 +1,8 @@
 package io.flowexport.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.app.FlowExportApp;
+import io.flowexport.ops.RunHistory;
 import io.flowexport.state.NoStateStore;
 import io.flowexport.state.RunRecord;
 import io.flowexport.state.StateStore;
@@ -66,7 +65,7 @@ final class HistoryCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(runs)));
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(RunHistory.toJson(runs)));
         } else if (runs.isEmpty()) {
             out.println("no " + (failed ? "failed " : "") + "runs" + (flowId == null ? "" : " of flow '" + flowId
                     + "'") + " in the history" + none);
@@ -98,38 +97,5 @@ final class HistoryCommand implements Callable<Integer> {
         } else if (r.message() != null) {
             out.println("    " + r.message());
         }
-    }
-
-    /** The runs as a JSON array (fields as in run events, plus {@code destinations}). */
-    static ArrayNode toJson(List<RunRecord> runs) {
-        ArrayNode a = JSON.createArrayNode();
-        for (RunRecord r : runs) {
-            ObjectNode n = a.addObject();
-            n.put("flow_id", r.flowId());
-            n.put("run_id", r.runId());
-            n.put("flow_version", r.flowVersion());
-            n.put("trigger", r.trigger());
-            n.put("trigger_id", r.triggerId());
-            n.put("fire_time", r.fireTime() == null ? null : r.fireTime().toString());
-            n.put("runner_id", r.runnerId());
-            n.put("status", r.status());
-            n.put("started_at", r.startedAt().toString());
-            n.put("finished_at", r.finishedAt().toString());
-            n.put("rows", r.rows());
-            n.put("bytes", r.bytes());
-            n.put("first_batch", r.firstBatch());
-            n.put("last_batch", r.lastBatch());
-            n.put("batch_range", r.batchRange());
-            ArrayNode files = n.putArray("files");
-            r.files().forEach(files::add);
-            ArrayNode ds = n.putArray("destinations");
-            for (RunRecord.Destination d : r.destinations()) {
-                ds.addObject().put("name", d.name()).put("type", d.type()).put("target", d.target())
-                        .put("ok", d.ok()).put("detail", d.detail());
-            }
-            n.put("error", r.error());
-            n.put("message", r.message());
-        }
-        return a;
     }
 }

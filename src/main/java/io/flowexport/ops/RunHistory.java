@@ -1,5 +1,8 @@
 package io.flowexport.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexport.destination.Delivered;
 import io.flowexport.destination.DestinationTypes;
 import io.flowexport.flow.Secrets;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class RunHistory implements Consumer<RunResult> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunHistory.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StateStore state;
     private final Path exportDir;
@@ -79,6 +83,49 @@ public final class RunHistory implements Consumer<RunResult> {
                 r.status().label(), r.rows(), r.bytes(), r.firstBatch(), r.lastBatch(), files, destinations,
                 failed ? message : null, failed ? null : message, r.claim() == null ? null : r.claim().runnerId(),
                 r.claim() == null ? null : r.claim().triggerId(), r.claim() == null ? null : r.claim().fireTime());
+    }
+
+    /**
+     * History entries as a JSON array, in the given order, for {@code history --json} and
+     * {@code GET /flows/{id}/runs}: per run the fields of a run event ({@code flow_id}, {@code run_id},
+     * {@code flow_version}, {@code trigger}, {@code status}, {@code started_at} and {@code finished_at} ISO-8601
+     * UTC, {@code seconds} wall-clock duration, {@code rows}, {@code bytes}, {@code first_batch},
+     * {@code last_batch}, {@code batch_range}, {@code files}, {@code destinations} with {@code name},
+     * {@code type}, {@code target}, {@code ok}, {@code detail}, {@code error}, {@code message}) plus
+     * {@code trigger_id}, {@code fire_time} and {@code runner_id} (null when unknown). Secrets were masked when
+     * the run was recorded.
+     */
+    public static ArrayNode toJson(List<RunRecord> runs) {
+        ArrayNode a = JSON.createArrayNode();
+        for (RunRecord r : runs) {
+            ObjectNode n = a.addObject();
+            n.put("flow_id", r.flowId());
+            n.put("run_id", r.runId());
+            n.put("flow_version", r.flowVersion());
+            n.put("trigger", r.trigger());
+            n.put("trigger_id", r.triggerId());
+            n.put("fire_time", r.fireTime() == null ? null : r.fireTime().toString());
+            n.put("runner_id", r.runnerId());
+            n.put("status", r.status());
+            n.put("started_at", r.startedAt().toString());
+            n.put("finished_at", r.finishedAt().toString());
+            n.put("seconds", Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0);
+            n.put("rows", r.rows());
+            n.put("bytes", r.bytes());
+            n.put("first_batch", r.firstBatch());
+            n.put("last_batch", r.lastBatch());
+            n.put("batch_range", r.batchRange());
+            ArrayNode files = n.putArray("files");
+            r.files().forEach(files::add);
+            ArrayNode ds = n.putArray("destinations");
+            for (RunRecord.Destination d : r.destinations()) {
+                ds.addObject().put("name", d.name()).put("type", d.type()).put("target", d.target())
+                        .put("ok", d.ok()).put("detail", d.detail());
+            }
+            n.put("error", r.error());
+            n.put("message", r.message());
+        }
+        return a;
     }
 
     /** Whether destinations of a type leave a file at their target (a lake file), listed as the run's file. */

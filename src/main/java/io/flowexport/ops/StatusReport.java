@@ -16,6 +16,8 @@ import io.flowexport.run.FlowRun;
 import io.flowexport.run.RunResult;
 import io.flowexport.run.RunStatus;
 import io.flowexport.diag.Problem;
+import io.flowexport.state.PendingDelivery;
+import io.flowexport.state.StateStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -47,6 +49,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * and {@code version_differences} (flow id to runner id to version, for flows whose live runners have loaded
  * different versions); or {@code error} when the state store cannot be read. Each flow entry has
  * {@code running_on}: the runner running it now (any runner), or null.
+ *
+ * <p>Each flow entry also has {@code pending}: the delivery the flow still owes some destinations (a run whose
+ * file reached some destinations but not all; the next run sends it to the rest first), as {@code run_id},
+ * {@code file} (the kept file, under the work directory), {@code destinations} (the names still owed, sorted),
+ * {@code rows}, {@code batch_range}, {@code created_at} (UTC), {@code last_error} (secrets masked); null when
+ * nothing is owed; or {@code {"error": "..."}} when the state store cannot be read. One state store query per
+ * flow; after the first failure the report does not ask again, so a store that is down costs one timeout, not
+ * one per flow.
  */
 public final class StatusReport {
 
@@ -61,6 +71,7 @@ public final class StatusReport {
     private final Map<String, RunResult> lastRuns = new ConcurrentHashMap<>();
     private final io.flowexport.cluster.Cluster cluster;
     private final long liveMs;
+    private final StateStore state;
 
     /**
      * @param flows      the flow files' reload status
@@ -71,9 +82,11 @@ public final class StatusReport {
      * @param cluster    the runners sharing the state store, or null
      * @param heartbeat  how often runners beat ({@code flowexport.cluster.heartbeat}): a runner heard from within
      *                   three is live
+     * @param state      the state store, for the flows' pending deliveries
      */
     public StatusReport(FlowReloader flows, OperatorRoutes routes, LiveFlows live, ExportRunner runner, Path exportDir, io.flowexport.cluster.Cluster cluster,
-                        java.time.Duration heartbeat) {
+                        java.time.Duration heartbeat, StateStore state) {
+        this.state = state;
         this.cluster = cluster;
         this.liveMs = heartbeat.toMillis() * 3;
         this.flows = flows;
@@ -97,8 +110,9 @@ public final class StatusReport {
         root.put("runner_id", runner.runnerId());
         io.flowexport.cluster.Cluster.View view = clusterView(root);
         ArrayNode fl = root.putArray("flows");
+        String[] storeDown = new String[1];
         for (FlowFileStatus f : flows.status()) {
-            fl.add(flowFile(f, view));
+            fl.add(flowFile(f, view, storeDown));
         }
         ArrayNode dt = root.putArray("destinations");
         for (io.flowexport.validate.FileOutcome d : flows.catalogue()) {
@@ -128,7 +142,7 @@ public final class StatusReport {
     public Optional<ObjectNode> flow(String flowId) {
         for (FlowFileStatus f : flows.status()) {
             if (flowId.equals(f.activeFlowId()) || f.activeFlowId() == null && flowId.equals(f.flowId())) {
-                return Optional.of(flowFile(f, clusterView(JSON.createObjectNode())));
+                return Optional.of(flowFile(f, clusterView(JSON.createObjectNode()), new String[1]));
             }
         }
         return Optional.empty();
@@ -182,7 +196,13 @@ public final class StatusReport {
         return view;
     }
 
-    private ObjectNode flowFile(FlowFileStatus f, io.flowexport.cluster.Cluster.View view) {
+    /**
+     * One flow file's entry.
+     *
+     * @param storeDown holds why the state store could not be read by an earlier entry of the same report (then it
+     *                  is not asked again), or null; set here when it fails
+     */
+    private ObjectNode flowFile(FlowFileStatus f, io.flowexport.cluster.Cluster.View view, String[] storeDown) {
         ObjectNode n = JSON.createObjectNode();
         n.put("file", f.file().toString());
         String id = f.activeFlowId() != null ? f.activeFlowId() : f.flowId();
@@ -229,7 +249,43 @@ public final class StatusReport {
         } else {
             n.putNull("last_run");
         }
+        pending(n, id, storeDown);
         return n;
+    }
+
+    /** Puts the flow's {@code pending} delivery into {@code n}; see the class comment. */
+    private void pending(ObjectNode n, String flowId, String[] storeDown) {
+        if (flowId == null) {
+            n.putNull("pending");
+            return;
+        }
+        if (storeDown[0] != null) {
+            n.putObject("pending").put("error", storeDown[0]);
+            return;
+        }
+        Optional<PendingDelivery> p;
+        try {
+            p = state.pending(flowId);
+        } catch (RuntimeException e) {
+            storeDown[0] = "cannot read the pending deliveries from the state store: "
+                    + io.flowexport.flow.Secrets.redact(e.getMessage());
+            n.putObject("pending").put("error", storeDown[0]);
+            return;
+        }
+        if (p.isEmpty()) {
+            n.putNull("pending");
+            return;
+        }
+        PendingDelivery d = p.get();
+        ObjectNode pn = n.putObject("pending");
+        pn.put("run_id", d.runId());
+        pn.put("file", d.file() == null ? null : d.file().toString());
+        ArrayNode owed = pn.putArray("destinations");
+        d.remaining().keySet().stream().sorted().forEach(owed::add);
+        pn.put("rows", d.rows());
+        pn.put("batch_range", io.flowexport.state.RunRecord.range(d.firstBatch(), d.lastBatch()));
+        pn.put("created_at", d.createdAt() == null ? null : d.createdAt().toString());
+        pn.put("last_error", d.lastError());
     }
 
     /** The trigger's next firing: the one due after the latest any runner claimed, else computed here. */

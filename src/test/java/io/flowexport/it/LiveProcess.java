@@ -49,7 +49,7 @@ final class LiveProcess implements AutoCloseable {
 
     /**
      * Starts {@code java -jar target/flow-export.jar run} on the harness's flows, a {@code routes} directory
-     * beside them and a free port, and waits until the HTTP API answers.
+     * beside them and a free port, and waits until the HTTP API answers (200, or 401 when a token is set).
      *
      * @param sysProps extra {@code -D} settings, e.g. {@code flowexport.shutdown.grace=1s}
      */
