@@ -16,9 +16,10 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li>{@code api-metrics}: {@code GET /metrics}, the Prometheus exposition of the process's registry
  *       ({@link Metrics}); text format 0.0.4, or OpenMetrics 1.0 when the scraper asks for it
  *       ({@code Accept: application/openmetrics-text}, as Prometheus does);</li>
- *   <li>{@code flowexport-metrics}: every {@code flowexport.metrics.refresh}, reads the watermark lag and the
- *       pending deliveries of the flows in force ({@link RunMetrics#refresh}): one {@code MIN}/{@code MAX} query
- *       on the source per flow with a watermark, one state store read per flow.</li>
+ *   <li>{@code flowexport-metrics}: half a second after start, then every {@code flowexport.metrics.refresh},
+ *       reads the watermark lag and the pending deliveries of the flows in force ({@link RunMetrics#refresh}):
+ *       one {@code MIN}/{@code MAX} query on the source per flow with a watermark, one state store read per
+ *       flow.</li>
  * </ul>
  */
 public final class MetricsRoutes extends RouteBuilder {
@@ -54,7 +55,8 @@ public final class MetricsRoutes extends RouteBuilder {
     public void configure() {
         from("platform-http:/metrics?httpMethodRestrict=GET").routeId("api-metrics")
                 .process(this::scrape);
-        from("timer:flowexport-metrics?delay=0&period=" + refresh.toMillis()).routeId("flowexport-metrics")
+        // the first refresh half a second after start (camel-timer waits a whole period when delay is 0)
+        from("timer:flowexport-metrics?delay=500&period=" + refresh.toMillis()).routeId("flowexport-metrics")
                 .process(e -> metrics.refresh(flows.get(), state, runner));
     }
 

@@ -165,6 +165,9 @@ class OperationsIT {
             assertThat(source.path("status").asText()).isEqualTo("DOWN");
             assertThat(source.path("message").asText()).contains("is unreachable");
             assertThat(check(body, "flowexport-state").path("status").asText()).isEqualTo("UP");
+            // the gauges read from the state store are there soon after start, not one refresh (30 s) later
+            await().atMost(Duration.ofSeconds(10)).until(() -> value(live.get("/metrics").body(),
+                    "flowexport_pending_deliveries{flow=\"events_csv\"}") == 0);
             HttpResponse<String> alive = live.get("/health/live");
             assertThat(alive.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(alive.body()).path("status").asText()).isEqualTo("UP");
