@@ -22,16 +22,12 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     private static volatile LogFormat format = initial();
 
     private Encoder<ILoggingEvent> text;
-    private Encoder<ILoggingEvent> json;
+    /** Made on the first JSON line: text logging never loads logstash-logback-encoder and Jackson's factories. */
+    private volatile Encoder<ILoggingEvent> json;
 
     /** The encoder of {@code text} lines (logback calls this from {@code <text class="...">}). */
     public void setText(Encoder<ILoggingEvent> text) {
         this.text = text;
-    }
-
-    /** The encoder of {@code json} lines (logback calls this from {@code <json class="...">}). */
-    public void setJson(Encoder<ILoggingEvent> json) {
-        this.json = json;
     }
 
     /** Writes every line from now on in {@code chosen} (the {@code flowexport.log.format} setting). */
@@ -54,8 +50,8 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        if (text == null || json == null) {
-            addError("LogEncoder needs both a <text> and a <json> encoder");
+        if (text == null) {
+            addError("LogEncoder needs a <text> encoder");
             return;
         }
         super.start();
@@ -68,11 +64,30 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        return (format == LogFormat.JSON ? json : text).encode(event);
+        return (format == LogFormat.JSON ? json() : text).encode(event);
     }
 
     @Override
     public byte[] footerBytes() {
         return null;
+    }
+
+    /**
+     * The JSON encoder: one object per line with {@code timestamp} (ISO-8601, UTC), {@code level}, {@code logger},
+     * {@code thread}, {@code message} (secrets masked), {@code flow_id} and {@code run_id} (from the MDC, while a
+     * stage of a run logs) and {@code stack_trace} (secrets masked).
+     */
+    private Encoder<ILoggingEvent> json() {
+        Encoder<ILoggingEvent> j = json;
+        if (j == null) {
+            synchronized (this) {
+                j = json;
+                if (j == null) {
+                    j = JsonLines.encoder(getContext());
+                    json = j;
+                }
+            }
+        }
+        return j;
     }
 }
