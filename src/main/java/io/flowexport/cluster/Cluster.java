@@ -122,9 +122,16 @@ public final class Cluster {
      * @param trigger   what started that run ({@code interval}, {@code schedule}, {@code manual}, ...)
      * @param triggerId the trigger of the firing it was running, or null
      * @param fireTime  that firing's time, or null
+     * @param epoch     the lease's epoch
+     * @param expired   true when the lease expired; false when its holder, a process of this host, has ended
      */
     public record Orphan(String flowId, String runnerId, String runId, String trigger, String triggerId,
-                         Instant fireTime) {
+                         Instant fireTime, long epoch, boolean expired) {
+
+        /** The lease a takeover of this flow takes over. */
+        public io.flowexport.run.RunTrigger.Orphaned lease() {
+            return new io.flowexport.run.RunTrigger.Orphaned(runnerId, epoch, expired);
+        }
     }
 
     /**
@@ -137,8 +144,8 @@ public final class Cluster {
         List<Orphan> out = new ArrayList<>();
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT flow_id, runner_id, run_id, run_trigger, trigger_id, "
-                     + "fire_time, expires_at < " + NOW + ", host, pid FROM flowexport_lease WHERE runner_id IS NOT "
-                     + "NULL AND (expires_at < " + NOW + " OR host = ?)")) {
+                     + "fire_time, expires_at < " + NOW + ", host, pid, epoch FROM flowexport_lease WHERE runner_id "
+                     + "IS NOT NULL AND (expires_at < " + NOW + " OR host = ?)")) {
             ps.setString(1, RunnerIds.host());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -146,7 +153,7 @@ public final class Cluster {
                     Instant fireTime = rs.wasNull() ? null : Instant.ofEpochMilli(fire);
                     if (rs.getBoolean(7) || RunnerIds.isGone(rs.getString(8), rs.getLong(9))) {
                         out.add(new Orphan(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), fireTime));
+                                rs.getString(5), fireTime, rs.getLong(10), rs.getBoolean(7)));
                     }
                 }
             }

@@ -57,7 +57,7 @@ public final class Heartbeat {
                 if (canTakeOver.test(o.flowId())) {
                     LOG.info("flow '{}': runner {} held its run slot (run {}) and did not renew it in time; taking the "
                             + "flow over unless another runner does first", o.flowId(), o.runnerId(), o.runId());
-                    takeOver.accept(o.flowId(), RunTrigger.takeover(o.triggerId(), o.fireTime()));
+                    takeOver.accept(o.flowId(), RunTrigger.takeover(o.triggerId(), o.fireTime(), o.lease()));
                 }
             }
             if (down != null) {

@@ -87,6 +87,16 @@ public final class JdbcRunSlots implements RunSlots {
             return new Busy(runnerId, null);
         }
         long sent = System.nanoTime();
+        RunTrigger.Orphaned from = trigger.takenFrom();
+        if (from != null) {
+            // only the lease found orphaned, still held and (unless its process ended) still expired: a holder that
+            // was slow, not gone, may have recorded its run and released the slot since, or renewed it
+            String still = "runner_id IS NOT NULL AND epoch = ?" + (from.expired() ? " AND expires_at < " + NOW : "");
+            if (acquire(c, flowId, trigger, runId, still, from.epoch())) {
+                return new Granted(new Fence(flowId, runnerId, epoch(c, flowId)), leaseNanos() - elapsed(sent));
+            }
+            return new Busy(null, null);
+        }
         if (acquire(c, flowId, trigger, runId, "(runner_id IS NULL OR expires_at < " + NOW + ")", -1)) {
             return new Granted(new Fence(flowId, runnerId, epoch(c, flowId)), leaseNanos() - elapsed(sent));
         }

@@ -19,12 +19,30 @@ import java.time.ZoneOffset;
  * @param logicalTime the firing's scheduled time (or now, for manual and API runs)
  * @param zone        the trigger's time zone; UTC for manual runs
  * @param nextFire    when the trigger fires next (UTC), or null when unknown or not a firing
+ * @param takenFrom   for a takeover run, the lease it takes over; else null
  */
-public record RunTrigger(String kind, String triggerId, Instant logicalTime, ZoneId zone, Instant nextFire) {
+public record RunTrigger(String kind, String triggerId, Instant logicalTime, ZoneId zone, Instant nextFire,
+                         Orphaned takenFrom) {
+
+    /**
+     * The lease a takeover run takes over: the runner that held the flow's run slot and the lease's epoch then.
+     * The takeover gets the slot only while the lease is still that one (see {@link RunSlots#take}).
+     *
+     * @param runnerId the runner that held it
+     * @param epoch    the lease's epoch when it was found expired (or its process ended)
+     * @param expired  true when it was found expired; false when its holder, a process of this host, had ended
+     */
+    public record Orphaned(String runnerId, long epoch, boolean expired) {
+    }
+
+    /** A trigger that takes nothing over. */
+    public RunTrigger(String kind, String triggerId, Instant logicalTime, ZoneId zone, Instant nextFire) {
+        this(kind, triggerId, logicalTime, zone, nextFire, null);
+    }
 
     /** A trigger without a known next firing. */
     public RunTrigger(String kind, String triggerId, Instant logicalTime, ZoneId zone) {
-        this(kind, triggerId, logicalTime, zone, null);
+        this(kind, triggerId, logicalTime, zone, null, null);
     }
 
     /** A run started by hand now, rendered in UTC. */
@@ -40,9 +58,13 @@ public record RunTrigger(String kind, String triggerId, Instant logicalTime, Zon
     /**
      * A run that takes over the firing {@code triggerId} at {@code fireTime} of a runner that stopped mid-run
      * (both null when that run was manual): it replays the run's intent, so its names come from there.
+     *
+     * @param from the lease it takes over; the run begins only while the flow's lease is still that one, so a
+     *             holder that was only slow and recorded its run meanwhile is not run after
      */
-    public static RunTrigger takeover(String triggerId, Instant fireTime) {
-        return new RunTrigger("takeover", triggerId, fireTime != null ? fireTime : Instant.now(), ZoneOffset.UTC);
+    public static RunTrigger takeover(String triggerId, Instant fireTime, Orphaned from) {
+        return new RunTrigger("takeover", triggerId, fireTime != null ? fireTime : Instant.now(), ZoneOffset.UTC,
+                null, from);
     }
 
     /** True for a trigger's firing (not a manual, API or takeover run): runners claim it once between them. */

@@ -136,8 +136,8 @@ class RunSlotsIT {
             assertThat(o.runnerId()).isEqualTo("a");
             assertThat(o.triggerId()).isEqualTo("tick");
         });
-        RunSlots.Taken taken = b.take("orders", RunTrigger.takeover("tick", Instant.parse("2026-12-06T10:00:00Z")),
-                "run-b", false);
+        RunSlots.Taken taken = b.take("orders", RunTrigger.takeover("tick", Instant.parse("2026-12-06T10:00:00Z"),
+                cluster.orphans().get(0).lease()), "run-b", false);
         assertThat(taken).isInstanceOf(RunSlots.Granted.class);
         Fence fresh = ((RunSlots.Granted) taken).fence();
 
@@ -155,6 +155,31 @@ class RunSlotsIT {
         store.recordRun(record("orders", "run-b", "b"), null, fresh);
         assertThat(store.watermark("orders", "ds")).hasValue(5);
         assertThat(store.history("orders", false, 10)).extracting(RunRecord::runnerId).containsExactly("b");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "h2"})
+    void aSlowHolderThatEndsItsRunBeforeTheTakeoverBeginsIsNotRunAfter(String db) throws Exception {
+        JdbcStateStore store = store(db);
+        RunSlots a = new JdbcRunSlots(store.dataSource(), "a", Duration.ofSeconds(1));
+        RunSlots b = new JdbcRunSlots(store.dataSource(), "b", Duration.ofSeconds(1));
+        Instant at = Instant.parse("2026-12-06T10:00:00Z");
+        Fence slow = ((RunSlots.Granted) a.take("orders", firing(at), "run-a", false)).fence();
+        Cluster cluster = new Cluster(store.dataSource(), "b", null);
+        // a is slow, not gone: b sees its lease expired and decides to take the flow over ...
+        await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.orphans().isEmpty());
+        RunTrigger.Orphaned seen = cluster.orphans().get(0).lease();
+        // ... but a renews (its renewal came late) and then records its run, which frees the slot
+        assertThat(a.renew(slow)).isEqualTo(RunSlots.Renewal.RENEWED);
+        assertThat(b.take("orders", RunTrigger.takeover("tick", at, seen), "run-b", false))
+                .as("a renewed lease is not taken over").isInstanceOf(RunSlots.Busy.class);
+        store.recordRun(record("orders", "run-a", "a"), null, slow);
+        assertThat(b.take("orders", RunTrigger.takeover("tick", at, seen), "run-b", false))
+                .as("the firing a ran is not run again by the takeover").isInstanceOf(RunSlots.Busy.class);
+        assertThat(store.history("orders", false, 10)).extracting(RunRecord::runnerId).containsExactly("a");
+        // the flow's next firing is b's to run as usual
+        assertThat(b.take("orders", firing(at.plusSeconds(1)), "run-b2", false))
+                .isInstanceOf(RunSlots.Granted.class);
     }
 
     @ParameterizedTest
