@@ -12,7 +12,6 @@ import io.flowexport.flow.Flow;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.ops.RunHistory;
 import io.flowexport.ops.RunMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.flowexport.query.QueryBuilder;
 import io.flowexport.route.FlowRoutes;
 import io.flowexport.run.ExportRunner;
@@ -23,6 +22,9 @@ import io.flowexport.run.RunResult;
 import io.flowexport.run.RunSlots;
 import io.flowexport.run.SourceProblem;
 import io.flowexport.run.RunListeners;
+import io.flowexport.run.RunListener;
+import io.flowexport.run.FlowRun;
+import io.flowexport.destination.Delivered;
 import io.flowexport.run.SourceRetry;
 import io.flowexport.component.FlowExportComponent;
 import io.flowexport.state.JdbcStateStore;
@@ -76,9 +78,8 @@ public final class FlowExportApp implements AutoCloseable {
     private final String sourceUrl;
     /** The demo database's file when a command that does not create it found it missing, else null. */
     private final Path missingDemo;
-    /** The runner's meters; {@code run} adds a Prometheus registry to it ({@link io.flowexport.ops.Metrics}). */
-    private final CompositeMeterRegistry meters;
-    private final RunMetrics metrics;
+    /** The runner's own meters once {@code run} meters it ({@link #meter}); null in the one-shot commands. */
+    private volatile RunMetrics metrics;
     /** The process's one Camel context: the one {@link #install} was given, or one made for {@code check}. */
     private CamelContext camel;
     private boolean ownsCamel;
@@ -93,9 +94,24 @@ public final class FlowExportApp implements AutoCloseable {
         this.dialect = SourceDialect.of(settings.sourceUrl());
         this.catalog = new JdbcDatasetCatalog(source, Settings.safeUrl(settings.sourceUrl()), dialect);
         boolean postgres = settings.sourceUrl().startsWith("jdbc:postgresql:");
-        this.meters = new CompositeMeterRegistry();
-        this.metrics = new RunMetrics(meters);
-        RunListeners listeners = RunListeners.discovered().and(metrics);
+        // runs tell the metrics through this listener once run meters the app; run-once loads no meter class
+        RunListeners listeners = RunListeners.discovered().and(new RunListener() {
+            @Override
+            public void deliveredTo(FlowRun run, Delivered outcome, boolean redelivery) {
+                RunMetrics m = metrics;
+                if (m != null) {
+                    m.deliveredTo(run, outcome, redelivery);
+                }
+            }
+
+            @Override
+            public void sourceRetry(FlowRun run, int attempt) {
+                RunMetrics m = metrics;
+                if (m != null) {
+                    m.sourceRetry(run, attempt);
+                }
+            }
+        });
         FileDestination files = new FileDestination(settings.exportDir(), listeners::renamed);
         this.connectors = new Connectors(files, this::camel);
         this.history = new RunHistory(state, settings.exportDir(),
@@ -329,16 +345,11 @@ public final class FlowExportApp implements AutoCloseable {
     }
 
     /**
-     * The runner's meters: a composite registry, empty (no-op) until a command adds one that exports them
-     * ({@code run} adds Prometheus's).
+     * Feeds every run from now on to {@code metrics} (results, deliveries, source retries). {@code run} calls it
+     * with the meters {@code GET /metrics} serves; the one-shot commands meter nothing.
      */
-    public CompositeMeterRegistry meters() {
-        return meters;
-    }
-
-    /** The runner's own meters ({@code flowexport_*}), fed by every run. */
-    public RunMetrics metrics() {
-        return metrics;
+    public void meter(RunMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** The export runner. */
@@ -463,7 +474,10 @@ public final class FlowExportApp implements AutoCloseable {
         }
         context.addComponent(FlowExportComponent.SCHEME, new FlowExportComponent(runner, versions, history,
                 r -> {
-                    metrics.accept(r);
+                    RunMetrics m = metrics;
+                    if (m != null) {
+                        m.accept(r);
+                    }
                     onResult.accept(r);
                 }));
         try {

@@ -60,6 +60,8 @@ public final class LiveRunner {
     private Heartbeat heartbeat;
     /** The Prometheus registry {@code GET /metrics} serves; null without an HTTP server. */
     private PrometheusMeterRegistry prometheus;
+    /** The runner's own meters on it; null without an HTTP server (nothing would serve them). */
+    private RunMetrics metrics;
 
     /**
      * @param app       the runner's parts
@@ -87,7 +89,9 @@ public final class LiveRunner {
             // before any route of ours or the operator's is added: no endpoint is ever served unprotected
             ApiAuth.install(context, s.httpPort(), app.settings().httpToken());
             // before the routes are added: camel-micrometer's route policy meters the routes added after it
-            prometheus = Metrics.install(context, app.meters());
+            prometheus = Metrics.install(context);
+            metrics = new RunMetrics(prometheus);
+            app.meter(metrics);
         }
         io.flowexport.reload.OperatorRouteBeans.bind(context, app.source());
         ExecutorService runPool = context.getExecutorServiceManager()
@@ -133,7 +137,7 @@ public final class LiveRunner {
         }
         if (s.httpPort() > 0) {
             context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
-            context.addRoutes(new MetricsRoutes(prometheus, app.metrics(), flowsInForce::all, app.state(),
+            context.addRoutes(new MetricsRoutes(prometheus, metrics, flowsInForce::all, app.state(),
                     app.runner(), s.metricsRefresh()));
             context.addRoutes(new HealthRoutes(app::probeState, () -> app.probeSource().map(SourceProblem::message),
                     () -> filesWithErrors(flows, operatorRoutes)));
@@ -162,11 +166,14 @@ public final class LiveRunner {
 
     /** Gives the reload's outcome of every flow, catalogue and route file to the metrics. */
     private void countReloads(FlowReloader flows, OperatorRoutes routes) {
-        app.metrics().reloaded("flow", flows.status().stream().map(f -> reloaded(f.file(), f.version(), f.result(),
+        if (metrics == null) {
+            return;
+        }
+        metrics.reloaded("flow", flows.status().stream().map(f -> reloaded(f.file(), f.version(), f.result(),
                 f.problems())).toList());
-        app.metrics().reloaded("destination", flows.catalogue().stream().map(f -> reloaded(f.file(), f.version(),
+        metrics.reloaded("destination", flows.catalogue().stream().map(f -> reloaded(f.file(), f.version(),
                 f.hasErrors() ? "not loaded" : "loaded", f.problems())).toList());
-        app.metrics().reloaded("route", routes.status().stream().map(r -> reloaded(r.file(), r.version(),
+        metrics.reloaded("route", routes.status().stream().map(r -> reloaded(r.file(), r.version(),
                 r.result(), r.problems())).toList());
     }
 

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -23,8 +22,7 @@ import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventN
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 
 /**
- * The process's Prometheus registry for {@code run}: the runner's own meters ({@link RunMetrics}, through the
- * app's composite registry), Camel's route metrics (camel-micrometer's route policy on every route added after
+ * The process's Prometheus registry for {@code run}: the runner's own meters ({@link RunMetrics}), Camel's route metrics (camel-micrometer's route policy on every route added after
  * {@link #install}, and its route event notifier), and the JVM's (memory, GC, threads, class loading, CPU, uptime,
  * file descriptors). It is bound in the Camel registry as {@code metricsRegistry}, so operator routes' own
  * {@code micrometer:} endpoints land on it too, and {@link MetricsRoutes} serves it on {@code GET /metrics}.
@@ -64,17 +62,15 @@ public final class Metrics {
     }
 
     /**
-     * Makes the Prometheus registry and wires it into {@code context} and the app's meters. Call before the
+     * Makes the Prometheus registry and wires it into {@code context}. Call before the
      * routes to meter are added (the route policy applies to routes added later).
      *
      * @param context the process's Camel context
-     * @param meters  the app's composite registry, which {@link RunMetrics} registers on
      * @return the registry, whose {@link PrometheusMeterRegistry#scrape} is the exposition
      */
-    public static PrometheusMeterRegistry install(CamelContext context, CompositeMeterRegistry meters) {
+    public static PrometheusMeterRegistry install(CamelContext context) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         prometheus.config().meterFilter(PROMETHEUS_STYLE);
-        meters.add(prometheus);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmGcMetrics().bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
