@@ -28,7 +28,9 @@ import io.flowexport.validate.FlowSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -151,30 +153,31 @@ public final class LiveRunner {
     /** The flow, catalogue and route files whose last reload found errors, as {@code file: n error(s)}. */
     private static List<String> filesWithErrors(FlowReloader flows, OperatorRoutes routes) {
         List<String> out = new java.util.ArrayList<>();
-        flows.status().forEach(f -> errors(f.file(), f.problems(), out));
-        flows.catalogue().forEach(f -> errors(f.file(), f.problems(), out));
-        routes.status().forEach(r -> errors(r.file(), r.problems(), out));
+        reloadState(flows, routes).values().forEach(files -> files.stream().filter(f -> f.errors() > 0)
+                .forEach(f -> out.add(f.file() + ": " + f.errors() + (f.errors() == 1 ? " error" : " errors"))));
         return out;
-    }
-
-    private static void errors(Path file, List<Problem> problems, List<String> out) {
-        long n = problems.stream().filter(p -> p.severity() == Severity.ERROR).count();
-        if (n > 0) {
-            out.add(file + ": " + n + (n == 1 ? " error" : " errors"));
-        }
     }
 
     /** Gives the reload's outcome of every flow, catalogue and route file to the metrics. */
     private void countReloads(FlowReloader flows, OperatorRoutes routes) {
-        if (metrics == null) {
-            return;
+        if (metrics != null) {
+            reloadState(flows, routes).forEach(metrics::reloaded);
         }
-        metrics.reloaded("flow", flows.status().stream().map(f -> reloaded(f.file(), f.version(), f.result(),
+    }
+
+    /**
+     * Every flow, catalogue and route file as its last reload left it, by kind ({@code flow}, {@code destination},
+     * {@code route}): the one reading of the reload state that the metrics and the readiness check share.
+     */
+    private static Map<String, List<RunMetrics.Reloaded>> reloadState(FlowReloader flows, OperatorRoutes routes) {
+        Map<String, List<RunMetrics.Reloaded>> byKind = new LinkedHashMap<>();
+        byKind.put("flow", flows.status().stream().map(f -> reloaded(f.file(), f.version(), f.result(),
                 f.problems())).toList());
-        metrics.reloaded("destination", flows.catalogue().stream().map(f -> reloaded(f.file(), f.version(),
+        byKind.put("destination", flows.catalogue().stream().map(f -> reloaded(f.file(), f.version(),
                 f.hasErrors() ? "not loaded" : "loaded", f.problems())).toList());
-        metrics.reloaded("route", routes.status().stream().map(r -> reloaded(r.file(), r.version(),
-                r.result(), r.problems())).toList());
+        byKind.put("route", routes.status().stream().map(r -> reloaded(r.file(), r.version(), r.result(),
+                r.problems())).toList());
+        return byKind;
     }
 
     private static RunMetrics.Reloaded reloaded(Path file, String version, String result, List<Problem> problems) {

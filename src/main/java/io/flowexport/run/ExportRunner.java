@@ -326,21 +326,32 @@ public final class ExportRunner {
         if (p.query().batchRangeSql() == null) {
             return values;
         }
+        Long last = highestBatch(flow, p);
+        if (last != null) {
+            values.put("batch_id", String.valueOf(last));
+        }
+        return values;
+    }
+
+    /**
+     * The highest batch the prepared export query reads now: one {@code MIN}/{@code MAX} query on the source, in
+     * a transaction rolled back after it.
+     *
+     * @return the batch id, or null when the query reads no row
+     * @throws RunException when the source cannot be read; the message names the flow, the dataset and SQLState
+     */
+    private Long highestBatch(Flow flow, Prepared p) {
         try (Connection c = source.getConnection()) {
             try {
-                Long last = p.query().readBatchRange(c).last();
-                if (last != null) {
-                    values.put("batch_id", String.valueOf(last));
-                }
+                return p.query().readBatchRange(c).last();
             } finally {
                 c.rollback();
             }
         } catch (SQLException e) {
             throw new RunException("flow '" + flow.id() + "': finding the batches the next run would export in "
-                    + "dataset '" + spec.sourceDatasetId() + "' failed" + (e.getSQLState() != null ? " (SQLState "
-                    + e.getSQLState() + ")" : "") + ": " + e.getMessage(), e);
+                    + "dataset '" + flow.export().sourceDatasetId() + "' failed" + (e.getSQLState() != null
+                    ? " (SQLState " + e.getSQLState() + ")" : "") + ": " + e.getMessage(), e);
         }
-        return values;
     }
 
     /**
@@ -359,18 +370,8 @@ public final class ExportRunner {
         if (p.query().batchRangeSql() == null) {
             return java.util.OptionalLong.empty();
         }
-        try (Connection c = source.getConnection()) {
-            try {
-                Long last = p.query().readBatchRange(c).last();
-                return last == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
-            } finally {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new RunException("flow '" + flow.id() + "': finding the newest batch of dataset '"
-                    + flow.export().sourceDatasetId() + "' failed" + (e.getSQLState() != null ? " (SQLState "
-                    + e.getSQLState() + ")" : "") + ": " + e.getMessage(), e);
-        }
+        Long last = highestBatch(flow, p);
+        return last == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(last);
     }
 
     /**
