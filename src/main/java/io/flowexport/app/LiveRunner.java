@@ -138,12 +138,14 @@ public final class LiveRunner {
             context.addRoutes(heartbeat.route(app.settings().cluster().heartbeat()));
         }
         if (s.httpPort() > 0) {
-            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
-            context.addRoutes(new MetricsRoutes(prometheus, metrics, flowsInForce::all, app.state(),
-                    app.runner(), s.metricsRefresh()));
+            // the API last: once GET /status answers (what probes, scripts and the tests wait for), the health
+            // probes, /metrics and the page answer too
             context.addRoutes(new HealthRoutes(app::probeState, () -> app.probeSource().map(SourceProblem::message),
                     () -> filesWithErrors(flows, operatorRoutes)));
+            context.addRoutes(new MetricsRoutes(prometheus, metrics, flowsInForce::all, app.state(),
+                    app.runner(), s.metricsRefresh()));
             context.addRoutes(new PageRoutes());
+            context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
             LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, GET /flows/<id>/runs, "
                     + "POST /flows/<id>/run); status page at http://{}:{}/", s.httpHost(), s.httpPort(),
                     s.httpHost(), s.httpPort());
