@@ -129,7 +129,7 @@ public final class FlowExportApp implements AutoCloseable {
         }
         this.runner = new ExportRunner(catalog, this::queries, state, ExportFormats.standard(), files,
                 new FileDestination(settings.workDir()), connectors.deliveries(), source, settings.fetchSize(),
-                postgres && settings.copy() ? new PostgresCopy(source) : null,
+                postgres && settings.copy() ? new PostgresCopy(source, settings.copyBinary()) : null,
                 new SourceRetry.Policy(r.sourceAttempts(), r.sourceBackoff(), Settings.safeUrl(settings.sourceUrl())),
                 listeners, slots);
     }

@@ -88,6 +88,8 @@ final class PlanCommand implements Callable<Integer> {
             out.println("export path: " + run.path());
             if (run.copySql() != null) {
                 out.println("copy:        " + run.copySql());
+            } else if (run.binaryCopy() != null) {
+                out.println("copy:        " + run.binaryCopy().copySql());
             }
             out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
             out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"

@@ -38,7 +38,11 @@ import java.util.Properties;
  * @param demo           create the demo datasets in the source (an H2 database) when they are missing
  *                       ({@code flowexport.demo}); default true only for the default source URL
  * @param copy           let CSV exports from PostgreSQL use {@code COPY ... TO STDOUT} when it gives the same
- *                       bytes as the CSV writer ({@code flowexport.source.copy}); default true
+ *                       bytes as the CSV writer ({@code flowexport.source.copy}); default true. False turns
+ *                       off both COPY paths (also {@code copyBinary}): every export reads a JDBC stream
+ * @param copyBinary     let the other exports from PostgreSQL read their rows by
+ *                       {@code COPY ... TO STDOUT (FORMAT binary)} when every column has a binary decoding
+ *                       ({@code flowexport.source.copy-binary}); default true
  * @param workDir        where exports of flows with several destinations are staged, and files still owed to
  *                       a destination are kept ({@code flowexport.work.dir}); default {@code <export dir>/.flowexport}
  * @param live           settings of the long-running {@code run} command
@@ -52,8 +56,8 @@ import java.util.Properties;
  */
 public record Settings(String sourceUrl, String sourceUsername, String sourcePassword, String stateUrl,
                        String stateUsername, String statePassword, Path exportDir, int fetchSize, boolean demo,
-                       boolean copy, Path workDir, Live live, Reliability reliability, Cluster cluster,
-                       HttpToken httpToken, LogFormat logFormat) {
+                       boolean copy, boolean copyBinary, Path workDir, Live live, Reliability reliability,
+                       Cluster cluster, HttpToken httpToken, LogFormat logFormat) {
 
     /**
      * How the runners that share one state store coordinate (see README, "Running several runners").
@@ -167,6 +171,7 @@ public record Settings(String sourceUrl, String sourceUsername, String sourcePas
                 fetchSize,
                 Boolean.parseBoolean(l.get("flowexport.demo", String.valueOf(sourceUrl.equals(DEMO_SOURCE_URL)))),
                 Boolean.parseBoolean(l.get("flowexport.source.copy", "true")),
+                Boolean.parseBoolean(l.get("flowexport.source.copy-binary", "true")),
                 workDir(l, exportDir),
                 live,
                 new Reliability(l.duration("flowexport.history.retention", "30d"),

@@ -21,7 +21,10 @@ import javax.sql.DataSource;
  * <p>The connection comes from the source pool with auto-commit off, so drivers stream with the fetch size
  * instead of loading the whole result; it is rolled back and returned by {@link #close()}.
  */
-public final class JdbcRows implements AutoCloseable {
+public final class JdbcRows implements SourceRows {
+
+    /** What a TIME column must hold, for {@link #notA}. */
+    static final String TIME_OF_DAY = "a time of day (10:15:30)";
 
     private final Connection connection;
     private final PreparedStatement statement;
@@ -89,14 +92,7 @@ public final class JdbcRows implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads the next row.
-     *
-     * @param into receives the output columns' canonical values (null for NULL), in output order
-     * @return the row's {@code xt_batch_id}, {@link Long#MIN_VALUE} when the dataset has none or it is NULL,
-     *         or null when there are no more rows
-     * @throws SQLException when the stream breaks (e.g. the connection was terminated)
-     */
+    @Override
     public Long next(Object[] into) throws SQLException {
         if (!rows.next()) {
             return null;
@@ -116,21 +112,18 @@ public final class JdbcRows implements AutoCloseable {
         Object v = switch (how) {
             case INT -> r.getInt(i);
             case LONG -> r.getLong(i);
-            case DECIMAL -> atScale(r.getBigDecimal(i), c);
-            case DECIMAL_STORED -> atScale(stored(r.getObject(i), c), c);
+            case DECIMAL -> atScale(r.getBigDecimal(i), scales[c]);
+            case DECIMAL_STORED -> atScale(stored(r.getObject(i), c), scales[c]);
             case FLOAT -> r.getFloat(i);
             case DOUBLE -> r.getDouble(i);
             case BOOLEAN -> r.getBoolean(i);
             case DATE -> r.getObject(i, LocalDate.class);
             case TIME_TEXT -> {
                 String t = r.getString(i);
-                yield t == null ? null : parse(t, c, "a time of day (10:15:30)", LocalTime::parse);
+                yield t == null ? null : parse(t, c, TIME_OF_DAY, LocalTime::parse);
             }
             case TIMESTAMP -> r.getObject(i, LocalDateTime.class);
-            case TIMESTAMP_TZ -> {
-                OffsetDateTime t = r.getObject(i, OffsetDateTime.class);
-                yield t == null || t.getOffset().equals(ZoneOffset.UTC) ? t : t.withOffsetSameInstant(ZoneOffset.UTC);
-            }
+            case TIMESTAMP_TZ -> utc(r.getObject(i, OffsetDateTime.class));
             case TIMESTAMP_AS_UTC -> {
                 LocalDateTime t = r.getObject(i, LocalDateTime.class);
                 yield t == null ? null : t.atOffset(ZoneOffset.UTC);
@@ -160,9 +153,10 @@ public final class JdbcRows implements AutoCloseable {
      * A DECIMAL at its column's declared scale: drivers of databases that keep numbers loosely (SQLite stores
      * 20.00 as the integer 20) return fewer digits after the point. Never rounds: a value with more digits is
      * returned as read, and the writer refuses it if the format cannot hold it.
+     *
+     * @param scale the column's declared scale, or -1 to keep {@code v} as it is
      */
-    private java.math.BigDecimal atScale(java.math.BigDecimal v, int c) {
-        int scale = scales[c];
+    static java.math.BigDecimal atScale(java.math.BigDecimal v, int scale) {
         if (v == null || scale < 0 || v.scale() == scale) {
             return v;
         }
@@ -174,6 +168,19 @@ public final class JdbcRows implements AutoCloseable {
         } catch (ArithmeticException e) {
             return v;
         }
+    }
+
+    /** An instant at UTC, as the formats write it; null stays null. */
+    static OffsetDateTime utc(OffsetDateTime t) {
+        return t == null || t.getOffset().equals(ZoneOffset.UTC) ? t : t.withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** The error of a column holding {@code text}, which is not {@code expected}. */
+    static SQLException notA(String column, String text, String expected, RuntimeException cause) {
+        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        return new SQLException("column '" + column + "' holds '" + shown + "', which is not " + expected
+                + "; store it in that form, or export the column as text with exporter_config.columns and a"
+                + " view that casts it", "22007", cause);
     }
 
     /** An offset written {@code +02} or {@code +0200}, as SQLite's text may hold it. */
@@ -212,10 +219,7 @@ public final class JdbcRows implements AutoCloseable {
         try {
             return parser.apply(text.strip());
         } catch (java.time.DateTimeException | NumberFormatException e) {
-            String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-            throw new SQLException("column '" + names[c] + "' holds '" + shown + "', which is not " + expected
-                    + "; store it in that form, or export the column as text with exporter_config.columns and a"
-                    + " view that casts it", "22007", e);
+            throw notA(names[c], text, expected, e);
         }
     }
 

@@ -47,6 +47,11 @@ public final class CsvCopy {
         public boolean useCopy() {
             return copySql != null;
         }
+
+        /** Why the export cannot use COPY (the reason without the path's name), or null when it can. */
+        public String why() {
+            return copySql != null ? null : reason.substring(reason.indexOf("): ") + 3);
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package io.flowexport.run;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.dataset.DatasetCatalog;
 import io.flowexport.dataset.JdbcRows;
+import io.flowexport.dataset.PgBinaryRows;
+import io.flowexport.dataset.SourceRows;
 import io.flowexport.destination.Deliveries;
 import io.flowexport.destination.FileDestination;
 import io.flowexport.destination.FileFaults;
@@ -18,6 +20,7 @@ import io.flowexport.format.RowWriter;
 import io.flowexport.format.TextOutput;
 import io.flowexport.format.UnrepresentableValueException;
 import io.flowexport.format.csv.CsvText;
+import io.flowexport.query.BinaryCopy;
 import io.flowexport.query.CsvCopy;
 import io.flowexport.query.ExportQuery;
 import io.flowexport.query.QueryBuilder;
@@ -435,6 +438,7 @@ public final class ExportRunner {
         RunIntent replay;
         ExportQuery query;
         String copySql = null;
+        BinaryCopy.Decision binaryCopy = null;
         String path;
         try {
             dataset = catalog.find(datasetId).orElseThrow(() -> new RunException("flow '" + run.flow.id()
@@ -454,17 +458,25 @@ public final class ExportRunner {
                     && !spec.settleTime().isZero()) {
                 query = settle(run, builder, dataset, watermark, query);
             }
-            if (spec.options() instanceof FormatOptions.Csv csv) {
-                if (copy == null) {
-                    path = "generic (JDBC stream + CSV writer): the source is not PostgreSQL, or "
-                            + "flowexport.source.copy=false";
-                } else {
-                    CsvCopy.Decision d = CsvCopy.plan(query, csv, builder);
-                    copySql = d.copySql();
-                    path = d.reason();
-                }
+            String writer = spec.format().toml() + " writer";
+            String offCsvCopy = null; // why a CSV export does not take the CSV COPY path
+            if (copy != null && spec.options() instanceof FormatOptions.Csv csv) {
+                CsvCopy.Decision d = CsvCopy.plan(query, csv, builder);
+                copySql = d.copySql();
+                offCsvCopy = d.why();
+            }
+            if (copySql != null) {
+                path = "PostgreSQL COPY ... TO STDOUT (FORMAT csv)";
+            } else if (copy == null) {
+                path = "generic (JDBC stream + " + writer + "): the source is not PostgreSQL, or "
+                        + "flowexport.source.copy=false";
             } else {
-                path = "generic (JDBC stream + " + spec.format().toml() + " writer)";
+                BinaryCopy.Decision b = copy.binary() ? BinaryCopy.plan(query, builder) : null;
+                binaryCopy = b != null && b.useCopy() ? b : null;
+                path = (binaryCopy != null ? "PostgreSQL COPY ... TO STDOUT (FORMAT binary) + " + writer
+                        : "generic (JDBC stream + " + writer + "): "
+                        + (b == null ? "flowexport.source.copy-binary=false" : b.reason()))
+                        + (offCsvCopy == null ? "" : "; not COPY (FORMAT csv): " + offCsvCopy);
             }
         } catch (RunException e) {
             throw e;
@@ -483,7 +495,7 @@ public final class ExportRunner {
                     + "names and ids", run.flow.id(), run.runId, replay.runId(),
                     RunRecord.range(replay.firstBatch(), replay.lastBatch()));
         }
-        return new Prepared(dataset, query, watermark, placeholders, copySql, path, pending, replay);
+        return new Prepared(dataset, query, watermark, placeholders, copySql, binaryCopy, path, pending, replay);
     }
 
     /**
@@ -522,11 +534,17 @@ public final class ExportRunner {
         return builder.build(run.flow.export(), dataset, watermark, OptionalLong.of(highest));
     }
 
-    /** Streams the rows into the staged file: typed JDBC reads on one thread, the format writer on another. */
+    /**
+     * Streams the rows into the staged file: read on one thread (PostgreSQL's binary COPY when
+     * {@link Prepared#binaryCopy()} is set, else typed JDBC reads), the format writer on another.
+     */
     private Written write(FlowRun run, Prepared p, Path staged) {
         ExportSpec spec = run.flow.export();
         ExportFormat format = formats.get(spec.format());
-        try (JdbcRows rows = JdbcRows.open(source, p.query(), fetchSize, st -> run.onAbort(st::cancel));
+        try (SourceRows rows = p.binaryCopy() != null
+                ? PgBinaryRows.open(source, p.binaryCopy().copySql(), p.query(), p.binaryCopy().wires(),
+                        pg -> run.onAbort(pg::cancelQuery))
+                : JdbcRows.open(source, p.query(), fetchSize, st -> run.onAbort(st::cancel));
              RowWriter writer = format.open(staged, p.query().outputColumns(), spec.options())) {
             return RowPump.copy(run, p.query(), rows, writer);
         } catch (UnrepresentableValueException e) {

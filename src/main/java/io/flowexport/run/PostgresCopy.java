@@ -1,6 +1,5 @@
 package io.flowexport.run;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.flowexport.query.ExportQuery;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,10 +20,21 @@ public final class PostgresCopy {
     static final int PROGRESS_ROWS = 512;
 
     private final DataSource source;
+    private final boolean binary;
 
-    /** @param source the PostgreSQL source (connections are read-only with auto-commit off) */
-    public PostgresCopy(DataSource source) {
+    /**
+     * @param source the PostgreSQL source (connections are read-only with auto-commit off)
+     * @param binary whether exports off the CSV COPY path read their rows by binary COPY
+     *               ({@code flowexport.source.copy-binary}) instead of a JDBC cursor
+     */
+    public PostgresCopy(DataSource source, boolean binary) {
         this.source = source;
+        this.binary = binary;
+    }
+
+    /** Whether exports off the CSV COPY path read their rows by binary COPY ({@link io.flowexport.dataset.PgBinaryRows}). */
+    boolean binary() {
+        return binary;
     }
 
     /**
@@ -109,14 +119,6 @@ public final class PostgresCopy {
 
     /** Closes the connection for good: evicted from the pool, or closed when it does not come from one. */
     private void discard(Connection c) {
-        try {
-            if (source.isWrapperFor(HikariDataSource.class)) {
-                source.unwrap(HikariDataSource.class).evictConnection(c);
-            } else {
-                c.close();
-            }
-        } catch (SQLException | RuntimeException e) {
-            // closed already; either way it is not used again
-        }
+        io.flowexport.dataset.PgBinaryRows.discard(source, c);
     }
 }

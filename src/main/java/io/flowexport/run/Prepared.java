@@ -1,5 +1,6 @@
 package io.flowexport.run;
 
+import io.flowexport.query.BinaryCopy;
 import io.flowexport.dataset.Dataset;
 import io.flowexport.query.ExportQuery;
 import io.flowexport.state.PendingDelivery;
@@ -18,6 +19,8 @@ import java.util.OptionalLong;
  *                     when {@code replay} is set
  * @param copySql      the COPY statement of a CSV export that takes PostgreSQL's COPY path; null for the generic
  *                     path
+ * @param binaryCopy   the binary COPY that reads the rows of an export from PostgreSQL off the CSV COPY path; null
+ *                     for the JDBC stream (and for the CSV COPY path)
  * @param path         which export path the run takes and why, e.g.
  *                     {@code PostgreSQL COPY ... TO STDOUT (FORMAT csv)}
  * @param pending      a delivery an earlier run still owes some destinations, which this run sends instead of
@@ -26,7 +29,7 @@ import java.util.OptionalLong;
  *                     null; see {@link RunIntent}
  */
 public record Prepared(Dataset dataset, ExportQuery query, OptionalLong watermark, Map<String, String> placeholders,
-                       String copySql, String path, PendingDelivery pending, RunIntent replay) {
+                       String copySql, BinaryCopy.Decision binaryCopy, String path, PendingDelivery pending, RunIntent replay) {
 
     public Prepared {
         placeholders = Map.copyOf(placeholders);

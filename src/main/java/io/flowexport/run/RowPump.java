@@ -1,7 +1,7 @@
 package io.flowexport.run;
 
 import io.flowexport.query.ExportQuery;
-import io.flowexport.dataset.JdbcRows;
+import io.flowexport.dataset.SourceRows;
 import io.flowexport.format.RowWriter;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -35,7 +35,7 @@ final class RowPump {
      * @throws IOException  when the writer fails
      * @throws SQLException when reading fails (e.g. the database connection broke)
      */
-    static Written copy(FlowRun run, ExportQuery query, JdbcRows rows, RowWriter writer)
+    static Written copy(FlowRun run, ExportQuery query, SourceRows rows, RowWriter writer)
             throws IOException, SQLException {
         RowPump pump = new RowPump();
         Thread reader = new Thread(() -> pump.read(run, query, rows), "flowexport-reader-" + run.flow().id());
@@ -63,7 +63,7 @@ final class RowPump {
         return new Written(pump.rows, pump.firstBatch, pump.lastBatch);
     }
 
-    private void read(FlowRun run, ExportQuery query, JdbcRows rows) {
+    private void read(FlowRun run, ExportQuery query, SourceRows rows) {
         int outputs = query.outputColumns().size();
         Object[][] chunk = new Object[CHUNK_ROWS][];
         int n = 0;
