@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Faults of the source database, on real PostgreSQL: the connection killed by {@code pg_terminate_backend} while
- * the rows stream (JDBC stream path and COPY path), with and without retries; and a source that is down when the
+ * the rows stream (JDBC stream path, binary COPY path and CSV COPY path), with and without retries; and a source that is down when the
  * long-running runner starts (behind a TCP forwarder the test switches off and on), then comes back.
  */
 class SourceFaultsIT {
@@ -44,20 +44,29 @@ class SourceFaultsIT {
 
     @Test
     void killedMidStreamOnTheJdbcStreamPathFailsCleanlyOrIsRetried() throws Exception {
-        midStreamKill("fe_faults_stream", "stream/{batch_id}.jsonl", "57P01",
-                "FATAL: terminating connection due to administrator command", (h, file) -> {
-                    List<List<String>> rows = new ArrayList<>();
-                    for (String line : Files.readAllLines(h.exportDir.resolve(file))) {
-                        JsonNode n = JSON.readTree(line);
-                        rows.add(List.of(n.get("id").asText(), n.get("xt_batch_id").asText(), n.get("name").asText()));
-                    }
-                    return rows;
-                });
+        midStreamKill("fe_faults_stream", "stream/{batch_id}.jsonl", "flowexport.source.copy-binary=false\n", "57P01",
+                "FATAL: terminating connection due to administrator command", SourceFaultsIT::jsonl);
+    }
+
+    @Test
+    void killedMidStreamOnTheBinaryCopyPathFailsCleanlyOrIsRetried() throws Exception {
+        midStreamKill("fe_faults_binary", "binary/{batch_id}.jsonl", "", "08006",
+                "Database connection failed when reading from copy", SourceFaultsIT::jsonl);
+    }
+
+    /** A JSON Lines export read back as rows of id, xt_batch_id, name. */
+    private static List<List<String>> jsonl(Harness h, String file) throws IOException {
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(h.exportDir.resolve(file))) {
+            JsonNode n = JSON.readTree(line);
+            rows.add(List.of(n.get("id").asText(), n.get("xt_batch_id").asText(), n.get("name").asText()));
+        }
+        return rows;
     }
 
     @Test
     void killedMidStreamOnTheCopyPathFailsCleanlyOrIsRetried() throws Exception {
-        midStreamKill("fe_faults_copy", "copy/{batch_id}.csv", "08006",
+        midStreamKill("fe_faults_copy", "copy/{batch_id}.csv", "", "08006",
                 "Database connection failed when reading from copy", (h, file) -> h.csv(file).stream()
                         .map(r -> List.of(r.get("id"), r.get("xt_batch_id"), r.get("name"))).toList());
     }
@@ -68,8 +77,8 @@ class SourceFaultsIT {
         List<List<String>> read(Harness h, String file) throws IOException;
     }
 
-    private void midStreamKill(String schema, String path, String state, String reason, Reader reader)
-            throws Exception {
+    private void midStreamKill(String schema, String path, String settings, String state, String reason,
+                               Reader reader) throws Exception {
         Harness h = Harness.postgres(tmp, schema);
         // 20,000 rows that stream for about 4 s: the view sorts the table, then sleeps 20 ms every 100 rows
         // while it hands them out (the sleep is in the select list above the sort, so rows flow meanwhile)
@@ -83,7 +92,7 @@ class SourceFaultsIT {
         h.flow("slow", "id = \"slow\"\n[properties.export]\nsource_dataset_id = \"fe_slow_items\"\n"
                 + "file_path = \"" + path + "\"\nexport_mode = \"changes_only\"\n");
         String config = Files.readString(h.config) + "flowexport.source.fetch-size=500\n"
-                + "flowexport.source.retry-backoff=200ms\n";
+                + "flowexport.source.retry-backoff=200ms\n" + settings;
 
         // no retry: the run fails, names the dataset and the reason, leaves no file and no watermark
         Files.writeString(h.config, config + "flowexport.source.attempts=1\n");
