@@ -157,8 +157,8 @@ final class PlanCommand implements Callable<Integer> {
         }
         out.println("sort:        " + sort.summary());
         if (sort.needsIndex()) {
-            out.println("index:       " + sort.createIndex() + "; with it the rows are read in order, without the "
-                    + "sort");
+            out.println("index:       " + sort.createIndex() + "; lets the database read the rows in order instead "
+                    + "of sorting them (its planner may still sort a small read, such as one batch)");
         }
     }
 
