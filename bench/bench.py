@@ -2,8 +2,9 @@
 
 Writes a flows directory and an application.properties into --work, runs every contender as a whole process
 under GNU time (wall seconds, max RSS), alternating run by run, checks each output before deleting it,
-and prints a Markdown table of medians (also saved to bench/results/<date>.md). Standard library only, so it
-runs with --skip-pandas before pandas is installed.
+and prints a Markdown table of medians and ranges (also saved to bench/results/<date>.md). Each size is timed
+on the plain table and, unless --skip-indexed, on its copy with an index in flow-export's order (<table>_ix).
+Standard library only, so it runs with --skip-pandas before pandas is installed.
 """
 import argparse
 import datetime
@@ -22,14 +23,18 @@ HEAP_LINE = re.compile(r"flowexport: peak heap used ([0-9.]+) MB")
 PANDAS_GB_PER_MILLION = 1.0  # what read_sql + to_csv needs, roughly, per million rows of this table
 
 
-def table_name(size):
-    return f"bench_change_feed_orders_{size}"
+INDEXED = "_ix"  # the copy of each table with an index in flow-export's order (xt_batch_id, order_id)
+INDEXED_LABEL = "(index on xt_batch_id, order_id)"
+
+
+def table_name(size, indexed=False):
+    return f"bench_change_feed_orders_{size}{INDEXED if indexed else ''}"
 
 
 @dataclass
 class Contender:
     """One process to time for one size: key, table labels, command, output file and expected lines."""
-    key: str
+    key: str                 # the kind of contender, e.g. flow-export-csv; "-ix" at the end on the indexed copy
     fmt: str
     label: str
     size: int
@@ -46,21 +51,26 @@ class Contender:
     failures: list = field(default_factory=list)
 
 
-def write_config(work, sizes, startup_table):
-    """The flows dir (one full export per size and format, plus the startup flow) and application.properties."""
+def flow_name(fmt, size, indexed=False):
+    return f"bench_{fmt}_{size}{INDEXED if indexed else ''}"
+
+
+def write_config(work, sizes, startup_table, indexed):
+    """The flows dir (one full export per size, format and table, plus the startup flow) and application.properties."""
     flows, out, state = work / "flows", work / "out", work / "state"
     for d in (flows, out, state):
         d.mkdir(parents=True, exist_ok=True)
     for size in sizes:
-        for fmt, ext, extra in (("csv", "csv", ""), ("jsonl", "jsonl", ""),
-                                ("parquet", "parquet", 'exporter_config = { compression = "snappy" }\n')):
-            flow_id = f"bench_{fmt}_{size}"
-            (flows / f"{flow_id}.toml").write_text(
-                f'id = "{flow_id}"\n'
-                "[properties.export]\n"
-                f'source_dataset_id = "{table_name(size)}"\n'
-                f'file_path = "{flow_id}.{ext}"\n'
-                'export_mode = "full"\n' + extra)
+        for ix in (False, True) if indexed else (False,):
+            for fmt, ext, extra in (("csv", "csv", ""), ("jsonl", "jsonl", ""),
+                                    ("parquet", "parquet", 'exporter_config = { compression = "snappy" }\n')):
+                flow_id = flow_name(fmt, size, ix)
+                (flows / f"{flow_id}.toml").write_text(
+                    f'id = "{flow_id}"\n'
+                    "[properties.export]\n"
+                    f'source_dataset_id = "{table_name(size, ix)}"\n'
+                    f'file_path = "{flow_id}.{ext}"\n'
+                    'export_mode = "full"\n' + extra)
     (flows / "bench_startup.toml").write_text(
         'id = "bench_startup"\n'
         "[properties.export]\n"
@@ -80,22 +90,25 @@ def write_config(work, sizes, startup_table):
     return flows, props, out
 
 
-def contenders_for(size, args, flows, props, out, skip_pandas):
+def contenders_for(size, args, flows, props, out, skip_pandas, indexed=False):
+    """The contenders on one table: the floor, flow-export's three formats and (plain table only) pandas."""
     env = os.environ
     java = [args.java, *JVM_OPTS, "-jar", args.jar, "run-once"]
     tail = ["--flows", str(flows), "--config", str(props)]
-    floor_file = out / f"floor_{size}.csv"
-    query = f"SELECT * FROM {table_name(size)} ORDER BY order_id"
+    suffix, label = (INDEXED.replace("_", "-"), f" {INDEXED_LABEL}") if indexed else ("", "")
+    floor_file = out / f"floor_{size}{suffix}.csv"
+    query = f"SELECT * FROM {table_name(size, indexed)} ORDER BY order_id"
     result = [Contender(
-        "floor", "csv", "psql \\copy (floor)", size,
+        "floor" + suffix, "csv", "psql \\copy (floor)" + label, size,
         ["psql", "-X", "-h", env["PGHOST"], "-p", env["PGPORT"], "-U", env["PGUSER"], "-d", env["PGDATABASE"],
          "-c", f"\\copy ({query}) TO '{floor_file}' CSV HEADER"],
         floor_file, size + 1, rows=size)]
     for fmt, ext, lines in (("csv", "csv", size + 1), ("jsonl", "jsonl", size), ("parquet", "parquet", None)):
-        flow_id = f"bench_{fmt}_{size}"
-        result.append(Contender(f"flow-export-{fmt}", fmt, "flow-export", size, [*java, flow_id, *tail],
-                                out / f"{flow_id}.{ext}", lines, flow_id, rows=size))
-    if not skip_pandas:
+        flow_id = flow_name(fmt, size, indexed)
+        result.append(Contender(f"flow-export-{fmt}{suffix}", fmt, "flow-export" + label, size,
+                                [*java, flow_id, *tail], out / f"{flow_id}.{ext}", lines, flow_id, rows=size))
+    # pandas reads ORDER BY order_id, the floor's query: the new index changes nothing for it
+    if not skip_pandas and not indexed:
         pandas_file = out / f"pandas_{size}.csv"
         c = Contender("pandas", "csv", "pandas read_sql + to_csv", size,
                       [PY, str(Path(__file__).with_name("pandas_export.py")), query, str(pandas_file)],
@@ -173,43 +186,96 @@ def fmt_int(n):
     return f"{n:,.0f}"
 
 
+ORDER = ["floor", "floor-ix", "flow-export-csv", "flow-export-csv-ix", "pandas", "flow-export-jsonl",
+         "flow-export-jsonl-ix", "flow-export-parquet", "flow-export-parquet-ix"]
+
+
+def us_per_row(seconds, rows):
+    return f"{seconds / rows * 1e6:.2f}" if rows else "-"
+
+
 def report(all_contenders, startup, args, sizes):
-    lines = ["| format | rows | contender | median s | rows/s | ratio to floor | peak RSS MB | peak heap MB |",
-             "|---|---:|---|---:|---:|---:|---:|---:|"]
-    order = {"floor": 0, "flow-export-csv": 1, "pandas": 2, "flow-export-jsonl": 3, "flow-export-parquet": 4}
+    lines = ["| format | rows | contender | median s | range s | rows/s | µs/row | ratio to floor | peak RSS MB "
+             "| peak heap MB |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for size in sizes:
-        cs = sorted((c for c in all_contenders if c.size == size), key=lambda c: order[c.key])
+        cs = sorted((c for c in all_contenders if c.size == size), key=lambda c: ORDER.index(c.key))
         floor = next(c for c in cs if c.key == "floor")
         floor_median = statistics.median(floor.seconds) if floor.seconds else None
         for c in cs:
             head = f"| {c.fmt} | {fmt_int(size)} | {c.label} |"
             if c.skip_reason:
-                lines.append(f"{head} {c.skip_reason} | | | | |")
+                lines.append(f"{head} {c.skip_reason} | | | | | | |")
                 continue
             if not c.seconds:
-                lines.append(f"{head} FAILED ({len(c.failures)}/{args.runs} runs) | | | | |")
+                lines.append(f"{head} FAILED ({len(c.failures)}/{args.runs} runs) | | | | | | |")
                 continue
             med = statistics.median(c.seconds)
             failed = f" ({len(c.failures)} of {args.runs} runs FAILED)" if c.failures else ""
             ratio = f"{med / floor_median:.2f}" if floor_median else "-"
             heap = f"{max(c.heap_mb):.1f}" if c.heap_mb else "-"
-            lines.append(f"{head} {med:.2f}{failed} | {fmt_int(size / med)} | {ratio} | "
+            lines.append(f"{head} {med:.2f}{failed} | {min(c.seconds):.2f}-{max(c.seconds):.2f} | "
+                         f"{fmt_int(size / med)} | {us_per_row(med, size)} | {ratio} | "
                          f"{max(c.rss_kib) / 1024:.0f} | {heap} |")
     lines.append("")
+    startup_median = statistics.median(startup.seconds) if startup.seconds else None
     if startup.seconds:
         heap = f", peak heap {max(startup.heap_mb):.1f} MB" if startup.heap_mb else ""
         lines.append(f"Startup (run-once of a zero-row batch flow on {startup.table}: JVM + Camel + first query): "
-                     f"median {statistics.median(startup.seconds):.2f} s, peak RSS {max(startup.rss_kib) / 1024:.0f} MB"
-                     f"{heap} ({len(startup.seconds)} of {args.runs} runs).")
+                     f"median {startup_median:.2f} s, range {min(startup.seconds):.2f}-{max(startup.seconds):.2f} s, "
+                     f"peak RSS {max(startup.rss_kib) / 1024:.0f} MB{heap} ({len(startup.seconds)} of {args.runs} "
+                     "runs).")
     else:
         lines.append(f"Startup: FAILED ({'; '.join(startup.failures)}).")
     lines.append("")
+    lines += per_row(all_contenders, sizes, startup_median)
+    lines.append("")
+    lines += index_effect(all_contenders, sizes)
     lines.append("Wall seconds of each run, in run order: " + "; ".join(
         f"{name(c)}: {' '.join(f'{s:.2f}' for s in c.seconds) or '-'}"
         for c in [startup, *all_contenders] if not c.skip_reason) + ".")
     lines.append("")
     lines += [f"- {k}: {v}" for k, v in environment(args).items()]
     return "\n".join(lines) + "\n"
+
+
+def per_row(all_contenders, sizes, startup_median):
+    """Median µs per row at each size, and for flow-export net of the startup median, to compare sizes."""
+    lines = ["Per-row time at each size (µs/row = median s / rows; net = (median s - startup median) / rows, "
+             "flow-export only):", "",
+             "| format | contender | " + " | ".join(f"µs/row {fmt_int(n)} | net {fmt_int(n)}" for n in sizes) + " |",
+             "|---|---|" + "---:|---:|" * len(sizes)]
+    for key in ORDER:
+        row = [c for c in all_contenders if c.key == key]
+        if not row or all(c.skip_reason or not c.seconds for c in row):
+            continue
+        cells = []
+        for size in sizes:
+            c = next((c for c in row if c.size == size), None)
+            if c is None or c.skip_reason or not c.seconds:
+                cells += ["-", "-"]
+                continue
+            med = statistics.median(c.seconds)
+            net = us_per_row(med - startup_median, size) if c.flow_id and startup_median is not None else "-"
+            cells += [us_per_row(med, size), net]
+        lines.append(f"| {row[0].fmt} | {row[0].label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def index_effect(all_contenders, sizes):
+    """Per size: each contender's median on the indexed copy over its median on the plain table."""
+    out = []
+    for size in sizes:
+        pairs = []
+        for c in all_contenders:
+            if c.size != size or not c.key.endswith("-ix") or not c.seconds:
+                continue
+            plain = next((p for p in all_contenders if p.size == size and p.key == c.key[:-3]), None)
+            if plain and plain.seconds:
+                pairs.append(f"{c.key[:-3]} {statistics.median(c.seconds) / statistics.median(plain.seconds):.2f}")
+        if pairs:
+            out.append(f"Indexed copy / plain table, median s, {fmt_int(size)} rows: {', '.join(pairs)}.")
+    return out + [""] if out else []
 
 
 def environment(args):
@@ -257,15 +323,18 @@ def main():
     ap.add_argument("--jar", required=True)
     ap.add_argument("--java", default="java")
     ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--skip-indexed", action="store_true",
+                    help="leave out the runs on the copies with an index on (xt_batch_id, order_id)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     # The startup query hits the xt_batch_id index and returns nothing, so the table's size barely matters;
     # the 1M table when it is benchmarked, else the smallest one loaded.
     startup_table = table_name(1000000 if 1000000 in sizes else min(sizes))
-    flows, props, out = write_config(args.work, sizes, startup_table)
+    indexed = not args.skip_indexed
+    flows, props, out = write_config(args.work, sizes, startup_table, indexed)
 
-    contenders = [c for size in sizes
-                  for c in contenders_for(size, args, flows, props, out, args.skip_pandas)]
+    contenders = [c for size in sizes for ix in ((False, True) if indexed else (False,))
+                  for c in contenders_for(size, args, flows, props, out, args.skip_pandas, ix)]
     startup = Contender("startup", "csv", "startup", 0,
                         [args.java, *JVM_OPTS, "-jar", args.jar, "run-once", "bench_startup",
                          "--flows", str(flows), "--config", str(props)],
@@ -275,9 +344,9 @@ def main():
         if c.skip_reason:
             print(f"bench: {c.label} {c.size}: {c.skip_reason}", file=sys.stderr)
 
-    # One untimed floor export per size first, so the first timed run does not pay for a cold cache.
+    # One untimed floor export per table first, so the first timed run does not pay for a cold cache.
     for c in contenders:
-        if c.key == "floor":
+        if c.key.startswith("floor"):
             rc, secs, _, _, _ = run_timed(c.cmd, args.work)
             c.output.unlink(missing_ok=True)
             print(f"bench: warm-up {c.label} {c.size}: {secs:.2f} s (not counted)", file=sys.stderr)

@@ -10,12 +10,15 @@ import io.flowexport.flow.PathTemplate;
 import io.flowexport.flow.TriggerSpec;
 import io.flowexport.flow.UnixCron;
 import io.flowexport.route.TriggerUris;
+import io.flowexport.query.SortCheck;
 import io.flowexport.run.Prepared;
 import io.flowexport.run.RunTrigger;
 import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Spec;
         description = {"Print the SQL a run of the flow would execute, its parameters, the watermark, each "
                 + "destination with the target path the next run would write, and the triggers' next fire times, "
                 + "without running anything.",
+                "The sort line says whether the source database sorts the rows for the query's ORDER BY "
+                        + "(PostgreSQL: from its EXPLAIN; other databases: from their indexes) and, when no index "
+                        + "has that order, the CREATE INDEX statement that lets it read them in order.",
                 "Placeholders are resolved as for a run started now; {batch_id} is resolved when it is known "
                         + "before the source is read (batch mode: the flow's batch_id; a pending delivery or a run "
                         + "to replay: theirs), else the line says which batch it will be, e.g. "
@@ -91,6 +97,7 @@ final class PlanCommand implements Callable<Integer> {
             } else if (run.binaryCopy() != null) {
                 out.println("copy:        " + run.binaryCopy().copySql());
             }
+            printSort(out, app, run);
             out.println("parameters:  " + (q.parameters().isEmpty() ? "none" : q.describeParameters()));
             out.println("watermark:   " + (!export.exportMode().usesWatermark() ? "not used by this mode"
                     : run.watermark().isPresent() ? "batch " + run.watermark().getAsLong() : "none (first run)"));
@@ -131,6 +138,29 @@ final class PlanCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /**
+     * Whether the source sorts the export's rows ({@link SortCheck}) and, when an index would spare it, the
+     * {@code CREATE INDEX} statement; a check that fails says so and does not fail the plan.
+     */
+    private static void printSort(PrintWriter out, FlowExportApp app, Prepared run) {
+        SortCheck sort;
+        try (Connection c = app.source().getConnection()) {
+            try {
+                sort = SortCheck.check(c, run.query(), run.dataset());
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            out.println("sort:        not checked: " + e.getMessage());
+            return;
+        }
+        out.println("sort:        " + sort.summary());
+        if (sort.needsIndex()) {
+            out.println("index:       " + sort.createIndex() + "; lets the database read the rows in order instead "
+                    + "of sorting them (its planner may still sort a small read, such as one batch)");
         }
     }
 

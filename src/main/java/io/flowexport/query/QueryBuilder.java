@@ -162,20 +162,31 @@ public final class QueryBuilder {
         if (!where.isEmpty()) {
             from.append(" WHERE ").append(String.join(" AND ", where));
         }
-        List<String> order = new ArrayList<>();
-        if (batch != null) {
-            order.add(quote(batch.name()));
-        }
-        for (String key : dataset.primaryKey()) {
-            if (batch == null || !key.equals(batch.name())) {
-                order.add(quote(key));
-            }
-        }
+        List<String> order = orderColumns(dataset).stream().map(this::quote).toList();
         String orderBy = order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order);
         String sql = "SELECT " + String.join(", ", select) + from + orderBy;
         return new ExportQuery(sql, params, output, batchIndex, kind,
                 described.isEmpty() ? "none" : String.join(" and ", described), from.toString(), orderBy,
                 batch == null ? null : quote(batch.name()), dialect);
+    }
+
+    /**
+     * The columns an export of {@code dataset} is ordered by, unquoted, as the database spells them:
+     * {@code xt_batch_id} when the dataset has it, then the primary-key columns in key order (without
+     * {@code xt_batch_id} again); empty when the dataset has neither (the query then has no ORDER BY).
+     */
+    public static List<String> orderColumns(Dataset dataset) {
+        List<String> order = new ArrayList<>();
+        Column batch = dataset.column(Dataset.BATCH_ID).orElse(null);
+        if (batch != null) {
+            order.add(batch.name());
+        }
+        for (String key : dataset.primaryKey()) {
+            if (batch == null || !key.equals(batch.name())) {
+                order.add(key);
+            }
+        }
+        return order;
     }
 
     /**
