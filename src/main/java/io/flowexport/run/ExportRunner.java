@@ -403,7 +403,14 @@ public final class ExportRunner {
         try {
             staged = publisher.stage(run);
             run.writingTo(staged);
-            Written w = p.copySql() != null ? writeByCopy(run, p, staged) : write(run, p, staged);
+            Written w;
+            StagedSync sync = StagedSync.start(staged, run.flow.id());
+            try (sync) {
+                w = p.copySql() != null ? writeByCopy(run, p, staged) : write(run, p, staged);
+            }
+            if (sync.failure() != null) {
+                throw writeFailed(run, staged, sync.failure());
+            }
             run.advance(RunStage.STAGED);
             return publisher.handOver(run, p, staged, w);
         } catch (RuntimeException e) {
