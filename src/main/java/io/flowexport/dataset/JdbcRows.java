@@ -82,14 +82,19 @@ public final class JdbcRows implements SourceRows {
             beforeExecute.accept(ps);
             return new JdbcRows(c, ps, ps.executeQuery(), query);
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the first failure is the one to report
-            }
-            c.close();
+            abandon(c);
             throw e;
         }
+    }
+
+    /** Rolls back and closes a connection whose read could not start; the read's own failure is the one to report. */
+    static void abandon(Connection c) throws SQLException {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the first failure is the one to report
+        }
+        c.close();
     }
 
     @Override

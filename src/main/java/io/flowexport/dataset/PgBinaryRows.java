@@ -172,12 +172,7 @@ public final class PgBinaryRows implements SourceRows {
             beforeCopy.accept(pg);
             return new PgBinaryRows(source, c, pg.getCopyAPI().copyOut(copySql), query, wires);
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the first failure is the one to report
-            }
-            c.close();
+            JdbcRows.abandon(c);
             throw e;
         }
     }
