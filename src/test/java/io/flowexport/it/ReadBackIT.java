@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A PostgreSQL table with every common type exported to CSV, JSON, JSONL and Parquet through the runner, then
  * read back by readers other than the writers (Jackson CSV, Jackson's tree model, DuckDB) and compared with the
- * source values and types.
+ * source values and types. CSV takes the COPY path; the other formats the binary COPY path here, the JDBC stream in
+ * {@link ReadBackJdbcStreamIT}.
  */
 class ReadBackIT {
 
@@ -37,9 +38,15 @@ class ReadBackIT {
 
     Harness h;
 
+    /** Settings added to the runner's: none, so JSON, JSON Lines and Parquet take the binary COPY path. */
+    String settings() {
+        return "";
+    }
+
     @BeforeEach
     void createTable() throws Exception {
         h = Harness.postgres(tmp, "fe_readback_it");
+        Files.writeString(h.config, settings(), java.nio.file.StandardOpenOption.APPEND);
         h.sql("CREATE TABLE typed_rows (id integer PRIMARY KEY, small smallint, big bigint, exact numeric(38,9), "
                         + "loose numeric, r real, d double precision, flag boolean, day date, tod time, "
                         + "local_ts timestamp, instant timestamptz, txt text, code varchar(10), raw bytea)",
