@@ -159,7 +159,8 @@ class SecretFailuresIT {
                 "flowexport.source.username=postgres",
                 "flowexport.source.fetch-size=100");
         assertThat(run(pg.flows, pgConfig, env, "run-once", "--all")).contains("division by zero")
-                .containsPattern("boom_csv +failed").containsPattern("boom_jsonl +failed");
+                .containsPattern("boom_csv +failed").containsPattern("boom_jsonl +failed")
+                .containsPattern("boom_stream +failed");
         run(pg.flows, pgConfig, env, "plan", "boom_csv");
 
         Files.copy(good, h.config, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -234,14 +235,20 @@ class SecretFailuresIT {
                 + closedPort + options + "\"\n");
     }
 
-    /** PostgreSQL views whose rows fail after 3999 good ones, exported by COPY (CSV) and by the JDBC stream. */
+    /**
+     * PostgreSQL views whose rows fail after 3999 good ones, exported by COPY (CSV), by binary COPY (JSON Lines) and
+     * by the JDBC stream (JSON Lines of a view with an interval, which has no binary decoding).
+     */
     private Harness postgresWithAFailingView() throws Exception {
         Harness pg = Harness.postgres(tmp.resolve("pg"), "fe_secret_fail_it");
         pg.sql("CREATE VIEW boom AS SELECT g AS id, 100 / (4000 - g) AS x, 1::bigint AS xt_batch_id "
-                + "FROM generate_series(1, 5000) g");
+                + "FROM generate_series(1, 5000) g",
+                "CREATE VIEW boom_span AS SELECT b.*, interval '1 day' AS span FROM boom b");
         String head = "[properties.export]\nsource_dataset_id = \"boom\"\n";
         pg.flow("boom_csv", "id = \"boom_csv\"\n" + head + "file_path = \"boom.csv\"\n");
         pg.flow("boom_jsonl", "id = \"boom_jsonl\"\n" + head + "file_path = \"boom.jsonl\"\n");
+        pg.flow("boom_stream", "id = \"boom_stream\"\n[properties.export]\nsource_dataset_id = \"boom_span\"\n"
+                + "file_path = \"boom_stream.jsonl\"\n");
         pg.flow("no_such_dataset", "id = \"no_such_dataset\"\n[properties.export]\n"
                 + "source_dataset_id = \"no_such_table\"\nfile_path = \"x.csv\"\n");
         return pg;
