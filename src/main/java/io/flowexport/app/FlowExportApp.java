@@ -169,6 +169,7 @@ public final class FlowExportApp implements AutoCloseable {
             throw new IllegalStateException(why);
         });
         try {
+            removeStaleLock(settings.sourceUrl());
             source = sourcePool(settings, sourceUrl);
             // the default URL's demo database would land in whatever directory a command runs in: only commands
             // that run flows create it; a URL of one's own with flowexport.demo=true names its place on purpose
@@ -192,6 +193,7 @@ public final class FlowExportApp implements AutoCloseable {
      * @throws io.flowexport.state.StateStoreException when the store cannot be reached; the message names it
      */
     public static StateStore openState(Settings settings) {
+        removeStaleLock(settings.stateUrl());
         HikariDataSource statePool = pool("flowexport-state", durableStateUrl(settings.stateUrl()),
                 settings.stateUsername(), settings.statePassword(), true);
         try {
@@ -227,6 +229,12 @@ public final class FlowExportApp implements AutoCloseable {
         DestinationLoader.Loaded catalogue = DestinationLoader.loadDirectory(destinationsDir);
         return FlowLoader.loadDirectory(flowsDir, new ValidationContext(null, settings.exportDir(),
                 catalogue.catalogue())).withDestinations(catalogue.files());
+    }
+
+    /** Deletes the lock file an embedded H2 database's killed user left, so that opening it does not wait. */
+    private static void removeStaleLock(String url) {
+        EmbeddedH2.removeStaleLock(url).ifPresent(lock -> LOG.info("removed {}, left by a process that ended without"
+                + " closing the database (no process has it open)", lock));
     }
 
     /**

@@ -26,8 +26,6 @@ import picocli.CommandLine.Spec;
                 + "result; the error of a failed run. Resets (state reset) are listed too."})
 final class HistoryCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Mixin
     CommonOptions common;
 
@@ -65,7 +63,8 @@ final class HistoryCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(RunHistory.toJson(runs)));
+            // made here, not in a static field: picocli makes every command at start, and Jackson would load for all
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(RunHistory.toJson(runs)));
         } else if (runs.isEmpty()) {
             out.println("no " + (failed ? "failed " : "") + "runs" + (flowId == null ? "" : " of flow '" + flowId
                     + "'") + " in the history" + none);

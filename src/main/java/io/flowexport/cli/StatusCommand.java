@@ -29,8 +29,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "state, triggers and next fire times, and last run; and each operator route file."})
 final class StatusCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Mixin
     CommonOptions common;
 
@@ -80,13 +78,15 @@ final class StatusCommand implements Callable<Integer> {
                     : "it asks for a token; set flowexport.http.token (FLOWEXPORT_HTTP_TOKEN) to the runner's"));
             return 2;
         }
-        JsonNode body = JSON.readTree(response.body());
+        // made here, not in a static field: picocli makes every command at start, and Jackson would load for all
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode body = mapper.readTree(response.body());
         if (response.statusCode() != 200) {
             err.println(body.path("error").asText(response.body()));
             return 1;
         }
         if (json) {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(body));
             return 0;
         }
         boolean problems = false;
