@@ -90,10 +90,16 @@ def write_config(work, sizes, startup_table, indexed):
     return flows, props, out
 
 
+def flow_export(args):
+    """flow-export as README's quick start runs it: bin/flow-export (the jar with its class data sharing archive)."""
+    return ["env", f"JAVA={args.java}", f"JAVA_OPTS={' '.join(JVM_OPTS)}", f"FLOW_EXPORT_JAR={args.jar}",
+            str(Path(__file__).resolve().parent.parent / "bin" / "flow-export")]
+
+
 def contenders_for(size, args, flows, props, out, skip_pandas, indexed=False):
     """The contenders on one table: the floor, flow-export's three formats and (plain table only) pandas."""
     env = os.environ
-    java = [args.java, *JVM_OPTS, "-jar", args.jar, "run-once"]
+    java = [*flow_export(args), "run-once"]
     tail = ["--flows", str(flows), "--config", str(props)]
     suffix, label = (INDEXED.replace("_", "-"), f" {INDEXED_LABEL}") if indexed else ("", "")
     floor_file = out / f"floor_{size}{suffix}.csv"
@@ -295,7 +301,8 @@ def environment(args):
         "CPU": cpu,
         "memory": f"{mem_gb:.1f} GB",
         "Java": " / ".join(java[:2]) if java else "unknown",
-        "JVM options": " ".join(JVM_OPTS),
+        "JVM options": " ".join(JVM_OPTS) + " (JAVA_OPTS of bin/flow-export, which adds the class data sharing"
+                       " archive the build makes when it matches)",
         "PostgreSQL": pg or "unknown",
         "flow-export": f"{commit}{' (src or pom.xml modified)' if dirty else ''}",
     }
@@ -336,7 +343,7 @@ def main():
     contenders = [c for size in sizes for ix in ((False, True) if indexed else (False,))
                   for c in contenders_for(size, args, flows, props, out, args.skip_pandas, ix)]
     startup = Contender("startup", "csv", "startup", 0,
-                        [args.java, *JVM_OPTS, "-jar", args.jar, "run-once", "bench_startup",
+                        [*flow_export(args), "run-once", "bench_startup",
                          "--flows", str(flows), "--config", str(props)],
                         out / "bench_startup.csv", 1, "bench_startup", rows=0)
     startup.table = startup_table
