@@ -313,12 +313,13 @@ def environment(args):
     return env
 
 
-def results_file(today):
+def results_file(today, kind=""):
+    """bench/results/<today><kind>.md, or -2, -3, ... after the kind when that file exists (also for start.py)."""
     d = Path(__file__).with_name("results")
     d.mkdir(exist_ok=True)
-    path, n = d / f"{today}.md", 2
+    path, n = d / f"{today}{kind}.md", 2
     while path.exists():  # never overwrite an earlier session of the same day
-        path, n = d / f"{today}-{n}.md", n + 1
+        path, n = d / f"{today}{kind}-{n}.md", n + 1
     return path
 
 

@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench import results_file  # bench/bench.py: the same naming of result files
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -128,15 +130,6 @@ def load():
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def results_file(today):
-    d = Path(__file__).with_name("results")
-    d.mkdir(exist_ok=True)
-    path, n = d / f"{today}-start.md", 2
-    while path.exists():  # never overwrite an earlier session of the same day
-        path, n = d / f"{today}-start-{n}.md", n + 1
-    return path
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
@@ -195,7 +188,7 @@ def main():
         text = "\n".join(lines) + "\n"
         print(text, end="")
         if not args.no_save:
-            path = results_file(datetime.datetime.now(datetime.timezone.utc).date().isoformat())
+            path = results_file(datetime.datetime.now(datetime.timezone.utc).date().isoformat(), "-start")
             path.write_text(f"# flow-export start time\n\n{text}")
             print(f"saved to {path}", file=sys.stderr)
     finally:
