@@ -64,7 +64,8 @@ final class HistoryCommand implements Callable<Integer> {
         }
         if (json) {
             // made here, not in a static field: picocli makes every command at start, and Jackson would load for all
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(RunHistory.toJson(runs)));
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(RunHistory.toJson(runs)));
         } else if (runs.isEmpty()) {
             out.println("no " + (failed ? "failed " : "") + "runs" + (flowId == null ? "" : " of flow '" + flowId
                     + "'") + " in the history" + none);

@@ -17,7 +17,6 @@ import io.flowexport.run.SourceProblem;
 import io.flowexport.validate.FlowSet;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -147,12 +146,8 @@ final class PlanCommand implements Callable<Integer> {
      */
     private static void printSort(PrintWriter out, FlowExportApp app, Prepared run) {
         SortCheck sort;
-        try (Connection c = app.source().getConnection()) {
-            try {
-                sort = SortCheck.check(c, run.query(), run.dataset());
-            } finally {
-                c.rollback();
-            }
+        try {
+            sort = SortCheck.check(app.source(), run.query(), run.dataset());
         } catch (SQLException e) {
             out.println("sort:        not checked: " + e.getMessage());
             return;

@@ -10,7 +10,6 @@ import io.flowexport.run.Prepared;
 import io.flowexport.run.RunTrigger;
 import io.flowexport.validate.SortWarnings;
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -68,14 +67,8 @@ final class ValidateCommand implements Callable<Integer> {
     private static Optional<SortWarnings.Checked> sortOf(FlowExportApp app, Flow flow) {
         try {
             Prepared run = app.runner().plan(flow, RunTrigger.manual());
-            try (Connection c = app.source().getConnection()) {
-                try {
-                    return Optional.of(new SortWarnings.Checked(run.dataset(),
-                            SortCheck.check(c, run.query(), run.dataset())));
-                } finally {
-                    c.rollback();
-                }
-            }
+            return Optional.of(new SortWarnings.Checked(run.dataset(),
+                    SortCheck.check(app.source(), run.query(), run.dataset())));
         } catch (SQLException | RuntimeException e) {
             LOG.debug("flow '{}': the sort check was not done: {}", flow.id(), e.toString());
             return Optional.empty();

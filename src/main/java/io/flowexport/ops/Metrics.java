@@ -22,9 +22,10 @@ import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventN
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 
 /**
- * The process's Prometheus registry for {@code run}: the runner's own meters ({@link RunMetrics}), Camel's route metrics (camel-micrometer's route policy on every route added after
- * {@link #install}, and its route event notifier), and the JVM's (memory, GC, threads, class loading, CPU, uptime,
- * file descriptors). It is bound in the Camel registry as {@code metricsRegistry}, so operator routes' own
+ * The process's Prometheus registry for {@code run}: the runner's own meters ({@link RunMetrics}), Camel's route
+ * metrics (camel-micrometer's route policy on every route added after {@link #install}, and its route event
+ * notifier), and the JVM's (memory, GC, threads, class loading, CPU, uptime, file descriptors). It is bound in
+ * the Camel registry as {@code metricsRegistry}, so operator routes' own
  * {@code micrometer:} endpoints land on it too, and {@link MetricsRoutes} serves it on {@code GET /metrics}.
  */
 public final class Metrics {

@@ -50,7 +50,7 @@ public final class CsvCopy {
 
         /** Why the export cannot use COPY (the reason without the path's name), or null when it can. */
         public String why() {
-            return copySql != null ? null : reason.substring(reason.indexOf("): ") + 3);
+            return copySql != null ? null : reason.substring(GENERIC.length());
         }
     }
 
@@ -86,8 +86,11 @@ public final class CsvCopy {
                 + ", ENCODING 'UTF8')", "PostgreSQL COPY ... TO STDOUT (FORMAT csv)");
     }
 
+    /** How the reason of a decision against COPY starts; the rest says why. */
+    private static final String GENERIC = "generic (JDBC stream + CSV writer): ";
+
     private static Decision generic(String why) {
-        return new Decision(null, "generic (JDBC stream + CSV writer): " + why);
+        return new Decision(null, GENERIC + why);
     }
 
     /** The SELECT expression of a column whose text output equals the writer's, or empty. */

@@ -57,6 +57,23 @@ public record SortCheck(Verdict verdict, List<String> orderColumns, String index
     }
 
     /**
+     * Checks the export query {@code query} of {@code dataset} on a connection of {@code source}, rolled back and
+     * given back afterwards (the check only reads).
+     *
+     * @throws SQLException when no connection is to be had, or the metadata or the EXPLAIN cannot be read
+     */
+    public static SortCheck check(javax.sql.DataSource source, ExportQuery query, Dataset dataset)
+            throws SQLException {
+        try (Connection c = source.getConnection()) {
+            try {
+                return check(c, query, dataset);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /**
      * Checks the export query {@code query} of {@code dataset} on {@code c} (PostgreSQL: in the connection's
      * transaction; the caller rolls back).
      *

@@ -32,7 +32,7 @@ public final class PostgresCopy {
         this.binary = binary;
     }
 
-    /** Whether exports off the CSV COPY path read their rows by binary COPY ({@link io.flowexport.dataset.PgBinaryRows}). */
+    /** Whether exports off the CSV COPY path read by binary COPY ({@link io.flowexport.dataset.PgBinaryRows}). */
     boolean binary() {
         return binary;
     }

@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  *                     null; see {@link RunIntent}
  */
 public record Prepared(Dataset dataset, ExportQuery query, OptionalLong watermark, Map<String, String> placeholders,
-                       String copySql, BinaryCopy.Decision binaryCopy, String path, PendingDelivery pending, RunIntent replay) {
+                       String copySql, BinaryCopy.Decision binaryCopy, String path, PendingDelivery pending,
+                       RunIntent replay) {
 
     public Prepared {
         placeholders = Map.copyOf(placeholders);
