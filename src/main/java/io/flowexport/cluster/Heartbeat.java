@@ -32,6 +32,8 @@ public final class Heartbeat {
     private final BiConsumer<String, RunTrigger> takeOver;
     private final Instant startedAt = Instant.now();
     private volatile String down;
+    /** Set by {@link #leave}: a beat after it (the route fires until the context stops) renews nothing. */
+    private boolean left;
 
     /**
      * @param cluster     the runners sharing the state store
@@ -49,8 +51,11 @@ public final class Heartbeat {
         this.takeOver = takeOver;
     }
 
-    /** Renews this runner's row and takes over orphaned flows; never throws. */
-    public void beat() {
+    /** Renews this runner's row and takes over orphaned flows; never throws. Does nothing after {@link #leave}. */
+    public synchronized void beat() {
+        if (left) {
+            return;
+        }
         try {
             cluster.heartbeat(versions.get(), running.get(), startedAt);
             for (Cluster.Orphan o : cluster.orphans()) {
@@ -85,8 +90,13 @@ public final class Heartbeat {
         };
     }
 
-    /** Deletes this runner's row (a clean stop). */
-    public void leave() {
+    /**
+     * Deletes this runner's row (a clean stop), so that other runners' {@code status} stops listing it at once
+     * instead of when its heartbeat expires. Waits for a beat in progress; later beats do nothing, since the
+     * heartbeat route keeps firing until the Camel context stops and would insert the row again.
+     */
+    public synchronized void leave() {
+        left = true;
         cluster.leave();
     }
 }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -312,9 +313,23 @@ final class ClusterRunners implements AutoCloseable {
             for (Map.Entry<String, Future<Integer>> e : codes.entrySet()) {
                 assertThat(e.getValue().get()).as("exit code of %s after SIGTERM; log %s", e.getKey(),
                         runner(e.getKey()).jvm.log()).isEqualTo(143);
+                assertThat(runnerRows(e.getKey())).as("rows of %s in flowexport_runner after its clean stop "
+                        + "(other runners' status would list it until its heartbeat expired)", e.getKey()).isZero();
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** The rows of {@code runner} in {@code flowexport_runner}: 1 while it runs, 0 once it stopped cleanly. */
+    int runnerRows(String runner) throws SQLException {
+        try (Connection c = state();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM flowexport_runner WHERE runner_id = ?")) {
+            ps.setString(1, runner);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 
