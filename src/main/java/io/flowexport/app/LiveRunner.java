@@ -6,6 +6,7 @@ import io.flowexport.flow.Flow;
 import io.flowexport.ops.ApiAuth;
 import io.flowexport.ops.ApiRoutes;
 import io.flowexport.ops.HealthRoutes;
+import io.flowexport.ops.HttpFallback;
 import io.flowexport.ops.Metrics;
 import io.flowexport.ops.MetricsRoutes;
 import io.flowexport.ops.PageRoutes;
@@ -87,7 +88,10 @@ public final class LiveRunner {
     public void start(CamelContext context) throws Exception {
         Settings.Live s = app.settings().live();
         Path exportDir = app.settings().exportDir();
+        HttpFallback fallback = null;
         if (s.httpPort() > 0) {
+            // a JSON 503 "starting" while the routes are added, instead of Vert.x's HTML 404
+            fallback = HttpFallback.install(context, s.httpPort());
             // before any route of ours or the operator's is added: no endpoint is ever served unprotected
             ApiAuth.install(context, s.httpPort(), app.settings().httpToken());
             // before the routes are added: camel-micrometer's route policy meters the routes added after it
@@ -146,6 +150,7 @@ public final class LiveRunner {
                     app.runner(), s.metricsRefresh()));
             context.addRoutes(new PageRoutes());
             context.addRoutes(new ApiRoutes(status, live[0], runPool, exportDir, app.state()));
+            fallback.started();
             LOG.info("HTTP API on http://{}:{}/ (GET /status, GET /flows/<id>, GET /flows/<id>/runs, "
                     + "POST /flows/<id>/run); status page at http://{}:{}/", s.httpHost(), s.httpPort(),
                     s.httpHost(), s.httpPort());

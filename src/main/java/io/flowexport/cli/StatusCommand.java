@@ -80,9 +80,21 @@ final class StatusCommand implements Callable<Integer> {
         }
         // made here, not in a static field: picocli makes every command at start, and Jackson would load for all
         ObjectMapper mapper = new ObjectMapper();
-        JsonNode body = mapper.readTree(response.body());
+        JsonNode body;
+        try {
+            body = mapper.readTree(response.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            err.println("what answers at " + base + " is not a flow-export runner's API: GET " + path + " gave HTTP "
+                    + response.statusCode() + " without a JSON object; check --url or flowexport.http.host / "
+                    + "flowexport.http.port");
+            return 2;
+        }
         if (response.statusCode() != 200) {
-            err.println(body.path("error").asText(response.body()));
+            // 503 while the runner starts, 404 for a flow no file declares: the runner's own words
+            err.println(body.path("error").asText("HTTP " + response.statusCode() + " from " + base + path));
             return 1;
         }
         if (json) {

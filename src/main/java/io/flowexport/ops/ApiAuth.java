@@ -45,6 +45,15 @@ public final class ApiAuth {
         if (!token.isSet()) {
             return;
         }
+        router(context, port).route().order(Integer.MIN_VALUE).handler(ctx -> check(ctx, token));
+    }
+
+    /**
+     * The router of the platform-http server of {@code context} on {@code port}.
+     *
+     * @throws IllegalStateException when the context has no platform-http server
+     */
+    static VertxPlatformHttpRouter router(CamelContext context, int port) {
         // camel-main names its server's router after the port; a server of one's own has the default name
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
@@ -53,9 +62,9 @@ public final class ApiAuth {
         }
         if (router == null) {
             throw new IllegalStateException("no platform-http server in Camel context '" + context.getName()
-                    + "' to protect with flowexport.http.token");
+                    + "' for flowexport.http.port " + port);
         }
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> check(ctx, token));
+        return router;
     }
 
     /** True for the paths answered without a token. */
