@@ -34,8 +34,9 @@ final class ChildJvm implements AutoCloseable {
      */
     static ChildJvm start(Harness h, Path log, List<String> sysProps, String command, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(PackagedJar.archiveOptions()); // the jar leads the class path: its archive serves
+        cmd.add("-Xmx256m");
         sysProps.forEach(p -> cmd.add("-D" + p));
         // the test classes come after the runner's jar: they bring the crash tests' RunListener (CrashPointListener)
         cmd.addAll(List.of("-cp", Path.of("target", "flow-export.jar").toAbsolutePath() + File.pathSeparator

@@ -68,13 +68,12 @@ final class LiveProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dflowexport.http.port=" + port));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Dflowexport.http.port=" + port));
         for (String p : sysProps) {
-            cmd.add("-D" + p);
+            jvm.add("-D" + p);
         }
-        cmd.addAll(List.of("-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run",
-                "--flows", h.flows.toString(), "--routes", routes.toString(), "--destinations",
+        List<String> cmd = PackagedJar.command(jvm);
+        cmd.addAll(List.of("run", "--flows", h.flows.toString(), "--routes", routes.toString(), "--destinations",
                 h.dir.resolve("destinations").toString(), "--config", h.config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);

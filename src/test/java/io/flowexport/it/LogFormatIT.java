@@ -82,9 +82,9 @@ class LogFormatIT {
         h.flow("items", Files.readString(h.flows.resolve("items.toml"))
                 + "[[triggers]]\ntype = \"interval\"\nevery = \"500ms\"\n");
         Path log = tmp.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run", "--flows",
-                h.flows.toString(), "--config", h.config.toString())
+        List<String> cmd = PackagedJar.command(List.of());
+        cmd.addAll(List.of("run", "--flows", h.flows.toString(), "--config", h.config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("FE_JSON_TOKEN", TOKEN);
         pb.environment().put("FLOWEXPORT_LOG_FORMAT", "json");
@@ -143,9 +143,8 @@ class LogFormatIT {
 
     /** {@code run-once --all} of the packaged jar with the token and {@code env} in its environment. */
     private Run run(Map<String, String> env) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of("target", "flow-export.jar").toAbsolutePath().toString(), "run-once", "--all",
-                "--flows", h.flows.toString(), "--config", h.config.toString());
+        List<String> cmd = PackagedJar.command(List.of());
+        cmd.addAll(List.of("run-once", "--all", "--flows", h.flows.toString(), "--config", h.config.toString()));
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(out.toFile())

@@ -18,7 +18,40 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PackagedJar {
 
+    /** The packaged jar, {@code target/flow-export.jar}, by its absolute path. */
+    static final Path JAR = Path.of("target", "flow-export.jar").toAbsolutePath();
+    /** The class data sharing archive {@code mvn package} makes beside it (absent with {@code -DskipCds}). */
+    private static final Path ARCHIVE = Path.of("target", "flow-export.jsa").toAbsolutePath();
+
     private PackagedJar() {
+    }
+
+    /**
+     * The JVM options that map the class data sharing archive, as {@code bin/flow-export} gives them; empty when
+     * {@code mvn package} made none. They also serve a class path that starts with the jar
+     * ({@code -cp target/flow-export.jar:target/test-classes}); with any other, or a stale archive, the JVM
+     * starts without it and says nothing.
+     */
+    static List<String> archiveOptions() {
+        return Files.isRegularFile(ARCHIVE) ? List.of("-XX:SharedArchiveFile=" + ARCHIVE, "-Xshare:auto",
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off") : List.of();
+    }
+
+    /**
+     * {@code java [archive options] <jvm> -jar <absolute path of target/flow-export.jar>}, the way
+     * {@code bin/flow-export} starts the jar: with the class data sharing archive when {@code mvn package} made it
+     * ({@code -XX:SharedArchiveFile=... -Xshare:auto}, its logs off), which only shortens the JVM's start. The
+     * command's arguments go after it; the list is mutable.
+     *
+     * @param jvm JVM options, e.g. {@code -Xmx256m}
+     */
+    static List<String> command(List<String> jvm) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(archiveOptions());
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", JAR.toString()));
+        return cmd;
     }
 
     /**
@@ -35,12 +68,8 @@ public final class PackagedJar {
      */
     public static Harness.Outcome run(Path workDir, List<String> jvm, java.time.Duration timeout, String... args)
             throws IOException, InterruptedException {
-        Path jar = Path.of("target", "flow-export.jar").toAbsolutePath();
-        assertThat(jar).exists();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-jar", jar.toString()));
+        assertThat(JAR).exists();
+        List<String> cmd = command(jvm);
         cmd.addAll(List.of(args));
         long n = System.nanoTime();
         Path out = workDir.resolve("jar-out-" + n + ".txt");

@@ -66,9 +66,7 @@ class ProgressIT {
 
     /** Runs the jar's run-once of the flow under {@code script -qec}: stdout and stderr on one pseudo-terminal. */
     private static String underTerminal(String... options) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String jar = Path.of("target", "flow-export.jar").toAbsolutePath().toString();
-        String command = String.join(" ", java, "-jar", jar, "run-once", "big_jsonl", "--flows", h.flows.toString(),
+        String command = String.join(" ", String.join(" ", PackagedJar.command(List.of())), "run-once", "big_jsonl", "--flows", h.flows.toString(),
                 "--config", h.config.toString(), String.join(" ", options));
         Path screen = Files.createTempFile(tmp, "screen", ".txt");
         Process p = new ProcessBuilder("script", "-qec", command, "/dev/null").directory(tmp.toFile())

@@ -37,11 +37,10 @@ class RunCommandIT {
         h.flow("broken", "id = \"broken\"\n[properties.export]\nsource_dataset_id = \"no_such_table\"\n"
                 + "file_path = \"broken.csv\"\n");
 
-        Path jar = Path.of("target", "flow-export.jar").toAbsolutePath();
         Path log = tmp.resolve("run.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString(), "run", "--flows", h.flows.toString(),
-                "--config", h.config.toString())
+        List<String> cmd = PackagedJar.command(List.of("-Xmx256m"));
+        cmd.addAll(List.of("run", "--flows", h.flows.toString(), "--config", h.config.toString()));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             // two runs of 'tick', and the broken file reported: a broken file's problems wait for it to settle

@@ -264,8 +264,7 @@ class SecretFailuresIT {
 
     /** Runs one command of the packaged jar in a child JVM with {@code env}; returns what it printed. */
     private String run(Path flows, Path config, Map<String, String> env, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString()));
+        List<String> cmd = PackagedJar.command(List.of());
         cmd.addAll(List.of(command));
         cmd.addAll(List.of("--flows", flows.toString(), "--config", config.toString(), "--destinations",
                 tmp.resolve("destinations").toString()));

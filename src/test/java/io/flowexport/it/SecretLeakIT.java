@@ -118,8 +118,7 @@ class SecretLeakIT {
 
     /** Runs one command of the packaged jar with the secrets in its environment; returns stdout and stderr. */
     private String run(Harness h, List<String> command) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "flow-export.jar").toAbsolutePath().toString()));
+        List<String> cmd = PackagedJar.command(List.of());
         cmd.addAll(command);
         cmd.addAll(List.of("--flows", h.flows.toString(), "--config", h.config.toString()));
         Path log = Files.createTempFile(tmp, "out", ".log");
