@@ -125,9 +125,13 @@ public final class RunMetrics implements Consumer<RunResult>, RunListener {
     public record Reloaded(java.nio.file.Path file, String version, String result, int errors, int warnings) {
     }
 
+    /** The reload result of a file that changed nothing in force. */
+    private static final String UNCHANGED = "unchanged";
+
     /**
      * Takes the state of one kind of file after a reload: counts each file whose version or result changed since
-     * the last call (and each file that went away, as {@code removed}), and sets the problem gauges.
+     * the last call, but not to {@code unchanged} (and each file that went away, as {@code removed}), and sets the
+     * problem gauges.
      *
      * @param kind  {@code flow}, {@code route} or {@code destination}
      * @param files every file of that kind, as the reload left them
@@ -142,7 +146,9 @@ public final class RunMetrics implements Consumer<RunResult>, RunListener {
             errors += f.errors();
             warnings += f.warnings();
             String key = f.version() + " " + f.result();
-            if (!key.equals(seen.put(f.file(), key))) {
+            // "unchanged" changed nothing: e.g. a route file seen again, or a flow file edited back to the version
+            // in force
+            if (!key.equals(seen.put(f.file(), key)) && !UNCHANGED.equals(f.result())) {
                 countReload(kind, f.result());
             }
         }

@@ -71,6 +71,23 @@ class RunMetricsTest {
     }
 
     @Test
+    void anUnchangedFileIsNotCounted() {
+        Path r = Path.of("routes/r.yaml");
+        Path f = Path.of("flows/f.toml");
+        metrics.reloaded("route", List.of(new RunMetrics.Reloaded(r, "v1", "loaded", 0, 0)));
+        metrics.reloaded("route", List.of(new RunMetrics.Reloaded(r, "v1", "unchanged", 0, 0)));
+        metrics.reloaded("flow", List.of(new RunMetrics.Reloaded(f, "v1", "added", 0, 0)));
+        metrics.reloaded("flow", List.of(new RunMetrics.Reloaded(f, "v2", "kept last good version", 1, 0)));
+        metrics.reloaded("flow", List.of(new RunMetrics.Reloaded(f, "v1", "unchanged", 0, 0))); // edited back
+        String m = registry.scrape();
+        assertThat(value(m, "flowexport_reloads_total{kind=\"route\",result=\"loaded\"}")).isEqualTo(1);
+        assertThat(value(m, "flowexport_reloads_total{kind=\"flow\",result=\"added\"}")).isEqualTo(1);
+        assertThat(value(m, "flowexport_reloads_total{kind=\"flow\",result=\"kept_last_good_version\"}"))
+                .isEqualTo(1);
+        assertThat(m).doesNotContain("result=\"unchanged\"");
+    }
+
+    @Test
     void tagKeysBecomeSnakeCase() {
         assertThat(Metrics.snake("routeId")).isEqualTo("route_id");
         assertThat(Metrics.snake("camelContext")).isEqualTo("camel_context");
