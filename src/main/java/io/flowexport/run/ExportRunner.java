@@ -554,8 +554,10 @@ public final class ExportRunner {
                 : JdbcRows.open(source, p.query(), fetchSize, st -> run.onAbort(st::cancel));
              RowWriter writer = format.open(staged, p.query().outputColumns(), spec.options())) {
             return RowPump.copy(run, p.query(), rows, writer);
-        } catch (UnrepresentableValueException e) {
-            throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage(), e);
+        } catch (UnrepresentableValueException | io.flowexport.format.UnwritableValueException e) {
+            // the data, not the disk: no file-system advice
+            throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage() + "; nothing was published "
+                    + "and the watermark stays", e);
         } catch (IOException e) {
             throw writeFailed(run, staged, e);
         } catch (SQLException e) {

@@ -65,16 +65,17 @@ final class ParquetRowWriter implements RowWriter {
     }
 
     /**
-     * @throws IOException when a value does not fit its column (NULL in a NOT NULL column, a decimal beyond its
+     * @throws io.flowexport.format.UnwritableValueException when a value does not fit its column (NULL in a NOT NULL column, a decimal beyond its
      *                     precision or scale, a time outside the microsecond range; the message names the column and
-     *                     the 1-based row) or the file cannot be written
+     *                     the 1-based row)
+     * @throws IOException when the file cannot be written
      */
     @Override
     public void write(Object[] values) throws IOException {
         try {
             writer.write(values);
         } catch (InvalidValueException e) {
-            throw new IOException(e.getMessage(), e.getCause());
+            throw new io.flowexport.format.UnwritableValueException(e.getMessage(), e.getCause());
         }
     }
 

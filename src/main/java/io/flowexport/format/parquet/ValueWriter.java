@@ -104,7 +104,7 @@ abstract class ValueWriter {
         @Override
         void write(RecordConsumer consumer, Object value) {
             LocalDateTime t = (LocalDateTime) value;
-            consumer.addLong(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+            consumer.addLong(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano(), t));
         }
     }
 
@@ -113,13 +113,24 @@ abstract class ValueWriter {
         @Override
         void write(RecordConsumer consumer, Object value) {
             OffsetDateTime t = (OffsetDateTime) value;
-            consumer.addLong(micros(t.toEpochSecond(), t.getNano()));
+            consumer.addLong(micros(t.toEpochSecond(), t.getNano(), t));
         }
     }
 
-    /** @throws ArithmeticException when the instant is beyond the INT64 microsecond range */
-    static long micros(long epochSecond, int nano) {
-        // Sub-microsecond digits are dropped (truncated towards the past, as nano is never negative).
-        return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000);
+    /**
+     * Microseconds since 1970-01-01T00:00Z of {@code value}; sub-microsecond digits are dropped (truncated towards
+     * the past, as {@code nano} is never negative).
+     *
+     * @throws IllegalArgumentException when the instant is beyond the INT64 microsecond range (about 290,308 BC
+     *                                  to 294,247 AD), naming {@code value}
+     */
+    static long micros(long epochSecond, int nano, Object value) {
+        try {
+            return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("timestamp " + value + " is beyond what Parquet's TIMESTAMP(MICROS) "
+                    + "holds (microseconds since 1970 in 64 bits: about 290308 BC to 294247 AD); correct or leave out "
+                    + "the value at the source (e.g. in a view), or export this flow as CSV or JSON Lines", e);
+        }
     }
 }

@@ -204,6 +204,18 @@ class ParquetFormatTest {
     }
 
     @Test
+    void aTimestampBeyondTheMicrosecondRangeNamesTheValue() {
+        List<Column> columns = List.of(new Column("ts", ValueKind.TIMESTAMP, "timestamp", 0, 6, true));
+        assertThatThrownBy(() -> Writers.write(format, dir.resolve("t.parquet"), columns,
+                FormatOptions.Parquet.defaults(), List.<Object[]>of(
+                        new Object[] {java.time.LocalDateTime.of(2020, 1, 1, 0, 0)},
+                        new Object[] {java.time.LocalDateTime.of(294270, 1, 1, 0, 0)})))
+                .isInstanceOf(io.flowexport.format.UnwritableValueException.class)
+                .hasMessageStartingWith("column 'ts' in row 2: timestamp +294270-01-01T00:00 is beyond what Parquet's "
+                        + "TIMESTAMP(MICROS) holds");
+    }
+
+    @Test
     void nullInNotNullColumnFailsClearly() {
         List<Column> columns = List.of(new Column("id", ValueKind.INT64, "bigint", 0, 0, false));
         assertThatThrownBy(() -> Writers.write(format, dir.resolve("n.parquet"), columns,
