@@ -105,7 +105,8 @@ final class StatusCommand implements Callable<Integer> {
         if (flowId != null) {
             problems = printFlow(out, body);
         } else {
-            out.println("runner " + body.path("runner_id").asText("-") + " started " + body.path("started_at").asText());
+            out.println("runner " + body.path("runner_id").asText("-") + " started "
+                    + body.path("started_at").asText());
             problems |= printCluster(out, body.path("cluster"));
             for (JsonNode f : body.path("flows")) {
                 problems |= printFlow(out, f);

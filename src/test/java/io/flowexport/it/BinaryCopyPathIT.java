@@ -166,8 +166,10 @@ class BinaryCopyPathIT {
                 "INSERT INTO far VALUES (1, '2020-01-01'), (2, '294270-01-01')");
         h.flow("f", "id = \"f\"\n[properties.export]\nsource_dataset_id = \"far\"\nfile_path = \"far.parquet\"\n");
         String binary = outcome(h.config);
-        assertThat(binary).contains(" failed ").contains("flow 'f': column 'ts' in row 2: timestamp +294270-01-01T00:00 "
-                + "is beyond what Parquet's TIMESTAMP(MICROS) holds").contains("export this flow as CSV or JSON Lines")
+        assertThat(binary).contains(" failed ")
+                .contains("flow 'f': column 'ts' in row 2: timestamp +294270-01-01T00:00 is beyond what Parquet's "
+                        + "TIMESTAMP(MICROS) holds")
+                .contains("export this flow as CSV or JSON Lines")
                 .contains("nothing was published and the watermark stays").doesNotContain("file system");
         assertThat(outcome(textPath)).isEqualTo(binary);
         assertThat(Files.exists(h.exportDir.resolve("far.parquet"))).isFalse();

@@ -65,9 +65,9 @@ final class ParquetRowWriter implements RowWriter {
     }
 
     /**
-     * @throws io.flowexport.format.UnwritableValueException when a value does not fit its column (NULL in a NOT NULL column, a decimal beyond its
-     *                     precision or scale, a time outside the microsecond range; the message names the column and
-     *                     the 1-based row)
+     * @throws io.flowexport.format.UnwritableValueException when a value does not fit its column (NULL in a NOT
+     *         NULL column, a decimal beyond its precision or scale, a time outside the microsecond range; the message
+     *         names the column and the 1-based row)
      * @throws IOException when the file cannot be written
      */
     @Override
