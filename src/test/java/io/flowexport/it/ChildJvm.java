@@ -39,7 +39,7 @@ final class ChildJvm implements AutoCloseable {
         cmd.add("-Xmx256m");
         sysProps.forEach(p -> cmd.add("-D" + p));
         // the test classes come after the runner's jar: they bring the crash tests' RunListener (CrashPointListener)
-        cmd.addAll(List.of("-cp", Path.of("target", "flow-export.jar").toAbsolutePath() + File.pathSeparator
+        cmd.addAll(List.of("-cp", PackagedJar.JAR + File.pathSeparator
                 + Path.of("target", "test-classes").toAbsolutePath(), "io.flowexport.cli.FlowExportCli", command,
                 "--flows", h.flows.toString(), "--destinations", h.dir.resolve("destinations").toString(),
                 "--config", h.config.toString()));
