@@ -1,11 +1,10 @@
 package io.flowexport.format;
 
-import java.io.IOException;
-
 /**
- * A text value holds a character the configured encoding cannot represent. The run fails and publishes nothing.
+ * A text value holds a character the configured encoding cannot represent: one kind of
+ * {@link UnwritableValueException}. The run fails and publishes nothing.
  */
-public class UnrepresentableValueException extends IOException {
+public class UnrepresentableValueException extends UnwritableValueException {
     private final String column;
     private final String encoding;
     private final long row;
@@ -19,7 +18,7 @@ public class UnrepresentableValueException extends IOException {
     public UnrepresentableValueException(String column, String encoding, long row, int codePoint) {
         super(String.format("column '%s' in row %d holds U+%04X, which encoding '%s' cannot represent; "
                 + "choose an encoding that can (utf-8, utf-8-sig, utf-16) or clean the data", column, row,
-                codePoint, encoding));
+                codePoint, encoding), null);
         this.column = column;
         this.encoding = encoding;
         this.row = row;

@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A value that its column in the export's format cannot hold: NULL in a column the file declares required, a
- * decimal beyond its declared precision or scale, a timestamp beyond Parquet's INT64 microsecond range. The
+ * decimal beyond its declared precision or scale, a timestamp beyond Parquet's INT64 microsecond range, a character
+ * the file's encoding cannot represent ({@link UnrepresentableValueException}). The
  * message names the column, the 1-based row and what to do. It is the data, not the file system: the run fails,
  * publishes nothing and keeps its watermark, and says so without pointing at the disk.
  */

@@ -18,7 +18,7 @@ import io.flowexport.format.ExportFormat;
 import io.flowexport.format.ExportFormats;
 import io.flowexport.format.RowWriter;
 import io.flowexport.format.TextOutput;
-import io.flowexport.format.UnrepresentableValueException;
+import io.flowexport.format.UnwritableValueException;
 import io.flowexport.format.csv.CsvText;
 import io.flowexport.query.BinaryCopy;
 import io.flowexport.query.CsvCopy;
@@ -554,7 +554,7 @@ public final class ExportRunner {
                 : JdbcRows.open(source, p.query(), fetchSize, st -> run.onAbort(st::cancel));
              RowWriter writer = format.open(staged, p.query().outputColumns(), spec.options())) {
             return RowPump.copy(run, p.query(), rows, writer);
-        } catch (UnrepresentableValueException | io.flowexport.format.UnwritableValueException e) {
+        } catch (UnwritableValueException e) {
             // the data, not the disk: no file-system advice
             throw new RunException("flow '" + run.flow.id() + "': " + e.getMessage() + "; nothing was published "
                     + "and the watermark stays", e);
